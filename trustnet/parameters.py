@@ -1,0 +1,427 @@
+"""Every model parameter, declared once.
+
+Validation, the CLI's ``--set`` parsing, sweep specs, the visualisation's controls and the
+ODD parameter table are all derived from :data:`PARAMETERS`; nothing else declares a default,
+a range or a unit. This module imports only the standard library so that ``trustnet --help``
+and spec checking stay fast.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+NO_LIT = "no lit."
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One model parameter: its type, default, allowed values and provenance."""
+
+    name: str
+    kind: str  # "int", "float", "bool" or "choice"
+    default: Any
+    meaning: str
+    source: str = NO_LIT
+    unit: str = "-"
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False  # True: the lower bound itself is not allowed
+    choices: tuple[str, ...] = ()
+    allow_none: bool = False
+    group: str = "general"
+    main: bool = False  # shown as a control in the visualisation
+
+    def allowed(self) -> str:
+        """What values are allowed, in words (used in every error message)."""
+        if self.kind == "choice":
+            text = "one of " + ", ".join(repr(c) for c in self.choices)
+        elif self.kind == "bool":
+            text = "true or false"
+        else:
+            noun = "an integer" if self.kind == "int" else "a number"
+            lo, hi = _fmt(self.low), _fmt(self.high)
+            if self.low is not None and self.high is not None:
+                left = "(" if self.low_open else "["
+                text = f"{noun} in {left}{lo}, {hi}]"
+            elif self.low is not None:
+                text = f"{noun} {'>' if self.low_open else '>='} {lo}"
+            elif self.high is not None:
+                text = f"{noun} <= {hi}"
+            else:
+                text = noun
+        if self.allow_none:
+            text += ", or none"
+        return text
+
+    def validate(self, value: Any) -> Any:
+        """Return ``value`` as this parameter's type, or raise ValueError naming the parameter."""
+        if value is None:
+            if self.allow_none:
+                return None
+            raise ValueError(f"parameter '{self.name}': got None; allowed: {self.allowed()}")
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, (int, float)) and value in (0, 1):
+                return bool(value)
+            raise ValueError(f"parameter '{self.name}': got {value!r}; allowed: {self.allowed()}")
+        if self.kind == "choice":
+            if isinstance(value, str) and value in self.choices:
+                return value
+            raise ValueError(f"parameter '{self.name}': got {value!r}; allowed: {self.allowed()}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            # numpy scalars are accepted through their Python value
+            if hasattr(value, "item") and not isinstance(value, bool):
+                return self.validate(value.item())
+            raise ValueError(f"parameter '{self.name}': got {value!r}; allowed: {self.allowed()}")
+        if self.kind == "int":
+            if isinstance(value, float):
+                if not value.is_integer():
+                    raise ValueError(
+                        f"parameter '{self.name}': got {value!r}; allowed: {self.allowed()}"
+                    )
+                value = int(value)
+        else:
+            value = float(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"parameter '{self.name}': got {value!r}; allowed: {self.allowed()}")
+        too_low = self.low is not None and (
+            value <= self.low if self.low_open else value < self.low
+        )
+        too_high = self.high is not None and value > self.high
+        if too_low or too_high:
+            raise ValueError(f"parameter '{self.name}': got {value!r}; allowed: {self.allowed()}")
+        return value
+
+    def parse(self, text: str) -> Any:
+        """Turn command-line or spec text into a validated value."""
+        raw = text.strip()
+        if self.allow_none and raw.lower() in ("none", "null", ""):
+            return None
+        if self.kind == "bool":
+            lowered = raw.lower()
+            if lowered in ("true", "yes", "1", "on"):
+                return True
+            if lowered in ("false", "no", "0", "off"):
+                return False
+            raise ValueError(f"parameter '{self.name}': got {raw!r}; allowed: {self.allowed()}")
+        if self.kind == "choice":
+            return self.validate(raw)
+        try:
+            number = int(raw) if self.kind == "int" else float(raw)
+        except ValueError:
+            try:
+                number = float(raw)
+            except ValueError:
+                raise ValueError(
+                    f"parameter '{self.name}': got {raw!r}; allowed: {self.allowed()}"
+                ) from None
+        return self.validate(number)
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() else repr(x)
+
+
+def _p(name: str, kind: str, default: Any, meaning: str, **kw: Any) -> Parameter:
+    return Parameter(name=name, kind=kind, default=default, meaning=meaning, **kw)
+
+
+HALLBERG = "Hallberg, Winblad & Fredriksson 2021"
+DARCIS = "Darcis 2025"
+PROVAN_KENIS = "Provan & Kenis 2008"
+HUXHAM_VANGEN = "Huxham & Vangen 2004; Vangen & Huxham 2003"
+
+_DECLARATIONS: tuple[Parameter, ...] = (
+    # --- structure and governance -------------------------------------------------------
+    _p("n_orgs", "int", 40, "member organisations on the network's list",
+       source=f"{HALLBERG} (about 40 on the mailing list)", unit="organisations",
+       low=3, high=100_000, group="structure", main=True),
+    _p("governance", "choice", "nao", "who coordinates: a separate NAO, the most powerful member, "
+       "or nobody (shared participant governance)", source=PROVAN_KENIS,
+       choices=("nao", "lead", "shared"), group="structure", main=True),
+    _p("nao_style", "choice", "adaptive", "style of whoever coordinates; adaptive is coordinating "
+       "by default and directive only when an item stalls, a deadline looms or a task found no "
+       "volunteer; no effect under shared governance",
+       source="Newman 2001; Klaster et al. 2017; " + HALLBERG,
+       choices=("coordinating", "directive", "adaptive"), group="structure", main=True),
+    _p("mandated", "bool", False, "membership is mandated by an authority (broad enrolment, no "
+       "exit, low starting motivation, funded coordinator with low leverage and a fixed aspiration)",
+       source=f"{DARCIS}; Rodríguez et al. 2007", group="structure", main=True),
+    _p("nao_withdrawal_step", "int", None, "from this step on there is no coordinator, for good; "
+       "none keeps it; no effect under shared governance",
+       source="Stadtler & Karakulak 2020; " + HALLBERG, unit="step", low=0, high=100_000,
+       allow_none=True, group="structure"),
+    _p("meeting_interval", "int", 3, "months between plenary network meetings",
+       source=f"{HALLBERG} (four meetings a year)", unit="months", low=1, high=24,
+       group="structure", main=True),
+    # --- projects (M1, M2, M8, M9) --------------------------------------------------------
+    _p("ambition", "float", 0.8, "effort new projects require relative to the expected effective "
+       "capacity of the team over the planned duration (1 is matched)",
+       source="Aunger et al. 2021; " + HALLBERG, unit="ratio", low=0.0, high=10.0, low_open=True,
+       group="projects", main=True),
+    _p("ambition_trust_gain", "float", 1.0, "how much the ambition of a new project grows with the "
+       "mean trust among the members present above its initial level",
+       source=HUXHAM_VANGEN + " (value no lit.)", unit="1/trust", low=0.0, high=5.0,
+       group="projects"),
+    _p("project_duration", "int", 6, "planned duration of a project", unit="months", low=1,
+       high=60, group="projects"),
+    _p("team_size", "int", 5, "working-group size a project recruits for", unit="organisations",
+       low=2, high=20, group="projects"),
+    _p("proposal_rate", "float", 1.0, "expected member proposals per meeting per 20 members present",
+       unit="proposals/meeting", low=0.0, high=20.0, group="projects"),
+    _p("coordinator_initiative", "float", 0.5, "chance per meeting that the coordinator proposes "
+       "a project of its own", source=HALLBERG, unit="probability", low=0.0, high=1.0,
+       group="projects"),
+    _p("external_project_rate", "float", 0.0, "chance per meeting that an authority imposes an "
+       "ambitious collaboration project, adopted without a vote",
+       source=f"{DARCIS}; Keast, Brown & Mandell 2007", unit="probability", low=0.0, high=1.0,
+       group="projects"),
+    _p("collaboration_push", "float", 0.1, "chance that a proposal asks for collaboration whatever "
+       "the ties can carry (the rhetoric of collaboration)",
+       source="Keast, Brown & Mandell 2007 (case 001)", unit="probability", low=0.0, high=1.0,
+       group="projects"),
+    _p("success_slope", "float", 5.0, "slope of the logistic chance of success in required over "
+       "delivered effort", source="Aunger et al. 2021 (value no lit., range 3-8)", unit="1/ratio",
+       low=0.1, high=50.0, group="projects"),
+    _p("success_midpoint", "float", 1.25, "required over delivered effort at which success is a "
+       "coin flip", unit="ratio", low=0.1, high=5.0, group="projects"),
+    _p("meaningful_ambition", "float", 0.5, "ambition at which a success feels 63% meaningful; "
+       "unambitious successes give little perceived progress",
+       source=f"{HALLBERG} ('meaningless if you only sit in a group'; value no lit.)",
+       unit="ratio", low=0.01, high=10.0, group="projects"),
+    _p("missing_sector_penalty", "float", 0.4, "relative loss of the chance of implementation for "
+       "each needed sector missing from the team", source=f"{HALLBERG}; Provan & Milward 1995",
+       unit="share", low=0.0, high=1.0, group="projects", main=True),
+    _p("integration_quorum", "float", 0.5, "share of a team's pairs that must be at the project's "
+       "required integration level for full efficiency",
+       source="Keast, Brown & Mandell 2007 (value no lit.)", unit="share", low=0.01, high=1.0,
+       group="projects"),
+    # --- decisions (M5, M6) ---------------------------------------------------------------
+    _p("goal_consensus", "float", 0.6, "baseline chance that a member present supports a proposal",
+       source=PROVAN_KENIS, unit="probability", low=0.0, high=1.0, group="decisions", main=True),
+    _p("consensus_quorum", "float", 0.6, "share of members present whose support a decision by "
+       "broad support needs", source="Newman 2001 (value no lit.)", unit="share", low=0.0,
+       high=1.0, group="decisions"),
+    _p("overrule_penalty", "float", 0.15, "relative loss of trust in the network (and half as much "
+       "commitment) of a member overruled by a directive decision",
+       source="Klaster et al. 2017 (value no lit.)", unit="share", low=0.0, high=1.0,
+       group="decisions"),
+    _p("shared_coordination_cost", "float", 0.005, "share of each member's capacity spent on "
+       "coordination per other member under shared governance", source=PROVAN_KENIS,
+       unit="share/member", low=0.0, high=0.1, group="decisions"),
+    _p("lead_interest_bias", "float", 0.7, "chance that a proposal under lead-organisation "
+       "governance is steered to need the lead's own sector", source=PROVAN_KENIS,
+       unit="probability", low=0.0, high=1.0, group="decisions"),
+    # --- members (M2, M3, M7, M9) ---------------------------------------------------------
+    _p("member_capacity", "float", 0.1, "mean share of a representative's working time available "
+       "to the network", source=f"{HALLBERG} (busy schedules; value no lit.)",
+       unit="FTE", low=0.0, high=1.0, low_open=True, group="members"),
+    _p("initial_commitment", "float", 0.65, "mean commitment of members of a voluntary network "
+       "at the start", source=HALLBERG, unit="share", low=0.0, high=1.0, group="members"),
+    _p("mandated_motivation", "float", 0.6, "starting commitment of mandated members relative to "
+       "voluntary ones", source=DARCIS, unit="ratio", low=0.0, high=1.0, group="members"),
+    _p("mandated_attendance", "float", 0.5, "least chance that a mandated member attends a meeting "
+       "(symbolic participation)", source=DARCIS, unit="probability", low=0.0, high=1.0,
+       group="members"),
+    _p("base_attendance", "float", 0.55, "chance that a member of a typical sector with average "
+       "commitment attends a meeting", source=f"{HALLBERG} (about 20 of 40 at a meeting)",
+       unit="probability", low=0.0, high=1.0, group="members"),
+    _p("primary_care_attendance", "float", 0.15, "same for primary care, the rarely attending sector",
+       source=f"{HALLBERG} ('creates a hole')", unit="probability", low=0.0, high=1.0,
+       group="members", main=True),
+    _p("volunteering", "float", 0.6, "mean starting propensity to volunteer for an open task",
+       source="Stadtler & Karakulak 2020 (value no lit.)", unit="probability", low=0.0, high=1.0,
+       group="members"),
+    _p("volunteer_group_exponent", "float", 0.5, "how fast individual willingness to volunteer "
+       "falls with the size of the group asked (willingness / size^exponent)",
+       source="Diekmann 1985 volunteer's dilemma (value no lit.)", unit="-", low=0.0, high=3.0,
+       group="members"),
+    _p("open_task_share", "float", 0.3, "share of a project's monthly work that is an open task "
+       "nobody is assigned to and needs a volunteer", source=HALLBERG, unit="share", low=0.0,
+       high=1.0, group="members"),
+    _p("takeover", "float", 0.5, "the coordinator's propensity to take over an open task nobody "
+       "volunteered for", source=f"Stadtler & Karakulak 2020; {HALLBERG}", unit="probability",
+       low=0.0, high=1.0, group="members", main=True),
+    _p("reliance_erosion", "float", 0.05, "relative loss of volunteering of each team member when "
+       "the coordinator takes over their project's task (learned reliance)",
+       source="Stadtler & Karakulak 2020 (value no lit.)", unit="share", low=0.0, high=1.0,
+       group="members"),
+    _p("volunteering_recovery", "float", 0.02, "monthly recovery of volunteering towards its "
+       "starting value when the coordinator does not take over", unit="share/month", low=0.0,
+       high=1.0, group="members"),
+    _p("meeting_cost", "float", 0.2, "share of a meeting month's network capacity that attending "
+       "costs a member", source=HALLBERG, unit="share", low=0.0, high=1.0, group="members"),
+    _p("motivation_rate", "float", 0.15, "how strongly perceived progress moves commitment",
+       source="Aunger et al. 2021 (value no lit.)", unit="share/signal", low=0.0, high=1.0,
+       group="members"),
+    _p("progress_memory", "float", 0.4, "weight of the newest signal in perceived progress",
+       unit="share", low=0.0, high=1.0, low_open=True, group="members"),
+    _p("idle_penalty", "float", 0.2, "negative perceived progress of a meeting with nothing to "
+       "report ('just sit and talk')", source=HALLBERG, unit="signal", low=0.0, high=1.0,
+       group="members"),
+    _p("disillusion_rate", "float", 0.2, "how fast negative perceived progress disillusions a member",
+       unit="share/signal", low=0.0, high=1.0, group="members"),
+    _p("member_exit_rate", "float", 0.3, "chance per meeting that a fully disillusioned member of a "
+       "voluntary network leaves (scales with disillusionment squared)",
+       source=f"{DARCIS}; {HALLBERG}", unit="probability", low=0.0, high=1.0, group="members"),
+    # --- trust and ties (M1, M8) ----------------------------------------------------------
+    _p("initial_trust", "float", 0.5, "trust every member has in every other at the start "
+       "(beta prior mean with the weight of two observations)", source=HUXHAM_VANGEN,
+       unit="probability", low=0.01, high=0.99, group="trust", main=True),
+    _p("initial_strength", "float", 0.1, "mean strength of existing working relationships at the "
+       "start", source="Keast, Brown & Mandell 2007 (case 001: weak ties)", unit="share",
+       low=0.0, high=0.95, group="trust", main=True),
+    _p("failure_weight", "float", 2.0, "evidence a failure adds against trust relative to what a "
+       "success adds for it (trust is lost faster than won)",
+       source=HUXHAM_VANGEN + " (value no lit., range 1.5-3)", unit="ratio", low=1.0, high=10.0,
+       group="trust"),
+    _p("forgetting", "float", 0.95, "monthly retention of trust evidence", unit="1/month",
+       source="no lit. (range 0.90-0.99)", low=0.5, high=1.0, group="trust"),
+    _p("meeting_trust_gain", "float", 0.1, "trust evidence a conversation at a meeting adds",
+       source=HALLBERG, unit="observations", low=0.0, high=5.0, group="trust"),
+    _p("meeting_contacts", "int", 8, "members each attendee talks to at a meeting",
+       unit="organisations", low=1, high=10_000, group="trust"),
+    _p("relationship_time", "float", 0.3, "share of meeting time spent on relationship building "
+       "(costs capacity, yields no output, raises relationship strength)",
+       source="Keast, Brown & Mandell 2007 (case 001)", unit="share", low=0.0, high=1.0,
+       group="trust", main=True),
+    _p("directive_relationship_share", "float", 0.3, "relationship time of a directive meeting "
+       "relative to a coordinating one", source="Newman 2001 (value no lit.)", unit="ratio",
+       low=0.0, high=1.0, group="trust"),
+    _p("strength_gain_meeting", "float", 0.3, "growth of relationship strength towards 1 per meeting "
+       "conversation at full relationship time", unit="share", low=0.0, high=1.0, group="trust"),
+    _p("strength_gain_work", "float", 0.08, "growth of relationship strength towards 1 per month of "
+       "joint work", source=HALLBERG, unit="share/month", low=0.0, high=1.0, group="trust"),
+    _p("strength_decay", "float", 0.02, "monthly decay of relationship strength", unit="share/month",
+       low=0.0, high=1.0, group="trust"),
+    _p("volunteer_credit", "float", 0.2, "trust evidence teammates give a member who volunteers for "
+       "an open task (one-directional)", unit="observations", low=0.0, high=5.0, group="trust"),
+    _p("cooperation_threshold", "float", 0.15, "tie quality (geometric mean of trust and strength) "
+       "from which a pair cooperates", source="Keast, Brown & Mandell 2007 (value no lit.)",
+       unit="quality", low=0.0, high=1.0, group="trust"),
+    _p("coordination_threshold", "float", 0.3, "tie quality from which a pair coordinates",
+       source="Keast, Brown & Mandell 2007 (value no lit.)", unit="quality", low=0.0, high=1.0,
+       group="trust"),
+    _p("collaboration_threshold", "float", 0.5, "tie quality from which a pair collaborates",
+       source="Keast, Brown & Mandell 2007 (value no lit.)", unit="quality", low=0.0, high=1.0,
+       group="trust"),
+    # --- coordinator (M3, M4, M7) ---------------------------------------------------------
+    _p("coordinator_capacity", "float", 0.5, "working time of the NAO (two part-time meeting "
+       "leaders in the Swedish case)", source=HALLBERG, unit="FTE", low=0.0, high=20.0,
+       group="coordinator"),
+    _p("lead_capacity_share", "float", 0.4, "share of an NAO's capacity a lead organisation gives "
+       "to coordination from its own staff", source=PROVAN_KENIS, unit="share", low=0.0,
+       high=1.0, group="coordinator"),
+    _p("coordinator_admin", "float", 0.008, "the coordinator's monthly routine work per member "
+       "(agendas, notes, connecting people)", source=HALLBERG, unit="FTE/member", low=0.0,
+       high=1.0, group="coordinator"),
+    _p("strain_rate", "float", 0.3, "growth of coordinator strain per unit of relative overload",
+       source="Homer 1985 (value no lit.)", unit="1/month", low=0.0, high=5.0, group="coordinator"),
+    _p("strain_recovery", "float", 0.05, "monthly recovery of strain when not overloaded",
+       source="Homer 1985 (value no lit.)", unit="share/month", low=0.0, high=1.0,
+       group="coordinator"),
+    _p("coordinator_aspiration", "float", 0.6, "starting aspiration of a coordinator (the "
+       "meaningful progress it expects per project)", source="Lant 1992", unit="share", low=0.0,
+       high=1.0, group="coordinator"),
+    _p("aspiration_adaptation", "float", 0.05, "monthly adaptation of a voluntary network "
+       "coordinator's aspiration towards what is delivered", source="Lant 1992 (value no lit.)",
+       unit="share/month", low=0.0, high=1.0, group="coordinator"),
+    _p("mandate_aspiration", "float", 0.9, "the fixed aspiration of a mandated coordinator (the "
+       "'myth' of the mandate)", source=DARCIS, unit="share", low=0.0, high=1.0,
+       group="coordinator"),
+    _p("coordinator_legitimacy", "float", 0.6, "starting legitimacy (leverage) of a coordinator",
+       source=DARCIS, unit="share", low=0.0, high=1.0, group="coordinator"),
+    _p("mandated_leverage", "float", 0.5, "legitimacy of a mandated coordinator relative to a "
+       "voluntary one", source=DARCIS, unit="ratio", low=0.0, high=1.0, group="coordinator"),
+    _p("disillusion_speed", "float", 0.1, "monthly growth of coordinator disillusionment per unit "
+       "of aspiration gap (doubled at zero legitimacy)", source=f"{DARCIS} (value no lit.)",
+       unit="1/month", low=0.0, high=5.0, group="coordinator"),
+    _p("coordinator_exit_rate", "float", 0.08, "monthly chance that a fully strained or fully "
+       "disillusioned coordinator leaves", source=f"{DARCIS}; Homer 1985 (value no lit.)",
+       unit="probability", low=0.0, high=1.0, group="coordinator"),
+    _p("vacancy_months", "int", 4, "months the coordinator post stays vacant after an exit",
+       unit="months", low=0, high=120, group="coordinator"),
+)
+
+PARAMETERS: dict[str, Parameter] = {p.name: p for p in _DECLARATIONS}
+DEFAULTS: dict[str, Any] = {p.name: p.default for p in _DECLARATIONS}
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(p.group for p in _DECLARATIONS))
+
+
+def unknown_name_message(name: str, known: Mapping[str, Any] | None = None) -> str:
+    """One line naming an unknown parameter, with the closest known names."""
+    names = list(known if known is not None else PARAMETERS)
+    close = difflib.get_close_matches(name, names, n=3)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return f"unknown parameter '{name}'{hint} ('trustnet params' lists them)"
+
+
+def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults updated with validated ``overrides``; raises ValueError naming a bad name or value."""
+    values = dict(DEFAULTS)
+    for name, value in (overrides or {}).items():
+        if name not in PARAMETERS:
+            raise ValueError(unknown_name_message(name))
+        values[name] = PARAMETERS[name].validate(value)
+    check_consistency(values)
+    return values
+
+
+def check_consistency(values: Mapping[str, Any]) -> None:
+    """Rules that involve more than one parameter."""
+    a, b, c = (values["cooperation_threshold"], values["coordination_threshold"],
+               values["collaboration_threshold"])
+    if not a <= b <= c:
+        raise ValueError(
+            "parameters 'cooperation_threshold' <= 'coordination_threshold' <= "
+            f"'collaboration_threshold' must hold; got {a}, {b}, {c}"
+        )
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse ``name=value`` (as given to ``--set``) into a validated pair."""
+    if "=" not in text:
+        raise ValueError(f"expected name=value, got {text!r}")
+    name, raw = text.split("=", 1)
+    name = name.strip()
+    if name not in PARAMETERS:
+        raise ValueError(unknown_name_message(name))
+    return name, PARAMETERS[name].parse(raw)
+
+
+def parameter_table() -> list[dict[str, Any]]:
+    """One row per parameter, in declaration order (for ``trustnet params`` and the ODD)."""
+    return [
+        {
+            "name": p.name,
+            "group": p.group,
+            "default": p.default,
+            "allowed": p.allowed(),
+            "unit": p.unit,
+            "meaning": p.meaning,
+            "source": p.source,
+        }
+        for p in _DECLARATIONS
+    ]
+
+
+def markdown_table() -> str:
+    """The parameter table as Markdown, grouped as declared."""
+    lines = []
+    for group in GROUPS:
+        lines += [f"\n**{group}**\n", "| name | default | allowed | unit | meaning | source |",
+                  "|---|---|---|---|---|---|"]
+        for row in parameter_table():
+            if row["group"] == group:
+                lines.append(
+                    f"| `{row['name']}` | {row['default']} | {row['allowed']} | {row['unit']} | "
+                    f"{row['meaning']} | {row['source']} |"
+                )
+    return "\n".join(lines).lstrip("\n") + "\n"
