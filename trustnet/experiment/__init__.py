@@ -1,0 +1,37 @@
+"""Experiments with trustnet: specs, sweeps over engines, stored results, aggregation, sensitivity.
+
+One concept per module: ``spec`` (checked TOML/dict specs), ``seeds`` (common random numbers),
+``design`` (arms and runs), ``worker`` (a chunk of runs), ``engines`` (serial, processes,
+Dask), ``tables`` (schemas), ``store`` (Parquet + manifest, resume), ``runner`` (orchestration),
+``aggregate`` (replications -> means and intervals), ``sensitivity`` (SALib Morris and Sobol).
+Names load on first use so that importing this package is cheap.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "Spec": "trustnet.experiment.spec",
+    "SpecError": "trustnet.experiment.spec",
+    "load_spec": "trustnet.experiment.spec",
+    "build_design": "trustnet.experiment.design",
+    "replication_seeds": "trustnet.experiment.seeds",
+    "run_sweep": "trustnet.experiment.runner",
+    "sweep": "trustnet.experiment.runner",
+    "SweepResult": "trustnet.experiment.runner",
+    "load_results": "trustnet.experiment.runner",
+    "aggregate": "trustnet.experiment.aggregate",
+    "run_sensitivity": "trustnet.experiment.sensitivity",
+    "make_engine": "trustnet.experiment.engines",
+}
+_ALIASES = {"sweep": "run_sweep"}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), _ALIASES.get(name, name))
+    raise AttributeError(f"module 'trustnet.experiment' has no attribute {name!r}")

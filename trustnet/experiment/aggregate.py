@@ -1,0 +1,64 @@
+"""Summaries over replications: mean, spread, quantiles and confidence intervals per arm.
+
+Works on any tidy frame (the runs table, or the series table grouped by step too), so that the
+same numbers feed tables, plots and statistical checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+STATS = ("n", "mean", "sd", "ci_low", "ci_high", "q05", "q25", "median", "q75", "q95")
+
+
+def aggregate(frame: Any, by: str | Sequence[str], outcomes: Sequence[str] | None = None, *,
+              confidence: float = 0.95, long: bool = False) -> Any:
+    """Per group of ``by``: n, mean, sd, Student-t confidence interval and quantiles.
+
+    Failed runs (status != "ok") are left out. Returns a wide frame with columns
+    ``(outcome, stat)`` or, with ``long=True``, one row per group and outcome.
+    """
+    import numpy as np
+    import pandas as pd
+    from scipy import stats
+
+    by = [by] if isinstance(by, str) else list(by)
+    data = frame
+    if "status" in data.columns:
+        data = data[data["status"] == "ok"]
+    if outcomes is None:
+        outcomes = default_outcomes(data, exclude=by)
+    outcomes = list(outcomes)
+    missing = [c for c in [*by, *outcomes] if c not in data.columns]
+    if missing:
+        raise ValueError(f"columns not in the frame: {', '.join(missing)}")
+
+    grouped = data.groupby(by, sort=True, dropna=False)[outcomes]
+    n = grouped.count()
+    mean = grouped.mean()
+    sd = grouped.std(ddof=1)
+    sem = sd / np.sqrt(n.where(n > 0))
+    t = pd.DataFrame(stats.t.ppf(0.5 + confidence / 2, np.maximum(n.to_numpy() - 1, 1)),
+                     index=n.index, columns=n.columns)
+    half = (t * sem).where(n > 1)
+    pieces = {"n": n, "mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half,
+              "q05": grouped.quantile(0.05), "q25": grouped.quantile(0.25),
+              "median": grouped.quantile(0.5), "q75": grouped.quantile(0.75),
+              "q95": grouped.quantile(0.95)}
+    wide = pd.concat(pieces, axis=1)  # columns (stat, outcome)
+    wide = wide.swaplevel(0, 1, axis=1)
+    wide = wide.reindex(columns=pd.MultiIndex.from_product([outcomes, STATS]))
+    if not long:
+        return wide
+    out = wide.stack(level=0, future_stack=True).reset_index()
+    return out.rename(columns={f"level_{len(by)}": "outcome"})
+
+
+def default_outcomes(frame: Any, exclude: Sequence[str] = ()) -> list[str]:
+    """Numeric outcome columns of a runs or series table (not ids, seeds or parameters)."""
+    from trustnet.experiment.tables import RUN_KEYS, SERIES_KEYS
+    from trustnet.parameters import PARAMETERS
+
+    skip = set(RUN_KEYS) | set(SERIES_KEYS) | set(PARAMETERS) | set(exclude)
+    return [c for c in frame.columns if c not in skip and frame[c].dtype.kind in "fiu"]

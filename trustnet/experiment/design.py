@@ -1,0 +1,111 @@
+"""From a checked spec to the list of runs: arms (parameter sets) times replications.
+
+Arms are the cartesian product of the explicit ``[[arms]]``, the ``[axes]`` and the sample
+points, in that nesting order; run ``run_id = arm * replications + replication``. The design
+is a pure function of the spec, so a resumed sweep rebuilds exactly the same run ids, seeds and
+parameters.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+from trustnet.experiment.seeds import derived_seed, replication_seeds
+from trustnet.experiment.spec import Spec
+from trustnet.parameters import PARAMETERS
+from trustnet.scenarios import scenario_params
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One parameter combination of the experiment."""
+
+    arm: int
+    label: str
+    scenario: str
+    varied: dict[str, Any]  # the values that distinguish this arm
+    params: dict[str, Any]  # every model parameter, validated
+
+
+@dataclass(frozen=True)
+class RunTask:
+    run_id: int
+    arm: int
+    replication: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class Design:
+    spec: Spec
+    arms: tuple[Arm, ...]
+    seeds: tuple[int, ...]  # one per replication, shared by every arm
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.arms) * len(self.seeds)
+
+    def tasks(self) -> Iterator[RunTask]:
+        reps = len(self.seeds)
+        for arm in self.arms:
+            for r, seed in enumerate(self.seeds):
+                yield RunTask(arm.arm * reps + r, arm.arm, r, seed)
+
+
+def sample_points(spec: Spec) -> list[dict[str, Any]]:
+    """Latin hypercube or scrambled Sobol points over ``[samples.ranges]``, scaled and typed."""
+    if spec.samples is None:
+        return [{}]
+    import numpy as np
+    from scipy.stats import qmc
+
+    s = spec.samples
+    seed = s.seed if s.seed is not None else derived_seed(spec.seed, "samples")
+    rng = np.random.default_rng(seed)
+    d = len(s.ranges)
+    if s.method == "lhs":
+        unit = qmc.LatinHypercube(d=d, rng=rng).random(s.n)
+    else:
+        with warnings.catch_warnings():  # n need not be a power of two for a sweep
+            warnings.simplefilter("ignore", UserWarning)
+            unit = qmc.Sobol(d=d, scramble=True, rng=rng).random(s.n)
+    return scale_points(unit, s.ranges)
+
+
+def scale_points(unit: Any, ranges: dict[str, tuple[float, float]]) -> list[dict[str, Any]]:
+    """Map points of the unit cube onto parameter ranges (integers rounded)."""
+    points = []
+    for row in unit:
+        point = {}
+        for x, (name, (low, high)) in zip(row, ranges.items()):
+            value = low + float(x) * (high - low)
+            if PARAMETERS[name].kind == "int":
+                value = int(round(value))
+            point[name] = PARAMETERS[name].validate(value)
+        points.append(point)
+    return points
+
+
+def build_design(spec: Spec, points: Sequence[dict[str, Any]] | None = None) -> Design:
+    """All arms of ``spec``; ``points`` (e.g. a sensitivity sample) replaces ``[samples]``."""
+    arms_in = list(spec.arms) or [{}]
+    axis_names = list(spec.axes)
+    pts = list(points) if points is not None else sample_points(spec)
+    arms: list[Arm] = []
+    for arm_in in arms_in:
+        label = arm_in.get("label", "")
+        arm_values = {k: v for k, v in arm_in.items() if k != "label"}
+        if not label and arm_values:
+            label = ", ".join(f"{k}={v}" for k, v in arm_values.items())
+        for combo in product(*(spec.axes[a] for a in axis_names)):
+            for point in pts:
+                varied = {**arm_values, **dict(zip(axis_names, combo)), **point}
+                values = {**spec.base, **varied}
+                scenario = values.pop("scenario", spec.scenario)
+                params = scenario_params(scenario, values)
+                arms.append(Arm(len(arms), label, scenario, varied, params))
+    return Design(spec, tuple(arms), tuple(replication_seeds(spec.seed, spec.replications)))

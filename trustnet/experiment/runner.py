@@ -1,0 +1,164 @@
+"""Run an experiment: spec -> design -> chunks on an engine -> tables on disk -> data frames.
+
+The same function serves the command line and notebooks::
+
+    from trustnet.experiment import sweep
+    result = sweep({"axes": {"ambition": [0.5, 1.0, 2.0]}, "replications": 5, "steps": 60})
+    result.runs      # one row per run: parameters and summary outcomes
+    result.series    # one row per run and step (when [outputs] series is set)
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from trustnet.experiment.spec import Spec, load_spec
+from trustnet.experiment.worker import DEFAULT_RUNNER, Chunk
+
+
+@dataclass
+class SweepResult:
+    """Tables of a finished experiment (pandas data frames) and its manifest."""
+
+    runs: Any
+    series: Any | None
+    manifest: dict[str, Any]
+    out: Path | None = None
+
+    @property
+    def failed(self) -> Any:
+        return self.runs[self.runs["status"] != "ok"]
+
+
+def default_chunk_size(n_tasks: int, workers: int) -> int:
+    """Enough chunks to balance load (about 8 per worker), few enough to keep overhead small."""
+    return max(1, min(25, math.ceil(n_tasks / max(1, workers * 8))))
+
+
+def make_chunks(tasks: Sequence[Any], design: Any, spec: Spec, size: int,
+                runner: str) -> list[Chunk]:
+    chunks = []
+    for i in range(0, len(tasks), size):
+        part = tasks[i:i + size]
+        chunks.append(Chunk(
+            runs=tuple((t.run_id, t.seed, design.arms[t.arm].params) for t in part),
+            steps=spec.steps, series=spec.series, series_every=spec.series_every,
+            runner=runner))
+    return chunks
+
+
+def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | None = None, *,
+              engine: str = "processes", workers: int | None = None,
+              scheduler: str | None = None, resume: bool = False,
+              chunk_size: int | None = None, progress: bool | None = None,
+              runner: str = DEFAULT_RUNNER, points: Sequence[dict[str, Any]] | None = None,
+              fingerprint_extra: str = "", load: bool = True) -> SweepResult:
+    """Run every run of ``spec`` not yet in ``out``; return the tables.
+
+    ``out=None`` keeps results in memory. ``engine`` is "serial", "processes" (default, all
+    cores) or "dask" (``scheduler`` = "tcp://host:port" of a running cluster; without it a
+    LocalCluster). ``resume=True`` continues an interrupted sweep in ``out``. ``points``
+    replaces the spec's ``[samples]`` with explicit parameter sets (used by sensitivity).
+    """
+    from trustnet.experiment import store as st
+    from trustnet.experiment.design import build_design
+    from trustnet.experiment.engines import make_engine
+    from trustnet.experiment.tables import build_tables
+    from trustnet.experiment.worker import run_chunk
+
+    spec = spec if isinstance(spec, Spec) else load_spec(spec)
+    design = build_design(spec, points)
+    store = st.ParquetStore(out) if out is not None else st.MemoryStore()
+    fp = st.fingerprint(spec, fingerprint_extra)
+    done = store.open(spec, fp, resume)
+    tasks = [t for t in design.tasks() if t.run_id not in done]
+
+    eng = make_engine(engine, workers=workers, scheduler=scheduler)
+    manifest = dict(store.manifest) if resume and store.manifest else {}
+    manifest.update({
+        "name": spec.name, "description": spec.description, "spec_source": spec.source,
+        "fingerprint": fp, "spec": spec.raw, "status": "running",
+        "n_arms": len(design.arms), "replications": spec.replications, "steps": spec.steps,
+        "n_runs": design.n_runs, "master_seed": spec.seed,
+        "replication_seeds": list(design.seeds),
+        "arms": [{"arm": a.arm, "label": a.label, "scenario": a.scenario, "varied": a.varied}
+                 for a in design.arms],
+        "swept": list(spec.swept) + (["scenario"] if "scenario" in spec.axes else []),
+        "series": list(spec.series) if spec.series else None,
+        "series_every": spec.series_every, "plot": list(spec.plot) if spec.plot else None,
+        "versions": st.package_versions(), "git": st.git_revision(),
+    })
+    sessions = manifest.setdefault("sessions", [])
+    session = {"started": st.now(), "engine": eng.name, "workers": None,
+               "scheduler": scheduler, "runs_to_do": len(tasks), "runs_done": 0,
+               "runs_failed": 0}
+    sessions.append(session)
+    store.write_manifest(manifest)
+    store.copy_spec(spec)
+
+    start = time.perf_counter()
+    bar = _progress_bar(len(tasks), design.n_runs - len(tasks), progress)
+    try:
+        if tasks:
+            with eng:
+                session["workers"] = eng.workers
+                size = chunk_size or default_chunk_size(len(tasks), eng.workers)
+                chunks = make_chunks(tasks, design, spec, size, runner)
+                for records in eng.imap(run_chunk, chunks):
+                    runs_table, series_table = build_tables(records, design, spec.series)
+                    store.write(runs_table, series_table)
+                    failed = sum(r["status"] != "ok" for r in records)
+                    session["runs_done"] += len(records)
+                    session["runs_failed"] += failed
+                    if bar is not None:
+                        bar.update(len(records))
+                        if session["runs_failed"]:
+                            bar.set_postfix(failed=session["runs_failed"])
+        status = "complete"
+    except BaseException:
+        status = "interrupted"
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+        elapsed = time.perf_counter() - start
+        session.update({"finished": st.now(), "elapsed_s": round(elapsed, 3),
+                        "runs_per_s": round(session["runs_done"] / elapsed, 3)
+                        if elapsed > 0 and session["runs_done"] else None})
+        manifest["status"] = status
+        manifest["elapsed_s_total"] = round(sum(s.get("elapsed_s") or 0 for s in sessions), 3)
+        store.write_manifest(manifest)
+
+    runs, series = store.load() if load else (None, None)
+    if runs is not None:
+        manifest["runs_written"] = int(len(runs))
+        manifest["runs_failed"] = int((runs["status"] != "ok").sum())
+        store.write_manifest(manifest)
+    return SweepResult(runs=runs, series=series, manifest=manifest,
+                       out=Path(out) if out is not None else None)
+
+
+def _progress_bar(total: int, initial: int, progress: bool | None) -> Any:
+    """A tqdm bar with ETA on a terminal; nothing when output is piped or logged."""
+    show = sys.stderr.isatty() if progress is None else progress
+    if not show or total == 0:
+        return None
+    import tqdm
+
+    tqdm.tqdm.monitor_interval = 0  # no monitor thread (keeps process forks clean)
+    return tqdm.tqdm(total=total + initial, initial=initial, unit="run", file=sys.stderr,
+                     dynamic_ncols=True, smoothing=0.1)
+
+
+def load_results(out: str | Path) -> SweepResult:
+    """The tables and manifest of an output folder written by a sweep."""
+    from trustnet.experiment import store as st
+
+    runs, series = st.load_tables(out)
+    return SweepResult(runs=runs, series=series, manifest=st.read_manifest(out), out=Path(out))

@@ -1,0 +1,468 @@
+"""Experiment specifications: a TOML file (or a dict) checked completely before anything runs.
+
+A spec names a base scenario and overrides, the arms to compare, and how many replications of
+how many steps to run. Every key and every value is checked here against
+:mod:`trustnet.parameters`, so that a typo fails in a second with the file, the key and what is
+allowed, rather than after an hour of runs. This module imports only the standard library (and
+:mod:`trustnet.metrics` when outcome names must be checked), so the CLI stays fast.
+
+Layout (all keys optional except that something must be run)::
+
+    name = "showcase"               # used for the default output folder
+    description = "what it answers"
+    scenario = "swedish_eldercare"  # base scenario (trustnet scenarios)
+    steps = 120                     # months per run
+    replications = 10               # runs per arm; replication r has the same seed in every arm
+    seed = 20261122                 # master seed
+
+    [base]                          # overrides applied to every arm
+    n_orgs = 40
+
+    [[arms]]                        # explicit arms (crossed with the axes and samples)
+    label = "NAO, directive"
+    governance = "nao"
+    nao_style = "directive"
+
+    [axes]                          # cartesian product
+    ambition = [0.5, 1.0, 2.0]                       # a list
+    takeover = { start = 0.0, stop = 1.0, step = 0.25 }  # or a range (step or num)
+    scenario = ["swedish_eldercare", "belgian_mandated"]  # the scenario itself can be an axis
+
+    [samples]                       # space-filling samples (crossed with the axes)
+    method = "lhs"                  # or "sobol"
+    n = 32
+    [samples.ranges]
+    member_capacity = [0.05, 0.3]
+
+    [outputs]
+    series = true                   # or a list of reporter names; false keeps summaries only
+    every = 1                       # keep every k-th step of the series (plus the last)
+    plot = ["mean_trust", "output"] # outcomes `trustnet plot` draws (default: all)
+
+    [sensitivity]                   # for `trustnet sensitivity`
+    n = 16                          # Morris trajectories or Sobol base samples
+    levels = 4                      # Morris grid levels
+    outcomes = ["mean_trust"]       # outcomes analysed (default: all)
+    [sensitivity.ranges]
+    ambition = [0.4, 2.0]
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trustnet.parameters import PARAMETERS, Parameter, unknown_name_message
+from trustnet.scenarios import DEFAULT_SCENARIO, SCENARIOS
+
+TOP_KEYS = ("name", "description", "scenario", "steps", "replications", "seed", "base", "arms",
+            "axes", "samples", "outputs", "sensitivity")
+SAMPLE_METHODS = ("lhs", "sobol")
+MAX_STEPS = 100_000
+MAX_RUNS = 10_000_000
+
+
+class SpecError(ValueError):
+    """A spec that cannot be run; the message names the file, the key and what is allowed."""
+
+
+@dataclass(frozen=True)
+class Samples:
+    method: str
+    n: int
+    ranges: dict[str, tuple[float, float]]
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    ranges: dict[str, tuple[float, float]]
+    n: int = 16
+    levels: int = 4
+    outcomes: tuple[str, ...] | None = None
+    second_order: bool = False
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A checked experiment: what to vary, how often, for how long, and what to keep."""
+
+    name: str = "sweep"
+    description: str = ""
+    scenario: str = DEFAULT_SCENARIO
+    steps: int = 120
+    replications: int = 1
+    seed: int = 0
+    base: dict[str, Any] = field(default_factory=dict)
+    arms: tuple[dict[str, Any], ...] = ()  # each: overrides plus an optional "label"
+    axes: dict[str, list[Any]] = field(default_factory=dict)
+    samples: Samples | None = None
+    series: tuple[str, ...] | None = None  # reporter names kept per step; None: summaries only
+    series_every: int = 1
+    plot: tuple[str, ...] | None = None
+    sensitivity: Sensitivity | None = None
+    source: str = "<dict>"
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def swept(self) -> tuple[str, ...]:
+        """Names that vary between arms (axes, sampled parameters, arm overrides)."""
+        names: list[str] = []
+        for arm in self.arms:
+            names += [k for k in arm if k != "label"]
+        names += list(self.axes)
+        if self.samples:
+            names += list(self.samples.ranges)
+        return tuple(dict.fromkeys(names))
+
+    def n_arms(self) -> int:
+        n = max(1, len(self.arms))
+        for values in self.axes.values():
+            n *= len(values)
+        if self.samples:
+            n *= self.samples.n
+        return n
+
+    def n_runs(self) -> int:
+        return self.n_arms() * self.replications
+
+
+def load_spec(source: str | Path | Mapping[str, Any]) -> Spec:
+    """Read and check a spec from a TOML file path or a dict (the same keys)."""
+    if isinstance(source, Mapping):
+        return parse_spec(dict(source), "<dict>")
+    path = Path(source)
+    if not path.is_file():
+        raise SpecError(f"{path}: no such spec file (expected a TOML file, see experiments/)")
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise SpecError(f"{path}: cannot read: {exc.strerror}") from None
+    spec = parse_spec(data, str(path))
+    if "name" not in data:
+        spec = _replace(spec, name=path.stem)
+    return spec
+
+
+def _replace(spec: Spec, **changes: Any) -> Spec:
+    from dataclasses import replace
+    return replace(spec, **changes)
+
+
+def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
+    """Check every key and value of ``data``; raise SpecError on the first problem."""
+    def fail(where: str, problem: str) -> SpecError:
+        return SpecError(f"{source}: {where}: {problem}")
+
+    _no_unknown(data, TOP_KEYS, "top level", fail)
+    name = _string(data.get("name", "sweep"), "name", fail)
+    description = _string(data.get("description", ""), "description", fail)
+    scenario = data.get("scenario", DEFAULT_SCENARIO)
+    if scenario not in SCENARIOS:
+        raise fail("scenario", f"unknown scenario {scenario!r}; allowed: {', '.join(SCENARIOS)}")
+    steps = _int(data.get("steps", 120), "steps", 1, MAX_STEPS, fail)
+    replications = _int(data.get("replications", 1), "replications", 1, 1_000_000, fail)
+    seed = _int(data.get("seed", 0), "seed", 0, 2**63 - 1, fail)
+
+    base = _overrides(_table(data.get("base", {}), "[base]", fail), "[base]", fail)
+
+    arms_raw = data.get("arms", [])
+    if not isinstance(arms_raw, list) or not all(isinstance(a, dict) for a in arms_raw):
+        raise fail("arms", "expected an array of tables ([[arms]] blocks)")
+    arms = []
+    for i, arm in enumerate(arms_raw, start=1):
+        where = f"[[arms]] #{i}"
+        label = arm.get("label")
+        values = {k: v for k, v in arm.items() if k != "label"}
+        checked = _overrides(values, where, fail, allow_scenario=True)
+        if label is not None:
+            checked["label"] = _string(label, f"{where} label", fail)
+        arms.append(checked)
+
+    axes_raw = _table(data.get("axes", {}), "[axes]", fail)
+    axes = {name_: _axis(name_, value, fail) for name_, value in axes_raw.items()}
+
+    samples = None
+    if "samples" in data:
+        samples = _samples(_table(data["samples"], "[samples]", fail), seed, fail)
+
+    series, every, plot = _outputs(_table(data.get("outputs", {}), "[outputs]", fail), fail)
+
+    sensitivity = None
+    if "sensitivity" in data:
+        sensitivity = _sensitivity(_table(data["sensitivity"], "[sensitivity]", fail), fail)
+
+    clash = _clashes(arms, axes, samples)
+    if clash:
+        raise fail(clash[0], f"parameter '{clash[1]}' is varied twice ({clash[2]})")
+
+    spec = Spec(name=name, description=description, scenario=scenario, steps=steps,
+                replications=replications, seed=seed, base=base, arms=tuple(arms), axes=axes,
+                samples=samples, series=series, series_every=every, plot=plot,
+                sensitivity=sensitivity, source=source, raw=data)
+    if spec.n_runs() > MAX_RUNS:
+        raise fail("top level", f"{spec.n_runs()} runs; allowed: at most {MAX_RUNS}")
+    _check_arms_resolve(spec, fail)
+    return spec
+
+
+# --- pieces -------------------------------------------------------------------------------
+
+def _no_unknown(table: Mapping[str, Any], allowed: tuple[str, ...], where: str, fail) -> None:
+    for key in table:
+        if key not in allowed:
+            raise fail(where, f"unknown key '{key}'; allowed: {', '.join(allowed)}")
+
+
+def _table(value: Any, where: str, fail) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise fail(where, f"expected a table, got {value!r}")
+    return value
+
+
+def _string(value: Any, where: str, fail) -> str:
+    if not isinstance(value, str):
+        raise fail(where, f"expected a string, got {value!r}")
+    return value
+
+
+def _int(value: Any, where: str, low: int, high: int, fail) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise fail(where, f"got {value!r}; allowed: an integer in [{low}, {high}]")
+    return value
+
+
+def _parameter(name: str, where: str, fail) -> Parameter:
+    if name not in PARAMETERS:
+        raise fail(where, unknown_name_message(name))
+    return PARAMETERS[name]
+
+
+def _value(p: Parameter, value: Any, where: str, fail) -> Any:
+    """Validate one value; TOML has no null, so text such as "none" is parsed."""
+    try:
+        if isinstance(value, str) and p.kind != "choice":
+            return p.parse(value)
+        return p.validate(value)
+    except ValueError as exc:
+        raise fail(where, str(exc)) from None
+
+
+def _overrides(values: Mapping[str, Any], where: str, fail, allow_scenario: bool = False,
+               ) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if allow_scenario and key == "scenario":
+            if value not in SCENARIOS:
+                raise fail(f"{where} scenario",
+                           f"unknown scenario {value!r}; allowed: {', '.join(SCENARIOS)}")
+            out[key] = value
+            continue
+        p = _parameter(key, f"{where} {key}", fail)
+        out[key] = _value(p, value, f"{where} {key}", fail)
+    return out
+
+
+def _axis(name: str, value: Any, fail) -> list[Any]:
+    where = f"[axes] {name}"
+    if name == "scenario":
+        if not isinstance(value, list) or not value:
+            raise fail(where, "expected a non-empty list of scenario names")
+        for v in value:
+            if v not in SCENARIOS:
+                raise fail(where, f"unknown scenario {v!r}; allowed: {', '.join(SCENARIOS)}")
+        return _distinct(list(value), where, fail)
+    p = _parameter(name, where, fail)
+    if isinstance(value, list):
+        if not value:
+            raise fail(where, "empty list; give at least one value")
+        return _distinct([_value(p, v, where, fail) for v in value], where, fail)
+    if isinstance(value, dict):
+        if p.kind not in ("int", "float"):
+            raise fail(where, f"a range needs a numeric parameter; '{name}' is {p.kind}: "
+                              f"give a list of values ({p.allowed()})")
+        keys = set(value)
+        allowed = ("start", "stop", "step", "num")
+        for key in value:
+            if key not in allowed:
+                raise fail(where, f"unknown key '{key}'; allowed: {', '.join(allowed)}")
+        if not {"start", "stop"} <= keys or ("step" in keys) == ("num" in keys):
+            raise fail(where, "a range needs start, stop and exactly one of step or num")
+        start, stop = value["start"], value["stop"]
+        for key in ("start", "stop", "step"):
+            if key in value and (isinstance(value[key], bool)
+                                 or not isinstance(value[key], (int, float))):
+                raise fail(f"{where}.{key}", f"got {value[key]!r}; allowed: a number")
+        if "num" in value:
+            num = _int(value["num"], f"{where}.num", 1, 100_000, fail)
+            points = [start] if num == 1 else [start + (stop - start) * i / (num - 1)
+                                               for i in range(num)]
+        else:
+            step = value["step"]
+            if step == 0 or (stop - start) * step < 0:
+                raise fail(f"{where}.step", f"got {step!r}; allowed: a non-zero number that "
+                                            "moves start towards stop")
+            count = int(math.floor((stop - start) / step + 1e-9)) + 1
+            if count > 100_000:
+                raise fail(where, f"{count} values; allowed: at most 100000")
+            points = [start + i * step for i in range(count)]
+        points = [round(x, 12) for x in points]
+        if p.kind == "int":
+            if any(not float(x).is_integer() for x in points):
+                raise fail(where, f"'{name}' is an integer parameter; the range gives "
+                                  "non-integer values")
+            points = [int(x) for x in points]
+        return _distinct([_value(p, v, where, fail) for v in points], where, fail)
+    raise fail(where, "expected a list of values or a range table {start, stop, step|num}")
+
+
+def _distinct(values: list[Any], where: str, fail) -> list[Any]:
+    seen = []
+    for v in values:
+        if v in seen:
+            raise fail(where, f"value {v!r} appears twice")
+        seen.append(v)
+    return values
+
+
+def _ranges(table: Any, where: str, fail) -> dict[str, tuple[float, float]]:
+    table = _table(table, where, fail)
+    if not table:
+        raise fail(where, "no parameters; give name = [low, high] pairs")
+    out = {}
+    for name, bounds in table.items():
+        p = _parameter(name, f"{where} {name}", fail)
+        if p.kind not in ("int", "float"):
+            raise fail(f"{where} {name}", f"only numeric parameters can be sampled; '{name}' "
+                                          f"is {p.kind}: put it on [axes] or in [[arms]]")
+        if not isinstance(bounds, list) or len(bounds) != 2:
+            raise fail(f"{where} {name}", f"expected [low, high]; allowed: {p.allowed()}")
+        low, high = (_value(p, b, f"{where} {name}", fail) for b in bounds)
+        if low is None or high is None or not low < high:
+            raise fail(f"{where} {name}", f"expected low < high, got {bounds!r}")
+        out[name] = (low, high)
+    return out
+
+
+def _samples(table: dict[str, Any], master_seed: int, fail) -> Samples:
+    _no_unknown(table, ("method", "n", "ranges", "seed"), "[samples]", fail)
+    method = table.get("method", "lhs")
+    if method not in SAMPLE_METHODS:
+        raise fail("[samples] method", f"got {method!r}; allowed: {', '.join(SAMPLE_METHODS)}")
+    n = _int(table.get("n", 0), "[samples] n", 1, 1_000_000, fail)
+    ranges = _ranges(table.get("ranges", {}), "[samples.ranges]", fail)
+    seed = table.get("seed")
+    if seed is not None:
+        seed = _int(seed, "[samples] seed", 0, 2**63 - 1, fail)
+    return Samples(method=method, n=n, ranges=ranges, seed=seed)
+
+
+def _outputs(table: dict[str, Any], fail) -> tuple[tuple[str, ...] | None, int, tuple | None]:
+    _no_unknown(table, ("series", "every", "plot"), "[outputs]", fail)
+    series_raw = table.get("series", False)
+    series: tuple[str, ...] | None
+    if series_raw is True:
+        series = tuple(_reporters())
+    elif series_raw is False:
+        series = None
+    elif isinstance(series_raw, list) and series_raw:
+        series = tuple(_names(series_raw, _reporters(), "[outputs] series", "reporter", fail))
+    else:
+        raise fail("[outputs] series", f"got {series_raw!r}; allowed: true, false or a list of "
+                                       "reporter names")
+    every = _int(table.get("every", 1), "[outputs] every", 1, MAX_STEPS, fail)
+    plot = None
+    if "plot" in table:
+        if not isinstance(table["plot"], list) or not table["plot"]:
+            raise fail("[outputs] plot", "expected a non-empty list of outcome names")
+        plot = tuple(_names(table["plot"], _outcomes(), "[outputs] plot", "outcome", fail))
+    return series, every, plot
+
+
+def _sensitivity(table: dict[str, Any], fail) -> Sensitivity:
+    _no_unknown(table, ("ranges", "n", "levels", "outcomes", "second_order"), "[sensitivity]",
+                fail)
+    ranges = _ranges(table.get("ranges", {}), "[sensitivity.ranges]", fail)
+    n = _int(table.get("n", 16), "[sensitivity] n", 2, 1_000_000, fail)
+    levels = _int(table.get("levels", 4), "[sensitivity] levels", 2, 100, fail)
+    outcomes = None
+    if "outcomes" in table:
+        if not isinstance(table["outcomes"], list) or not table["outcomes"]:
+            raise fail("[sensitivity] outcomes", "expected a non-empty list of outcome names")
+        outcomes = tuple(_names(table["outcomes"], _outcomes(), "[sensitivity] outcomes",
+                                "outcome", fail))
+    second = table.get("second_order", False)
+    if not isinstance(second, bool):
+        raise fail("[sensitivity] second_order", f"got {second!r}; allowed: true or false")
+    return Sensitivity(ranges=ranges, n=n, levels=levels, outcomes=outcomes, second_order=second)
+
+
+def _names(values: list[Any], known: tuple[str, ...], where: str, noun: str, fail) -> list[str]:
+    for v in values:
+        if v not in known:
+            import difflib
+            close = difflib.get_close_matches(str(v), known, n=3)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise fail(where, f"unknown {noun} {v!r}{hint} (allowed: {', '.join(known)})")
+    return list(dict.fromkeys(values))
+
+
+def _reporters() -> tuple[str, ...]:
+    from trustnet.metrics import REPORTERS
+    return tuple(REPORTERS)
+
+
+def _outcomes() -> tuple[str, ...]:
+    from trustnet.metrics import SUMMARY_OUTCOMES
+    return tuple(SUMMARY_OUTCOMES)
+
+
+def _clashes(arms, axes, samples) -> tuple[str, str, str] | None:
+    sampled = set(samples.ranges) if samples else set()
+    for name in axes:
+        if name in sampled:
+            return (f"[axes] {name}", name, "on [axes] and in [samples.ranges]")
+        for arm in arms:
+            if name in arm:
+                return (f"[axes] {name}", name, "on [axes] and in [[arms]]")
+    for name in sampled:
+        for arm in arms:
+            if name in arm:
+                return (f"[samples.ranges] {name}", name, "in [samples.ranges] and in [[arms]]")
+    return None
+
+
+def _check_arms_resolve(spec: Spec, fail) -> None:
+    """Rules across parameters (e.g. ordered thresholds) hold for every corner of the design."""
+    from itertools import product
+
+    from trustnet.scenarios import scenario_params
+
+    arms = list(spec.arms) or [{}]
+    axis_names = list(spec.axes)
+    sample_corners: list[dict[str, Any]] = [{}]
+    if spec.samples:
+        sample_corners = [dict(zip(spec.samples.ranges, corner)) for corner in
+                          product(*spec.samples.ranges.values())]
+    checked = 0
+    for arm in arms:
+        for combo in product(*(spec.axes[a] for a in axis_names)):
+            for corner in sample_corners:
+                values = {**spec.base, **{k: v for k, v in arm.items() if k != "label"},
+                          **dict(zip(axis_names, combo)), **corner}
+                scenario = values.pop("scenario", spec.scenario)
+                try:
+                    scenario_params(scenario, values)
+                except ValueError as exc:
+                    label = arm.get("label") or ", ".join(f"{k}={v!r}" for k, v in values.items())
+                    raise fail(f"arm ({label})" if label else "[base]", str(exc)) from None
+                checked += 1
+                if checked > 20_000:  # large designs: corners of the first arms suffice
+                    return

@@ -1,0 +1,231 @@
+"""Results that survive: a Parquet dataset written as runs complete, plus ``manifest.json``.
+
+Layout of an output folder::
+
+    manifest.json          spec, seeds, versions, git revision, timings, counts
+    spec.toml              the spec file as given (when it came from a file)
+    runs/part-*.parquet    the runs table, one file per completed chunk
+    series/part-*.parquet  the series table (when kept), same part names
+
+Each part is written to a temporary name and renamed, so a part is either complete or absent.
+The series part of a chunk is written before its runs part, and a runs part is what marks its
+runs as done: after a kill at any moment, ``resume`` drops temporary files and series parts
+whose runs part is missing, then skips exactly the run ids already in ``runs/``. Every run ends
+up in the tables exactly once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+MANIFEST = "manifest.json"
+
+
+class StoreError(ValueError):
+    """An output folder that cannot be used as asked (names the folder and the way out)."""
+
+
+def fingerprint(spec: Any, extra: str = "") -> str:
+    """Hash of everything that decides the runs (not the name, description or plot choice)."""
+    raw = {k: v for k, v in spec.raw.items() if k not in ("name", "description")}
+    if "outputs" in raw:
+        raw["outputs"] = {k: v for k, v in raw["outputs"].items() if k != "plot"}
+    text = json.dumps(raw, sort_keys=True, default=str) + extra
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _write_parquet(table: Any, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+class ParquetStore:
+    """Stream chunks of results into ``out`` and read them back as data frames."""
+
+    def __init__(self, out: str | os.PathLike) -> None:
+        self.out = Path(out)
+        self.runs_dir = self.out / "runs"
+        self.series_dir = self.out / "series"
+        self.manifest: dict[str, Any] = {}
+
+    # --- opening and resuming --------------------------------------------------------------
+    def open(self, spec: Any, fp: str, resume: bool) -> set[int]:
+        """Prepare the folder; return the run ids already written (empty unless resuming)."""
+        has_results = (self.out / MANIFEST).exists() or any(self.runs_dir.glob("part-*.parquet"))
+        if has_results and not resume:
+            raise StoreError(f"{self.out}: already holds results; pass --resume to finish them "
+                             "or choose another --out")
+        if has_results:
+            old = self.read_manifest()
+            if old.get("fingerprint") not in (None, fp):
+                raise StoreError(f"{self.out}: holds results of a different spec "
+                                 f"({old.get('spec_source', '?')}); resume needs the same spec, "
+                                 "or choose another --out")
+            self.manifest = old
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        if spec.series:
+            self.series_dir.mkdir(parents=True, exist_ok=True)
+        for folder in (self.runs_dir, self.series_dir):
+            for tmp in folder.glob(".*.tmp"):
+                tmp.unlink()
+        done_parts = {p.name for p in self.runs_dir.glob("part-*.parquet")}
+        for part in self.series_dir.glob("part-*.parquet"):
+            if part.name not in done_parts:
+                part.unlink()  # its chunk never finished: its runs will be run again
+        return self.done_ids()
+
+    def done_ids(self) -> set[int]:
+        import pyarrow.parquet as pq
+
+        done: set[int] = set()
+        for part in sorted(self.runs_dir.glob("part-*.parquet")):
+            done.update(pq.read_table(part, columns=["run_id"]).column(0).to_pylist())
+        return done
+
+    # --- writing ---------------------------------------------------------------------------
+    def write(self, runs: Any, series: Any | None) -> None:
+        ids = runs.column("run_id").to_pylist()
+        name = f"part-{min(ids):09d}-{len(ids):05d}.parquet"
+        if series is not None:
+            _write_parquet(series, self.series_dir / name)
+        _write_parquet(runs, self.runs_dir / name)
+
+    def read_manifest(self) -> dict[str, Any]:
+        path = self.out / MANIFEST
+        if not path.exists():
+            return {}
+        try:
+            return json.loads(path.read_text())
+        except json.JSONDecodeError:
+            return {}
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        self.manifest = manifest
+        text = json.dumps(manifest, indent=2, default=str, sort_keys=False)
+        _atomic_write_bytes(self.out / MANIFEST, text.encode())
+
+    def copy_spec(self, spec: Any) -> None:
+        source = Path(spec.source)
+        if source.is_file():
+            _atomic_write_bytes(self.out / "spec.toml", source.read_bytes())
+
+    # --- reading ---------------------------------------------------------------------------
+    def load(self) -> tuple[Any, Any | None]:
+        return load_tables(self.out)
+
+
+def load_tables(out: str | os.PathLike) -> tuple[Any, Any | None]:
+    """The runs and series tables of an output folder as pandas data frames (sorted by run)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = Path(out)
+    runs_parts = sorted((out / "runs").glob("part-*.parquet"))
+    if not runs_parts:
+        raise StoreError(f"{out}: no results (expected runs/part-*.parquet from "
+                         "'trustnet sweep ... --out DIR')")
+    runs = pa.concat_tables([pq.read_table(p) for p in runs_parts], promote_options="default")
+    runs = runs.to_pandas().drop_duplicates("run_id").sort_values("run_id")
+    runs = runs.reset_index(drop=True)
+    series = None
+    series_parts = sorted((out / "series").glob("part-*.parquet"))
+    done = {p.name for p in runs_parts}
+    series_parts = [p for p in series_parts if p.name in done]
+    if series_parts:
+        table = pa.concat_tables([pq.read_table(p) for p in series_parts],
+                                 promote_options="default")
+        series = table.to_pandas().sort_values(["run_id", "step"]).reset_index(drop=True)
+    return runs, series
+
+
+def read_manifest(out: str | os.PathLike) -> dict[str, Any]:
+    path = Path(out) / MANIFEST
+    if not path.exists():
+        raise StoreError(f"{out}: no {MANIFEST} (not an output folder of 'trustnet sweep')")
+    return json.loads(path.read_text())
+
+
+class MemoryStore:
+    """Keeps tables in memory (for notebooks that do not need files)."""
+
+    def __init__(self) -> None:
+        self.runs: list[Any] = []
+        self.series: list[Any] = []
+        self.manifest: dict[str, Any] = {}
+
+    def open(self, spec: Any, fp: str, resume: bool) -> set[int]:
+        return set()
+
+    def write(self, runs: Any, series: Any | None) -> None:
+        self.runs.append(runs)
+        if series is not None:
+            self.series.append(series)
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        self.manifest = manifest
+
+    def copy_spec(self, spec: Any) -> None:
+        return None
+
+    def load(self) -> tuple[Any, Any | None]:
+        import pyarrow as pa
+
+        runs = pa.concat_tables(self.runs).to_pandas().sort_values("run_id")
+        series = None
+        if self.series:
+            series = (pa.concat_tables(self.series).to_pandas()
+                      .sort_values(["run_id", "step"]).reset_index(drop=True))
+        return runs.reset_index(drop=True), series
+
+
+# --- provenance ---------------------------------------------------------------------------
+
+def package_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in ("trustnet", "mesa", "numpy", "pandas", "scipy", "pyarrow", "SALib", "dask",
+                 "distributed"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def git_revision() -> dict[str, Any] | None:
+    """Commit of the trustnet source tree, and whether it had uncommitted changes."""
+    here = Path(__file__).resolve().parent
+    try:
+        rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
+                             text=True, timeout=5)
+        if rev.returncode != 0:
+            return None
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", str(here.parent)],
+                               cwd=here, capture_output=True, text=True, timeout=5)
+        return {"commit": rev.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -1,0 +1,71 @@
+"""What a worker does with a chunk of runs: run each, catch its error, return compact results.
+
+Runs are shipped in chunks so that many short runs still spread well over processes or a
+cluster; results come back as plain dicts of numbers and numpy arrays (cheap to pickle). A run
+that raises is returned with its error text instead of outcomes, so one bad corner of a design
+never stops a sweep.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any, Callable
+
+DEFAULT_RUNNER = "trustnet.run:run_model"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Runs shipped together to one worker."""
+
+    runs: tuple[tuple[int, int, dict[str, Any]], ...]  # (run_id, seed, params)
+    steps: int
+    series: tuple[str, ...] | None  # reporter names to keep; None keeps no series
+    series_every: int = 1
+    runner: str = DEFAULT_RUNNER  # "module:function" with run_model's signature
+
+
+_RUNNERS: dict[str, Callable[..., Any]] = {}
+
+
+def load_runner(path: str) -> Callable[..., Any]:
+    """The run function named ``module:function`` (cached per process)."""
+    if path not in _RUNNERS:
+        module, _, name = path.partition(":")
+        _RUNNERS[path] = getattr(import_module(module), name)
+    return _RUNNERS[path]
+
+
+def run_chunk(chunk: Chunk) -> list[dict[str, Any]]:
+    """Run every run of ``chunk``; never raises for a failing run."""
+    runner = load_runner(chunk.runner)
+    out = []
+    for run_id, seed, params in chunk.runs:
+        start = time.perf_counter()
+        record: dict[str, Any] = {"run_id": run_id, "status": "ok", "error": None,
+                                  "summary": {}, "steps": None, "values": None}
+        try:
+            result = runner(params, seed=seed, steps=chunk.steps,
+                            series_every=chunk.series_every if chunk.series else chunk.steps)
+            record["summary"] = {k: _number(v) for k, v in result.summary.items()}
+            if chunk.series:
+                frame = result.series.loc[:, list(chunk.series)]
+                record["steps"] = frame.index.to_numpy(dtype="int64")
+                record["values"] = frame.to_numpy(dtype="float64")
+        except Exception as exc:  # noqa: BLE001 - recorded with the run, the sweep goes on
+            record["status"] = "error"
+            record["error"] = f"{type(exc).__name__}: {exc}"
+            record["traceback"] = traceback.format_exc(limit=-6)
+        record["elapsed_s"] = time.perf_counter() - start
+        out.append(record)
+    return out
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
