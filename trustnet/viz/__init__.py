@@ -1,0 +1,1 @@
+"""Browser visualisation of the trustnet model (Solara/Mesa SolaraViz)."""

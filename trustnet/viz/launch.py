@@ -1,0 +1,114 @@
+"""Start the browser page: ``trustnet viz`` (or ``python -m trustnet.viz.launch``).
+
+Runs ``solara run`` on :mod:`trustnet.viz.app` in a child process with the settings the page
+needs on any machine: Solara's browser files from the local cache (filled from npm on first
+use, see :mod:`trustnet.viz.assets`), production mode (no page fetched from the internet), and
+no telemetry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from trustnet.scenarios import DEFAULT_SCENARIO, SCENARIOS
+from trustnet.viz.assets import AssetsError, ensure_assets
+
+APP_MODULE = "trustnet.viz.app"
+ENV_SCENARIO = "TRUSTNET_VIZ_SCENARIO"  # read by the app (kept here to import nothing heavy)
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def command(host: str, port: int) -> list[str]:
+    """The ``solara run`` command line."""
+    return [sys.executable, "-m", "solara", "run", APP_MODULE, "--host", host,
+            "--port", str(port), "--no-open", "--production"]
+
+
+def environment(scenario: str, assets_dir: Path) -> dict[str, str]:
+    """The child's environment: the parent's plus the page's settings."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[2])  # so the app imports this very package
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    env["SOLARA_ASSETS_PROXY_CACHE_DIR"] = str(assets_dir)
+    env[ENV_SCENARIO] = scenario
+    return env
+
+
+def serve(scenario: str = DEFAULT_SCENARIO, host: str = "127.0.0.1", port: int = 8765) -> int:
+    """Serve the page until interrupted; returns an exit code (2 for bad input).
+
+    Prints the address to open. Fills the browser-assets cache first if it is incomplete.
+    """
+    if scenario not in SCENARIOS:
+        print(f"error: unknown scenario '{scenario}'; allowed: {', '.join(SCENARIOS)}",
+              file=sys.stderr)
+        return 2
+    if not 0 < int(port) < 65536:
+        print(f"error: port {port}: allowed: an integer in [1, 65535]", file=sys.stderr)
+        return 2
+    if not _port_free(host, port):
+        print(f"error: port {port} on {host} is in use; choose another with --port",
+              file=sys.stderr)
+        return 2
+    try:
+        assets_dir = ensure_assets()
+    except AssetsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    shown = "localhost" if host in ("0.0.0.0", "::") else host
+    print(f"trustnet viz: scenario '{scenario}' at http://{shown}:{port}/ (Ctrl+C stops)",
+          flush=True)
+    child = subprocess.Popen(command(host, port), env=environment(scenario, assets_dir))
+
+    def stop(signum, frame):  # a SIGTERM to this process stops the server too
+        child.terminate()
+
+    previous = None
+    if hasattr(signal, "SIGTERM"):
+        try:
+            previous = signal.signal(signal.SIGTERM, stop)
+        except ValueError:  # not the main thread: leave signals alone
+            previous = None
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        child.terminate()
+        return 0
+    finally:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m trustnet.viz.launch",
+                                     description="Serve the trustnet browser page.")
+    parser.add_argument("--scenario", default=DEFAULT_SCENARIO, help="scenario shown first")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args(argv)
+    return serve(args.scenario, args.host, args.port)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
