@@ -109,3 +109,20 @@ def build_design(spec: Spec, points: Sequence[dict[str, Any]] | None = None) -> 
                 params = scenario_params(scenario, values)
                 arms.append(Arm(len(arms), label, scenario, varied, params))
     return Design(spec, tuple(arms), tuple(replication_seeds(spec.seed, spec.replications)))
+
+
+def dimensions(spec: Spec) -> list[tuple[str, str]]:
+    """Swept dimensions as runs-table columns with their kind (for plots and summaries).
+
+    Explicit arms are one categorical dimension, their ``label``; axes are numeric or
+    categorical by parameter type; sampled parameters are "sampled".
+    """
+    dims: list[tuple[str, str]] = []
+    if len(spec.arms) > 1:
+        dims.append(("label", "categorical"))
+    for name in spec.axes:
+        numeric = name in PARAMETERS and PARAMETERS[name].kind in ("int", "float")
+        dims.append((name, "numeric" if numeric else "categorical"))
+    if spec.samples:
+        dims += [(name, "sampled") for name in spec.samples.ranges]
+    return dims

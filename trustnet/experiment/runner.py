@@ -67,7 +67,7 @@ def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | Non
     replaces the spec's ``[samples]`` with explicit parameter sets (used by sensitivity).
     """
     from trustnet.experiment import store as st
-    from trustnet.experiment.design import build_design
+    from trustnet.experiment.design import build_design, dimensions
     from trustnet.experiment.engines import make_engine
     from trustnet.experiment.tables import build_tables
     from trustnet.experiment.worker import run_chunk
@@ -89,7 +89,7 @@ def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | Non
         "replication_seeds": list(design.seeds),
         "arms": [{"arm": a.arm, "label": a.label, "scenario": a.scenario, "varied": a.varied}
                  for a in design.arms],
-        "swept": list(spec.swept) + (["scenario"] if "scenario" in spec.axes else []),
+        "dims": [list(d) for d in dimensions(spec)],
         "series": list(spec.series) if spec.series else None,
         "series_every": spec.series_every, "plot": list(spec.plot) if spec.plot else None,
         "versions": st.package_versions(), "git": st.git_revision(),
@@ -135,11 +135,10 @@ def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | Non
         manifest["elapsed_s_total"] = round(sum(s.get("elapsed_s") or 0 for s in sessions), 3)
         store.write_manifest(manifest)
 
+    written, failed = store.counts()
+    manifest["runs_written"], manifest["runs_failed"] = written, failed
+    store.write_manifest(manifest)
     runs, series = store.load() if load else (None, None)
-    if runs is not None:
-        manifest["runs_written"] = int(len(runs))
-        manifest["runs_failed"] = int((runs["status"] != "ok").sum())
-        store.write_manifest(manifest)
     return SweepResult(runs=runs, series=series, manifest=manifest,
                        out=Path(out) if out is not None else None)
 

@@ -455,13 +455,14 @@ def _check_arms_resolve(spec: Spec, fail) -> None:
     for arm in arms:
         for combo in product(*(spec.axes[a] for a in axis_names)):
             for corner in sample_corners:
-                values = {**spec.base, **{k: v for k, v in arm.items() if k != "label"},
+                varied = {**{k: v for k, v in arm.items() if k != "label"},
                           **dict(zip(axis_names, combo)), **corner}
+                values = {**spec.base, **varied}
                 scenario = values.pop("scenario", spec.scenario)
                 try:
                     scenario_params(scenario, values)
                 except ValueError as exc:
-                    label = arm.get("label") or ", ".join(f"{k}={v!r}" for k, v in values.items())
+                    label = arm.get("label") or ", ".join(f"{k}={v!r}" for k, v in varied.items())
                     raise fail(f"arm ({label})" if label else "[base]", str(exc)) from None
                 checked += 1
                 if checked > 20_000:  # large designs: corners of the first arms suffice

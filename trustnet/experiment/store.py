@@ -129,6 +129,17 @@ class ParquetStore:
             _atomic_write_bytes(self.out / "spec.toml", source.read_bytes())
 
     # --- reading ---------------------------------------------------------------------------
+    def counts(self) -> tuple[int, int]:
+        """Runs written and how many of them failed."""
+        import pyarrow.parquet as pq
+
+        written = failed = 0
+        for part in self.runs_dir.glob("part-*.parquet"):
+            status = pq.read_table(part, columns=["status"]).column(0).to_pylist()
+            written += len(status)
+            failed += sum(s != "ok" for s in status)
+        return written, failed
+
     def load(self) -> tuple[Any, Any | None]:
         return load_tables(self.out)
 
@@ -185,6 +196,10 @@ class MemoryStore:
 
     def copy_spec(self, spec: Any) -> None:
         return None
+
+    def counts(self) -> tuple[int, int]:
+        status = [s for t in self.runs for s in t.column("status").to_pylist()]
+        return len(status), sum(s != "ok" for s in status)
 
     def load(self) -> tuple[Any, Any | None]:
         import pyarrow as pa

@@ -1,0 +1,569 @@
+"""The ``trustnet`` command line: one run, sweeps, sensitivity analysis, plots, tables, viz.
+
+Only the standard library is imported at module level, so ``trustnet --help`` answers at once;
+each subcommand imports what it needs. Bad input (unknown parameter or scenario, bad value,
+missing or bad spec file) ends with one line ``trustnet: error: ...`` and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+import time
+from typing import Any, NoReturn
+
+PROG = "trustnet"
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported in one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but errors are one line (no usage dump), in the same form as ours."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{PROG}: error: {message} (see '{self.prog} --help')\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _fmt_epilog(text: str) -> str:
+    return textwrap.dedent(text).strip("\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: a positive integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: a positive integer")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: an integer >= 0") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: an integer >= 0")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: an integer in [1, 65535]")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog=PROG, formatter_class=raw,
+        description="Agent-based model of trust dynamics in interorganisational health and "
+                    "social care networks: single runs, parameter sweeps, sensitivity analysis.",
+        epilog=_fmt_epilog("""
+            examples:
+              trustnet run --scenario belgian_mandated --set ambition=1.5 --plot run.png
+              trustnet sweep experiments/showcase.toml --out results/showcase
+              trustnet plot results/showcase
+              trustnet sensitivity experiments/sensitivity.toml --method morris
+              trustnet params
+            """))
+    from trustnet import __version__
+    parser.add_argument("--version", action="version", version=f"trustnet {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser(
+        "run", help="one run: summary table, time series file, optional plot",
+        formatter_class=raw,
+        description="Run the model once and print a summary: a few mid-run values and a table "
+                    "of key outcomes at the end.",
+        epilog=_fmt_epilog("""
+            examples:
+              trustnet run
+              trustnet run --scenario small_shared --steps 60 --seed 3
+              trustnet run --set governance=lead --set nao_style=directive --out run.parquet
+              trustnet run --set takeover=0.9 --out series.csv --plot series.png
+            """))
+    p.add_argument("--scenario", default=None, help="named scenario (trustnet scenarios); "
+                   "default: swedish_eldercare")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a parameter (repeatable; trustnet params lists them)")
+    p.add_argument("--steps", type=_positive_int, default=120, help="months to run (default 120)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    p.add_argument("--out", metavar="FILE", help="write the time series (.parquet or .csv)")
+    p.add_argument("--plot", metavar="FILE", help="draw the time series (.png, .pdf or .svg)")
+    p.set_defaults(handler=cmd_run)
+
+    engine_help = ("where runs execute: processes (default, all cores), serial, or dask "
+                   "(a LocalCluster unless --scheduler is given)")
+    p = sub.add_parser(
+        "sweep", help="run a sweep spec (TOML) into a resumable Parquet dataset",
+        formatter_class=raw,
+        description="Run every arm and replication of a sweep spec. Results stream to DIR as "
+                    "runs complete (runs/ and series/ Parquet datasets, manifest.json); an "
+                    "interrupted sweep continues with --resume and computes nothing twice.",
+        epilog=_fmt_epilog("""
+            examples:
+              trustnet sweep experiments/showcase.toml --out results/showcase
+              trustnet sweep experiments/p01_ambition.toml --workers 2
+              trustnet sweep spec.toml --out results/big --resume
+              trustnet sweep spec.toml --scheduler tcp://10.0.0.5:8786   # Dask cluster
+            spec format: see experiments/README.md
+            """))
+    p.add_argument("spec", metavar="SPEC.toml", help="sweep specification")
+    p.add_argument("--out", metavar="DIR", help="output folder (default results/<spec name>)")
+    p.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    p.add_argument("--engine", choices=("processes", "serial", "dask"), default="processes",
+                   help=engine_help)
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler to use, e.g. tcp://host:8786 (implies --engine dask)")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted sweep in DIR")
+    p.add_argument("--chunk-size", type=_positive_int, help="runs per task (default: automatic)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_sweep)
+
+    p = sub.add_parser(
+        "sensitivity", help="global sensitivity analysis (SALib Morris or Sobol)",
+        formatter_class=raw,
+        description="Sample the [sensitivity.ranges] of a spec with Morris trajectories or "
+                    "Sobol (Saltelli) points, run them with replications (common random "
+                    "numbers), and write the indices table and a figure.",
+        epilog=_fmt_epilog("""
+            examples:
+              trustnet sensitivity experiments/sensitivity.toml --method morris
+              trustnet sensitivity experiments/sensitivity.toml --method sobol --out results/sobol
+            """))
+    p.add_argument("spec", metavar="SPEC.toml", help="spec with a [sensitivity] table")
+    p.add_argument("--method", choices=("morris", "sobol"), required=True)
+    p.add_argument("--out", metavar="DIR",
+                   help="output folder (default results/<spec name>_<method>)")
+    p.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    p.add_argument("--engine", choices=("processes", "serial", "dask"), default="processes",
+                   help=engine_help)
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted analysis")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_sensitivity)
+
+    p = sub.add_parser(
+        "plot", help="standard figures of a sweep folder",
+        formatter_class=raw,
+        description="Draw each outcome against the swept parameters (means with 95%% "
+                    "confidence bands over replications), heatmaps for pairs of swept "
+                    "parameters, and mean trajectories when the series was kept. Figures go to "
+                    "DIR/figures/.",
+        epilog=_fmt_epilog("""
+            examples:
+              trustnet plot results/showcase
+              trustnet plot results/showcase --outcomes mean_trust,output,attendance_mean
+            """))
+    p.add_argument("dir", metavar="DIR", help="output folder of trustnet sweep")
+    p.add_argument("--outcomes", metavar="A,B,...",
+                   help="outcomes to draw (default: the spec's [outputs] plot, else all that vary)")
+    p.add_argument("--format", choices=("png", "pdf", "svg"), default="png")
+    p.set_defaults(handler=cmd_plot)
+
+    p = sub.add_parser(
+        "params", help="the parameter table (default, range, unit, meaning, source)",
+        formatter_class=raw, description="Every model parameter with its default, allowed "
+        "values, unit, meaning and source (\"no lit.\" marks a modelling choice).",
+        epilog=_fmt_epilog("""
+            examples:
+              trustnet params
+              trustnet params --group coordinator
+              trustnet params --format markdown > docs/parameters.md
+            """))
+    p.add_argument("--group", help="only this group of parameters")
+    p.add_argument("--format", choices=("text", "markdown", "csv"), default="text")
+    p.set_defaults(handler=cmd_params)
+
+    p = sub.add_parser(
+        "scenarios", help="named scenarios with descriptions", formatter_class=raw,
+        description="Named scenarios: sets of parameter overrides grounded in the source texts.",
+        epilog=_fmt_epilog("""
+            examples:
+              trustnet scenarios
+              trustnet run --scenario topdown_coordinative
+            """))
+    p.set_defaults(handler=cmd_scenarios)
+
+    p = sub.add_parser(
+        "viz", help="interactive browser visualisation (Solara)", formatter_class=raw,
+        description="Serve the interactive visualisation in a browser.",
+        epilog=_fmt_epilog("""
+            examples:
+              trustnet viz
+              trustnet viz --scenario belgian_mandated --port 8600
+              trustnet viz --host 0.0.0.0 --port 8765     # reachable from other machines
+            """))
+    p.add_argument("--scenario", default=None, help="scenario to start from")
+    p.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
+    p.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    p.set_defaults(handler=cmd_viz)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args) or 0)
+    except UsageError as exc:
+        sys.stderr.write(f"{PROG}: error: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted\n")
+        return 130
+    except BrokenPipeError:  # e.g. `trustnet params | head`
+        sys.stderr.close()
+        return 0
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _usage(exc: BaseException) -> UsageError:
+    return UsageError(str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc))
+
+
+def _check_scenario(name: str | None) -> str:
+    from trustnet.scenarios import DEFAULT_SCENARIO, SCENARIOS
+
+    name = name or DEFAULT_SCENARIO
+    if name not in SCENARIOS:
+        raise UsageError(f"unknown scenario '{name}'; allowed: {', '.join(SCENARIOS)} "
+                         "('trustnet scenarios' describes them)")
+    return name
+
+
+def _load_spec(path: str) -> Any:
+    from trustnet.experiment.spec import SpecError, load_spec
+
+    try:
+        return load_spec(path)
+    except SpecError as exc:
+        raise _usage(exc) from None
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = "  ".join("{:<%d}" % w for w in widths)
+    out = [line.format(*header), line.format(*("-" * w for w in widths))]
+    out += [line.format(*map(str, r)) for r in rows]
+    return "\n".join(s.rstrip() for s in out)
+
+
+def _num(x: Any) -> str:
+    if isinstance(x, float):
+        if x != x:
+            return "nan"
+        return f"{x:.0f}" if x.is_integer() and abs(x) < 1e6 else f"{x:.3f}"
+    return str(x)
+
+
+# Outcomes shown by `trustnet run` (those the metrics module defines, in this order).
+KEY_OUTCOMES = ("mean_trust", "trust_density", "attendance_mean", "active_members",
+                "projects_succeeded", "projects_failed", "success_rate", "output",
+                "coordinator_task_share_mean", "volunteering", "coordinator_exits",
+                "mean_coordinator_tenure", "coordinator_disillusionment_mean", "inclusion_gap",
+                "share_cooperation", "share_coordination", "share_collaboration")
+MIDRUN = ("mean_trust", "attendance", "active_members", "projects_succeeded", "output",
+          "coordinator_task_share", "share_coordination")
+
+
+# --- run ----------------------------------------------------------------------------------
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from trustnet.parameters import DEFAULTS, parse_assignment
+    from trustnet.scenarios import scenario_params
+
+    scenario = _check_scenario(args.scenario)
+    overrides = {}
+    for text in args.sets:
+        try:
+            name, value = parse_assignment(text)
+        except ValueError as exc:
+            raise UsageError(f"--set {text}: {exc}") from None
+        overrides[name] = value
+    try:
+        params = scenario_params(scenario, overrides)
+    except ValueError as exc:
+        raise _usage(exc) from None
+    out_format = _series_format(args.out) if args.out else None
+    if args.plot and os.path.splitext(args.plot)[1].lower() not in (".png", ".pdf", ".svg"):
+        raise UsageError(f"--plot {args.plot}: unknown extension; allowed: .png, .pdf, .svg")
+
+    from trustnet.metrics import SUMMARY_OUTCOMES
+    from trustnet.run import run_model
+
+    changed = {k: v for k, v in params.items() if v != DEFAULTS[k]}
+    print(f"trustnet run: scenario {scenario}, seed {args.seed}, {args.steps} months")
+    if changed:
+        print("  parameters changed from defaults: "
+              + ", ".join(f"{k}={v}" for k, v in changed.items()))
+    start = time.perf_counter()
+    result = run_model(params, seed=args.seed, steps=args.steps)
+    elapsed = time.perf_counter() - start
+    series = result.series
+
+    marks = sorted({0, args.steps // 4, args.steps // 2, 3 * args.steps // 4, args.steps})
+    cols = [c for c in MIDRUN if c in series.columns]
+    rows = [[m, *(_num(float(series.loc[m, c])) for c in cols)] for m in marks
+            if m in series.index]
+    print("\nduring the run (value after each month shown):")
+    print(_table(rows, ["month", *cols]))
+
+    keys = [k for k in KEY_OUTCOMES if k in SUMMARY_OUTCOMES]
+    print(f"\nat the end (month {args.steps}):")
+    print(_table([[k, _num(result.summary[k])] for k in keys], ["outcome", "value"]))
+    print(f"\n{len(SUMMARY_OUTCOMES)} summary outcomes computed in {elapsed:.2f} s")
+
+    if args.out:
+        frame = series.reset_index()
+        if out_format == "parquet":
+            frame.to_parquet(args.out, index=False)
+        else:
+            frame.to_csv(args.out, index=False)
+        print(f"time series ({len(frame)} rows x {frame.shape[1]} columns) written to {args.out}")
+    if args.plot:
+        from trustnet.plots import run_figure
+
+        fig = run_figure(series, title=f"{scenario}, seed {args.seed}"
+                         + (", " + ", ".join(f"{k}={v}" for k, v in overrides.items())
+                            if overrides else ""))
+        fig.savefig(args.plot, dpi=110)
+        print(f"plot written to {args.plot}")
+    return 0
+
+
+def _series_format(path: str) -> str:
+    ext = os.path.splitext(path)[1].lower()
+    if ext in (".parquet", ".pq"):
+        return "parquet"
+    if ext == ".csv":
+        return "csv"
+    raise UsageError(f"--out {path}: unknown extension '{ext or '(none)'}'; allowed: .parquet, "
+                     ".csv")
+
+
+# --- sweep and sensitivity ----------------------------------------------------------------
+
+def _engine_args(args: argparse.Namespace) -> dict[str, Any]:
+    engine = "dask" if args.scheduler else args.engine
+    return {"engine": engine, "workers": args.workers, "scheduler": args.scheduler}
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from trustnet.experiment.engines import default_workers
+
+    spec = _load_spec(args.spec)
+    out = args.out or os.path.join("results", spec.name)
+    opts = _engine_args(args)
+    workers = opts["workers"] or (default_workers() if opts["engine"] != "serial" else 1)
+    where = opts["scheduler"] or f"{workers} worker{'s' if workers > 1 else ''}"
+    print(f"{spec.name}: {spec.n_arms()} arm{'s' * (spec.n_arms() > 1)} x {spec.replications} "
+          f"replication{'s' * (spec.replications > 1)} = {spec.n_runs()} runs of {spec.steps} "
+          f"months; engine {opts['engine']} ({where}); results in {out}")
+    result = _sweep(spec, out, args, opts, resume=args.resume, chunk_size=args.chunk_size)
+    return _report(result.manifest, out, spec)
+
+
+def _sweep(spec: Any, out: str, args: argparse.Namespace, opts: dict[str, Any],
+           **kw: Any) -> Any:
+    from trustnet.experiment.runner import run_sweep
+    from trustnet.experiment.spec import SpecError
+    from trustnet.experiment.store import StoreError
+
+    try:
+        return run_sweep(spec, out, progress=False if args.quiet else None, load=False,
+                         **opts, **kw)
+    except (SpecError, StoreError) as exc:
+        raise _usage(exc) from None
+    except KeyboardInterrupt:
+        raise UsageError(f"interrupted; finished runs are kept in {out}; continue with: "
+                         f"trustnet {args.command} {args.spec} --out {out} --resume") from None
+
+
+def _report(manifest: dict[str, Any], out: str, spec: Any) -> int:
+    session = manifest["sessions"][-1]
+    done, failed = session["runs_done"], session["runs_failed"]
+    rate = f" ({session['runs_per_s']:.1f} runs/s)" if session.get("runs_per_s") else ""
+    skipped = manifest["n_runs"] - session["runs_to_do"]
+    print(f"done: {done} runs in {session['elapsed_s']:.1f} s{rate}"
+          + (f"; {skipped} already written" if skipped else "")
+          + (f"; {failed} failed (status and error columns of the runs table)" if failed else ""))
+    print(f"  {out}/runs/ (one row per run), "
+          + (f"{out}/series/ (time series), " if spec.series else "")
+          + f"{out}/manifest.json")
+    print(f"  figures: trustnet plot {out}")
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from trustnet.experiment.sensitivity import check, run_sensitivity
+    from trustnet.experiment.spec import SpecError
+    from trustnet.experiment.store import StoreError
+
+    spec = _load_spec(args.spec)
+    try:
+        check(spec, args.method)
+    except SpecError as exc:
+        raise _usage(exc) from None
+    out = args.out or os.path.join("results", f"{spec.name}_{args.method}")
+    opts = _engine_args(args)
+    print(f"{spec.name}: {args.method} analysis of {len(spec.sensitivity.ranges)} parameters "
+          f"({', '.join(spec.sensitivity.ranges)}), {spec.replications} replications per point; "
+          f"results in {out}")
+    try:
+        result = run_sensitivity(spec, args.method, out, resume=args.resume,
+                                 progress=False if args.quiet else None, **opts)
+    except (SpecError, StoreError) as exc:
+        raise _usage(exc) from None
+    except KeyboardInterrupt:
+        raise UsageError(f"interrupted; continue with: trustnet sensitivity {args.spec} "
+                         f"--method {args.method} --out {out} --resume") from None
+    idx = result.indices
+    key = "mu_star" if args.method == "morris" else "ST"
+    ranked = idx.dropna(subset=[key]).sort_values(["outcome", "rank"])
+    rows = []
+    for outcome, group in ranked.groupby("outcome", sort=False):
+        rows.append([outcome, ", ".join(f"{p} ({v:.3g})" for p, v in
+                                        zip(group["parameter"], group[key]))])
+    print(f"\nparameters by influence ({key}), per outcome:")
+    print(_table(rows, ["outcome", "parameters, most influential first"]))
+    print(f"\nindices: {out}/indices_{args.method}.csv; figure: "
+          f"{out}/sensitivity_{args.method}.png; {len(result.runs)} runs in {out}/runs/")
+    return 0
+
+
+# --- plot -----------------------------------------------------------------------------------
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from trustnet.experiment.runner import load_results
+    from trustnet.experiment.store import StoreError
+
+    if not os.path.isdir(args.dir):
+        raise UsageError(f"{args.dir}: no such folder (expected the --out folder of "
+                         "'trustnet sweep')")
+    try:
+        result = load_results(args.dir)
+    except (StoreError, OSError, ValueError) as exc:
+        raise _usage(exc) from None
+    from trustnet.experiment.aggregate import default_outcomes
+    from trustnet.experiment.tables import outcome_column, summary_outcomes
+    from trustnet.plots import sweep_figures
+
+    runs, manifest = result.runs, result.manifest
+    known = summary_outcomes()
+    if args.outcomes:
+        names = [n.strip() for n in args.outcomes.split(",") if n.strip()]
+        for n in names:
+            if n not in known:
+                raise UsageError(f"--outcomes: unknown outcome '{n}'; allowed: "
+                                 f"{', '.join(known)}")
+    else:
+        names = manifest.get("plot") or list(known)
+    columns = [outcome_column(n) for n in names]
+    ok = runs[runs["status"] == "ok"]
+    if ok.empty:
+        raise UsageError(f"{args.dir}: every run failed; nothing to plot (see the error column)")
+    if not args.outcomes and not manifest.get("plot"):
+        columns = [c for c in columns if c in default_outcomes(ok) and ok[c].nunique() > 1]
+    dims = [tuple(d) for d in manifest.get("dims", [])]
+    figures = sweep_figures(runs, result.series, dims, columns)
+    folder = os.path.join(args.dir, "figures")
+    os.makedirs(folder, exist_ok=True)
+    for stem, fig in figures.items():
+        path = os.path.join(folder, f"{stem}.{args.format}")
+        fig.savefig(path, dpi=110)
+        print(path)
+    return 0
+
+
+# --- tables -------------------------------------------------------------------------------
+
+def cmd_params(args: argparse.Namespace) -> int:
+    from trustnet.parameters import GROUPS, markdown_table, parameter_table
+
+    if args.group and args.group not in GROUPS:
+        raise UsageError(f"unknown group '{args.group}'; allowed: {', '.join(GROUPS)}")
+    rows = [r for r in parameter_table() if not args.group or r["group"] == args.group]
+    if args.format == "markdown":
+        text = markdown_table()
+        if args.group:
+            text = "\n".join(line for line in text.splitlines()
+                             if not line.startswith("| `") or any(
+                                 line.startswith(f"| `{r['name']}`") for r in rows))
+        print(text)
+        return 0
+    if args.format == "csv":
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+        return 0
+    width = 100
+    for group in GROUPS:
+        members = [r for r in rows if r["group"] == group]
+        if not members:
+            continue
+        print(f"\n== {group} ==")
+        print(_table([[r["name"], _default(r["default"]), r["allowed"], r["unit"]]
+                      for r in members], ["name", "default", "allowed", "unit"]))
+        print()
+        for r in members:
+            print(textwrap.fill(f"{r['name']}: {r['meaning']}. Source: {r['source']}.",
+                                width=width, subsequent_indent="    "))
+    return 0
+
+
+def _default(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    from trustnet.scenarios import DEFAULT_SCENARIO, SCENARIOS
+
+    for s in SCENARIOS.values():
+        mark = " (default)" if s.name == DEFAULT_SCENARIO else ""
+        print(f"{s.name}{mark}: {s.title}")
+        print(textwrap.fill(s.description, width=96, initial_indent="    ",
+                            subsequent_indent="    "))
+        print(f"    source: {s.source}")
+        overrides = ", ".join(f"{k}={_default(v)}" for k, v in s.overrides.items())
+        print(f"    overrides: {overrides or '(none: the defaults)'}\n")
+    return 0
+
+
+# --- viz ----------------------------------------------------------------------------------
+
+def cmd_viz(args: argparse.Namespace) -> int:
+    scenario = _check_scenario(args.scenario)
+    try:
+        from trustnet.viz.launch import serve
+    except ImportError as exc:
+        raise UsageError(f"the visualisation is not available ({exc}); install the 'viz' "
+                         "extra: pip install 'trustnet[viz]'") from None
+    result = serve(scenario=scenario, host=args.host, port=args.port)
+    return int(result) if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

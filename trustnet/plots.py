@@ -1,0 +1,247 @@
+"""Standard figures from data frames (never from models).
+
+Every function takes tidy frames (a run's series, a sweep's runs or series table, a sensitivity
+index table) and returns a matplotlib ``Figure`` built without pyplot, so it works the same in
+scripts, notebooks and worker processes. Means over replications carry 95% confidence bands.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+CONFIDENCE = 0.95
+MAX_HUE = 8
+
+
+def _figure(n_panels: int, ncols: int = 4, size: tuple[float, float] = (3.6, 2.7)) -> tuple:
+    from matplotlib.figure import Figure
+
+    ncols = max(1, min(ncols, n_panels))
+    nrows = math.ceil(n_panels / ncols)
+    fig = Figure(figsize=(size[0] * ncols, size[1] * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax in axes[n_panels:]:
+        ax.set_visible(False)
+    return fig, axes[:n_panels]
+
+
+def _title(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def run_figure(series: Any, reporters: Sequence[str] | None = None, title: str = "") -> Any:
+    """One run: each reporter against the month."""
+    reporters = list(reporters or [c for c in series.columns if series[c].dtype.kind in "fiu"])
+    fig, axes = _figure(len(reporters))
+    steps = series.index.to_numpy()
+    for ax, name in zip(axes, reporters):
+        ax.plot(steps, series[name].to_numpy(), lw=1.4)
+        ax.set_title(_title(name), fontsize=9)
+        ax.set_xlabel("month", fontsize=8)
+        ax.tick_params(labelsize=7)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def _mean_ci(frame: Any, by: list[str], outcome: str) -> Any:
+    from trustnet.experiment.aggregate import aggregate
+
+    agg = aggregate(frame, by, [outcome], confidence=CONFIDENCE)
+    return agg[outcome].reset_index()
+
+
+def _is_numeric(frame: Any, name: str) -> bool:
+    return frame[name].dtype.kind in "fiu"
+
+
+def outcome_by(runs: Any, x: str, outcomes: Sequence[str], hue: str | None = None,
+               title: str = "") -> Any:
+    """Each outcome against ``x``: mean over replications and 95% CI band (bars for categories),
+    one line per value of ``hue``; other swept parameters are averaged over."""
+    import numpy as np
+
+    data = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
+    fig, axes = _figure(len(outcomes))
+    hues = [None] if hue is None else list(dict.fromkeys(data[hue].tolist()))
+    numeric = _is_numeric(data, x) and data[x].nunique() > 2
+    categories = list(dict.fromkeys(data[x].tolist()))
+    for ax, outcome in zip(axes, outcomes):
+        for k, h in enumerate(hues):
+            sub = data if h is None else data[data[hue] == h]
+            stats = _mean_ci(sub, [x], outcome)
+            label = None if h is None else str(h)
+            if numeric:
+                stats = stats.sort_values(x)
+                line, = ax.plot(stats[x], stats["mean"], marker="o", ms=3, lw=1.4, label=label)
+                ax.fill_between(stats[x], stats["ci_low"], stats["ci_high"], alpha=0.2,
+                                color=line.get_color(), lw=0)
+            else:
+                stats = stats.set_index(x).reindex(categories).reset_index()
+                width = 0.8 / len(hues)
+                pos = np.arange(len(categories)) - 0.4 + width * (k + 0.5)
+                err = np.vstack([stats["mean"] - stats["ci_low"], stats["ci_high"] - stats["mean"]])
+                ax.errorbar(pos, stats["mean"], yerr=np.nan_to_num(err), fmt="o", ms=4,
+                            capsize=3, label=label)
+        if not numeric:
+            ax.set_xticks(range(len(categories)))
+            ax.set_xticklabels([str(c) for c in categories], rotation=30, ha="right", fontsize=7)
+        ax.set_title(_title(outcome), fontsize=9)
+        ax.set_xlabel(_title(x), fontsize=8)
+        ax.tick_params(labelsize=7)
+    if hue is not None and len(axes):
+        axes[0].legend(title=_title(hue), fontsize=7, title_fontsize=7)
+    fig.suptitle(title or f"outcomes by {_title(x)} (mean, {CONFIDENCE:.0%} CI over "
+                          "replications)", fontsize=11)
+    return fig
+
+
+def outcome_scatter(runs: Any, x: str, outcomes: Sequence[str], title: str = "") -> Any:
+    """Sampled parameter (Latin hypercube, Sobol): replication mean of each sample point."""
+    data = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
+    means = data.groupby("arm").agg({x: "first", **{o: "mean" for o in outcomes}})
+    fig, axes = _figure(len(outcomes))
+    for ax, outcome in zip(axes, outcomes):
+        ax.scatter(means[x], means[outcome], s=8, alpha=0.7)
+        ax.set_title(_title(outcome), fontsize=9)
+        ax.set_xlabel(_title(x), fontsize=8)
+        ax.tick_params(labelsize=7)
+    fig.suptitle(title or f"outcomes by sampled {_title(x)} (mean over replications per point)",
+                 fontsize=11)
+    return fig
+
+
+def heatmaps(runs: Any, x: str, y: str, outcomes: Sequence[str], title: str = "") -> Any:
+    """Mean of each outcome over replications on the grid of two swept parameters."""
+    import numpy as np
+
+    data = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
+    fig, axes = _figure(len(outcomes))
+    xs = sorted(data[x].unique()) if _is_numeric(data, x) else list(dict.fromkeys(data[x]))
+    ys = sorted(data[y].unique()) if _is_numeric(data, y) else list(dict.fromkeys(data[y]))
+    for ax, outcome in zip(axes, outcomes):
+        grid = data.groupby([y, x])[outcome].mean().unstack(x).reindex(index=ys, columns=xs)
+        image = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto",
+                          cmap="viridis", interpolation="nearest")
+        fig.colorbar(image, ax=ax, shrink=0.8).ax.tick_params(labelsize=6)
+        ax.set_xticks(range(len(xs)))
+        ax.set_xticklabels([_short(v) for v in xs], rotation=45, ha="right", fontsize=6)
+        ax.set_yticks(range(len(ys)))
+        ax.set_yticklabels([_short(v) for v in ys], fontsize=6)
+        ax.set_xlabel(_title(x), fontsize=8)
+        ax.set_ylabel(_title(y), fontsize=8)
+        ax.set_title(_title(outcome), fontsize=9)
+        if np.isnan(grid.to_numpy(dtype=float)).all():
+            ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center")
+    fig.suptitle(title or f"mean outcomes over {_title(x)} and {_title(y)}", fontsize=11)
+    return fig
+
+
+def _short(v: Any) -> str:
+    return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+
+def series_by(series: Any, runs: Any, hue: str | None, reporters: Sequence[str],
+              title: str = "") -> Any:
+    """Mean trajectories over replications (95% CI band), one line per value of ``hue``."""
+    from trustnet.experiment.aggregate import aggregate
+
+    ok = runs.loc[runs["status"] == "ok", ["run_id"] + ([hue] if hue else [])]
+    data = series.merge(ok, on="run_id")
+    fig, axes = _figure(len(reporters))
+    hues = [None] if hue is None else list(dict.fromkeys(data[hue].tolist()))[:MAX_HUE]
+    for ax, name in zip(axes, reporters):
+        for h in hues:
+            sub = data if h is None else data[data[hue] == h]
+            stats = aggregate(sub, ["step"], [name])[name].reset_index()
+            line, = ax.plot(stats["step"], stats["mean"], lw=1.3,
+                            label=None if h is None else str(h))
+            ax.fill_between(stats["step"], stats["ci_low"], stats["ci_high"], alpha=0.2,
+                            color=line.get_color(), lw=0)
+        ax.set_title(_title(name), fontsize=9)
+        ax.set_xlabel("month", fontsize=8)
+        ax.tick_params(labelsize=7)
+    if hue is not None and len(axes):
+        axes[0].legend(title=_title(hue), fontsize=7, title_fontsize=7)
+    fig.suptitle(title or "trajectories (mean, 95% CI over replications)", fontsize=11)
+    return fig
+
+
+def sensitivity_figure(indices: Any, method: str) -> Any:
+    """Indices per parameter and outcome: a heatmap of the main index, normalised per outcome
+    (Morris mu*, or Sobol total order ST)."""
+    import numpy as np
+
+    key = "mu_star" if method == "morris" else "ST"
+    table = indices.pivot(index="parameter", columns="outcome", values=key)
+    params = list(dict.fromkeys(indices["parameter"]))
+    outcomes = list(dict.fromkeys(indices["outcome"]))
+    table = table.reindex(index=params, columns=outcomes)
+    values = table.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        norm = values / np.nanmax(np.abs(values), axis=0, keepdims=True)
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(max(6, 0.35 * len(outcomes) + 3), max(3, 0.4 * len(params) + 2)),
+                 layout="constrained")
+    ax = fig.subplots()
+    image = ax.imshow(norm, aspect="auto", cmap="magma_r", vmin=0, vmax=1)
+    ax.set_xticks(range(len(outcomes)))
+    ax.set_xticklabels([_title(o) for o in outcomes], rotation=60, ha="right", fontsize=7)
+    ax.set_yticks(range(len(params)))
+    ax.set_yticklabels(params, fontsize=8)
+    label = "Morris mu* (scaled per outcome)" if method == "morris" else \
+        "Sobol total-order index ST (scaled per outcome)"
+    fig.colorbar(image, ax=ax, label=label)
+    ax.set_title(f"Global sensitivity ({method}); blank: constant outcome or failed runs",
+                 fontsize=10)
+    return fig
+
+
+def distributions(runs: Any, outcomes: Sequence[str], title: str = "") -> Any:
+    """Histogram of each outcome over runs (for specs that vary nothing but the seed)."""
+    data = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
+    fig, axes = _figure(len(outcomes))
+    for ax, outcome in zip(axes, outcomes):
+        ax.hist(data[outcome].dropna(), bins=20)
+        ax.set_title(_title(outcome), fontsize=9)
+        ax.tick_params(labelsize=7)
+    fig.suptitle(title or "outcomes over replications", fontsize=11)
+    return fig
+
+
+def sweep_figures(runs: Any, series: Any | None, dims: Sequence[tuple[str, str]],
+                  outcomes: Sequence[str], reporters: Sequence[str] | None = None,
+                  ) -> dict[str, Any]:
+    """The standard figures of a sweep, by file stem.
+
+    ``dims`` are the swept dimensions as (column, kind) with kind "numeric", "categorical" or
+    "sampled". One figure per dimension (the other dimension as line colour when there are
+    exactly two), heatmaps for pairs of dimensions, scatter plots for sampled parameters, and
+    mean trajectories when the series was kept.
+    """
+    figures: dict[str, Any] = {}
+    grid = [(n, k) for n, k in dims if k != "sampled" and runs[n].nunique() > 1]
+    for i, (name, _) in enumerate(grid):
+        hue = None
+        if len(grid) == 2:
+            other = grid[1 - i][0]
+            if runs[other].nunique() <= MAX_HUE:
+                hue = other
+        figures[f"by_{name}"] = outcome_by(runs, name, outcomes, hue=hue)
+    pairs = [(grid[i][0], grid[j][0]) for i in range(len(grid)) for j in range(i + 1, len(grid))]
+    for x, y in pairs[:3]:
+        figures[f"heatmap_{x}_{y}"] = heatmaps(runs, x, y, outcomes)
+    for name, kind in dims:
+        if kind == "sampled":
+            figures[f"scatter_{name}"] = outcome_scatter(runs, name, outcomes)
+    if not figures:
+        figures["distributions"] = distributions(runs, outcomes)
+    if series is not None and len(series):
+        hue = next((n for n, _ in grid if runs[n].nunique() <= MAX_HUE), None)
+        reporters = list(reporters or [c for c in series.columns
+                                       if c not in ("run_id", "arm", "replication", "step")])
+        figures["series"] = series_by(series, runs, hue, reporters)
+    return figures
