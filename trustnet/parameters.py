@@ -174,7 +174,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        high=60, group="projects"),
     _p("team_size", "int", 5, "working-group size a project recruits for", unit="organisations",
        low=2, high=20, group="projects"),
-    _p("proposal_rate", "float", 1.0, "expected member proposals per meeting per 20 members present",
+    _p("proposal_rate", "float", 1.0, "expected member proposals at a meeting of 20 members "
+       "(grows with the square root of those present)",
        unit="proposals/meeting", low=0.0, high=20.0, group="projects"),
     _p("coordinator_initiative", "float", 0.5, "chance per meeting that the coordinator proposes "
        "a project of its own", source=HALLBERG, unit="probability", low=0.0, high=1.0,
@@ -196,9 +197,12 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        "unambitious successes give little perceived progress",
        source=f"{HALLBERG} ('meaningless if you only sit in a group'; value no lit.)",
        unit="ratio", low=0.01, high=10.0, group="projects"),
-    _p("missing_sector_penalty", "float", 0.4, "relative loss of the chance of implementation for "
+    _p("missing_sector_penalty", "float", 0.3, "relative loss of the chance of implementation for "
        "each needed sector missing from the team", source=f"{HALLBERG}; Provan & Milward 1995",
        unit="share", low=0.0, high=1.0, group="projects", main=True),
+    _p("misfit_efficiency", "float", 0.4, "efficiency of a working group none of whose pairs reach "
+       "the project's required integration level", source="Keast, Brown & Mandell 2007 (value "
+       "no lit.)", unit="share", low=0.0, high=1.0, group="projects"),
     _p("integration_quorum", "float", 0.5, "share of a team's pairs that must be at the project's "
        "required integration level for full efficiency",
        source="Keast, Brown & Mandell 2007 (value no lit.)", unit="share", low=0.01, high=1.0,
@@ -209,7 +213,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     _p("consensus_quorum", "float", 0.6, "share of members present whose support a decision by "
        "broad support needs", source="Newman 2001 (value no lit.)", unit="share", low=0.0,
        high=1.0, group="decisions"),
-    _p("overrule_penalty", "float", 0.15, "relative loss of trust in the network (and half as much "
+    _p("overrule_penalty", "float", 0.1, "relative loss of trust in the network (and half as much "
        "commitment) of a member overruled by a directive decision",
        source="Klaster et al. 2017 (value no lit.)", unit="share", low=0.0, high=1.0,
        group="decisions"),
@@ -230,7 +234,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     _p("mandated_attendance", "float", 0.5, "least chance that a mandated member attends a meeting "
        "(symbolic participation)", source=DARCIS, unit="probability", low=0.0, high=1.0,
        group="members"),
-    _p("base_attendance", "float", 0.55, "chance that a member of a typical sector with average "
+    _p("base_attendance", "float", 0.6, "chance that a member of a typical sector with average "
        "commitment attends a meeting", source=f"{HALLBERG} (about 20 of 40 at a meeting)",
        unit="probability", low=0.0, high=1.0, group="members"),
     _p("primary_care_attendance", "float", 0.15, "same for primary care, the rarely attending sector",
@@ -258,6 +262,9 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        high=1.0, group="members"),
     _p("meeting_cost", "float", 0.2, "share of a meeting month's network capacity that attending "
        "costs a member", source=HALLBERG, unit="share", low=0.0, high=1.0, group="members"),
+    _p("commitment_recovery", "float", 0.02, "monthly relaxation of commitment towards the "
+       "organisation's starting motivation (why it joined or was enrolled)",
+       unit="share/month", low=0.0, high=1.0, group="members"),
     _p("motivation_rate", "float", 0.15, "how strongly perceived progress moves commitment",
        source="Aunger et al. 2021 (value no lit.)", unit="share/signal", low=0.0, high=1.0,
        group="members"),
@@ -268,7 +275,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        group="members"),
     _p("disillusion_rate", "float", 0.2, "how fast negative perceived progress disillusions a member",
        unit="share/signal", low=0.0, high=1.0, group="members"),
-    _p("member_exit_rate", "float", 0.3, "chance per meeting that a fully disillusioned member of a "
+    _p("member_exit_rate", "float", 0.1, "chance per meeting that a fully disillusioned member of a "
        "voluntary network leaves (scales with disillusionment squared)",
        source=f"{DARCIS}; {HALLBERG}", unit="probability", low=0.0, high=1.0, group="members"),
     # --- trust and ties (M1, M8) ----------------------------------------------------------
@@ -316,7 +323,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     _p("coordinator_capacity", "float", 0.5, "working time of the NAO (two part-time meeting "
        "leaders in the Swedish case)", source=HALLBERG, unit="FTE", low=0.0, high=20.0,
        group="coordinator"),
-    _p("lead_capacity_share", "float", 0.4, "share of an NAO's capacity a lead organisation gives "
+    _p("lead_capacity_share", "float", 0.6, "share of an NAO's capacity a lead organisation gives "
        "to coordination from its own staff", source=PROVAN_KENIS, unit="share", low=0.0,
        high=1.0, group="coordinator"),
     _p("coordinator_admin", "float", 0.008, "the coordinator's monthly routine work per member "

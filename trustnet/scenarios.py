@@ -79,6 +79,7 @@ _SCENARIOS = (
             "n_orgs": 6,
             "initial_trust": 0.7,
             "initial_strength": 0.4,
+            "initial_commitment": 0.8,
             "goal_consensus": 0.75,
         },
     ),

@@ -1,0 +1,132 @@
+"""Organisations: their state in model-level arrays, and thin Mesa agents that view it.
+
+State lives in :class:`Organisations` (one numpy array per variable) so that every mechanism
+updates all members at once; :class:`Organisation` agents exist so that Mesa's tools
+(``agenttype_reporters``, agent sets, the visualisation) can see each member as an agent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:
+    from trustnet.model import TrustNetworkModel
+
+SECTORS = ("hospital", "primary_care", "municipal_care", "social_services", "private_provider")
+PRIMARY_CARE = SECTORS.index("primary_care")
+# Composition of the Swedish network's list and relative size of each sector's organisations
+# (structural assumptions, no lit.: hospitals are few and large, municipal care units many).
+SECTOR_SHARES = np.array([0.15, 0.20, 0.35, 0.15, 0.15])
+SECTOR_POWER = np.array([3.0, 1.0, 1.5, 1.0, 0.8])
+
+STATE_VARIABLES = (
+    "sector", "capacity", "power", "commitment", "volunteering", "disillusionment",
+    "trust_in_network", "perceived_progress", "coordinator_tie", "active", "attending",
+)
+
+
+def allocate_sectors(n: int) -> np.ndarray:
+    """Exact sector counts for ``n`` members by largest remainder, in sector order."""
+    quota = SECTOR_SHARES * n
+    counts = np.floor(quota).astype(int)
+    short = n - counts.sum()
+    counts[np.argsort(-(quota - counts), kind="stable")[:short]] += 1
+    return np.repeat(np.arange(len(SECTORS)), counts)
+
+
+class Organisations:
+    """Per-member state, one array per variable, index i = organisation i."""
+
+    def __init__(self, params: dict, rng: np.random.Generator) -> None:
+        n = params["n_orgs"]
+        self.n = n
+        # Draws have fixed shapes whatever the parameters, so that arms of a comparison that
+        # share a seed face the same members (common random numbers).
+        z = rng.standard_normal((4, n))
+        self.sector = rng.permutation(allocate_sectors(n))
+        size = np.exp(0.5 * z[0]) * SECTOR_POWER[self.sector]
+        self.power = size / size.max()
+        self.capacity = np.clip(params["member_capacity"] * np.exp(0.3 * z[1] - 0.045), 1e-4, 1.0)
+        motivation = params["initial_commitment"]
+        if params["mandated"]:
+            motivation *= params["mandated_motivation"]
+        self.commitment = np.clip(motivation + 0.12 * z[2], 0.02, 1.0)
+        self.commitment_base = self.commitment.copy()
+        self.volunteering_base = np.clip(params["volunteering"] + 0.12 * z[3], 0.0, 1.0)
+        self.volunteering = self.volunteering_base.copy()
+        self.disillusionment = np.zeros(n)
+        self.trust_in_network = np.full(n, params["initial_trust"])
+        self.perceived_progress = np.zeros(n)
+        self.coordinator_tie = np.zeros(n)
+        self.active = np.ones(n, dtype=bool)
+        self.exits = 0  # members who have left so far
+        self.attending = np.zeros(n, dtype=bool)
+        base = np.full(len(SECTORS), params["base_attendance"])
+        base[PRIMARY_CARE] = params["primary_care_attendance"]
+        self.base_attendance = base[self.sector]
+        self.load = np.zeros(n, dtype=np.int64)  # number of active projects a member works on
+        self.capacity_used = np.zeros(n)  # share of this month's capacity taken by meetings etc.
+        self.power_order = np.argsort(self.power, kind="stable")  # least to most powerful
+        self._halves: tuple[int, tuple[np.ndarray, np.ndarray]] | None = None
+
+    def power_halves(self) -> tuple[np.ndarray, np.ndarray]:
+        """The less and the more powerful half of the active members (equal sizes)."""
+        if self._halves is None or self._halves[0] != self.exits:
+            ranked = self.power_order[self.active[self.power_order]]
+            half = len(ranked) // 2
+            self._halves = (self.exits, (ranked[:half], ranked[len(ranked) - half:]))
+        return self._halves[1]
+
+    def recover(self, months: int, params: dict) -> None:
+        """Commitment relaxes towards each organisation's starting motivation."""
+        keep = (1.0 - params["commitment_recovery"]) ** months
+        self.commitment += (1.0 - keep) * (self.commitment_base - self.commitment)
+
+    def signal(self, who: np.ndarray, value: np.ndarray | float, params: dict) -> None:
+        """Perceived progress of members ``who`` moves with a signal in [-1, 1] (M2).
+
+        Commitment and trust in the network follow perceived progress; negative progress
+        disillusions.
+        """
+        value = np.clip(value, -1.0, 1.0)
+        rho = params["progress_memory"]
+        pp = self.perceived_progress[who] * (1 - rho) + rho * value
+        self.perceived_progress[who] = pp
+        k = params["motivation_rate"]
+        m = self.commitment[who]
+        self.commitment[who] = np.clip(m + k * np.where(pp > 0, pp * (1 - m), pp * m), 0.0, 1.0)
+        t = self.trust_in_network[who]
+        self.trust_in_network[who] = np.clip(
+            t + 0.5 * k * np.where(pp > 0, pp * (1 - t), pp * t), 0.0, 1.0)
+        d = self.disillusionment[who]
+        rate = params["disillusion_rate"]
+        self.disillusionment[who] = np.clip(
+            d - rate * pp * np.where(pp < 0, 1 - d, d), 0.0, 1.0)
+
+
+class Organisation(mesa.Agent):
+    """A member organisation: a view on row ``index`` of the model's :class:`Organisations`."""
+
+    def __init__(self, model: TrustNetworkModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def sector_name(self) -> str:
+        return SECTORS[self.model.orgs.sector[self.index]]
+
+
+def _view(name: str) -> property:
+    def get(self: Organisation):
+        value = getattr(self.model.orgs, name)[self.index]
+        return value.item() if hasattr(value, "item") else value
+
+    get.__doc__ = f"This organisation's {name.replace('_', ' ')} (read from the model's arrays)."
+    return property(get)
+
+
+for _name in STATE_VARIABLES:
+    setattr(Organisation, _name, _view(_name))

@@ -1,0 +1,158 @@
+"""The coordinator: an NAO, the lead member's staff, or nobody (M3, M4, M5, M7).
+
+Strain follows Homer's (1985) burnout structure: it grows with workload above capacity, eats
+into the capacity that is left, and recovers slowly. Disillusionment grows with the gap
+between aspiration and delivered progress (Darcis 2025), faster when legitimacy is low; the
+aspiration adapts to what is delivered in a voluntary network (Lant 1992) and stays fixed and
+high under a mandate. Both raise the monthly chance that the coordinator leaves; the post is
+then vacant for some months and the successor starts afresh, without the ties or legitimacy
+its predecessor built.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:
+    from trustnet.model import TrustNetworkModel
+
+LEGITIMACY_STEP = 0.05  # change of legitimacy per project outcome (no lit.)
+PERFORMANCE_MEMORY = 0.3  # weight of the newest outcome in perceived delivery (no lit.)
+
+
+class Coordinator(mesa.Agent):
+    """Whoever coordinates. Present only under NAO or lead governance, while in post."""
+
+    def __init__(self, model: TrustNetworkModel, lead_index: int | None) -> None:
+        super().__init__(model)
+        p = model.params
+        self.style = p["nao_style"]
+        self.lead_index = lead_index
+        self.capacity = p["coordinator_capacity"] * (
+            p["lead_capacity_share"] if lead_index is not None else 1.0)
+        self.mandated = p["mandated"]
+        self.initial_legitimacy = p["coordinator_legitimacy"] * (
+            p["mandated_leverage"] if self.mandated else 1.0)
+        self.present = model.governance != "shared"
+        self.withdrawn = False
+        self.vacant_months_left = 0
+        self.exits = 0
+        self.tenures: list[int] = []  # lengths of finished tenures, in months
+        self.workload = 0.0
+        self.acted_directively = False
+        self._start_tenure()
+
+    def _start_tenure(self) -> None:
+        p = self.model.params
+        self.strain = 0.0
+        self.disillusionment = 0.0
+        self.legitimacy = self.initial_legitimacy
+        self.aspiration = p["mandate_aspiration"] if self.mandated else p["coordinator_aspiration"]
+        self.performance = self.aspiration
+        self.tenure = 0
+        self.model.orgs.coordinator_tie[:] = 0.0
+
+    def all_tenures(self) -> list[int]:
+        """Finished tenures and the current one."""
+        return self.tenures + ([self.tenure] if self.present else [])
+
+    @property
+    def vacant(self) -> bool:
+        return self.vacant_months_left > 0
+
+    @property
+    def effective_capacity(self) -> float:
+        """Strain eats into the capacity that is left (Homer's burnout loop)."""
+        return self.capacity * (1.0 - 0.5 * self.strain)
+
+    def free_capacity(self) -> float:
+        return self.effective_capacity - self.workload
+
+    # --- the month's steps -----------------------------------------------------------------
+    def start_month(self, step: int, n_active: int) -> None:
+        """Withdrawal, vacancy and replacement; then the month's routine workload."""
+        p = self.model.params
+        if self.model.governance == "shared":
+            return
+        withdrawal = p["nao_withdrawal_step"]
+        if withdrawal is not None and step >= withdrawal and not self.withdrawn:
+            self.withdrawn = True
+            self.present = False
+            self.vacant_months_left = 0
+        if self.withdrawn:
+            return
+        if self.vacant_months_left > 0:
+            self.vacant_months_left -= 1
+            if self.vacant_months_left == 0:
+                self.present = True
+                self._start_tenure()
+        self.acted_directively = self.style == "directive"
+        if self.present:
+            self.tenure += 1
+            self.workload = p["coordinator_admin"] * n_active
+
+    def meeting_style(self) -> str | None:
+        """Style of the meeting as a whole: only a directive coordinator runs it directively."""
+        if not self.present:
+            return None
+        return "directive" if self.style == "directive" else "coordinating"
+
+    def decides_directively(self, stalled: bool) -> bool:
+        """Adaptive coordinators decide a stalled item directively, then go back (M5)."""
+        directive = self.style == "directive" or (self.style == "adaptive" and stalled)
+        self.acted_directively |= directive
+        return directive
+
+    def assigns_task(self, deadline_looms: bool) -> bool:
+        """Whether an open task nobody volunteered for is assigned to a member (M5)."""
+        directive = self.style == "directive" or (self.style == "adaptive" and deadline_looms)
+        self.acted_directively |= directive
+        return directive
+
+    @property
+    def current_style(self) -> str | None:
+        """How the coordinator acted this month (adaptive shows when it switches)."""
+        if not self.present:
+            return None
+        return "directive" if self.acted_directively else "coordinating"
+
+    def record_outcome(self, success: bool, value: float) -> None:
+        """A project ended: legitimacy and perceived delivery follow the outcome."""
+        if not self.present:
+            return
+        if success:
+            self.legitimacy += LEGITIMACY_STEP * (1.0 - self.legitimacy)
+        else:
+            self.legitimacy -= LEGITIMACY_STEP * self.legitimacy
+        self.performance += PERFORMANCE_MEMORY * ((value if success else 0.0) - self.performance)
+
+    def end_month(self, rng: np.random.Generator) -> None:
+        """Strain, aspiration, disillusionment and the chance of leaving (M4)."""
+        if not self.present:
+            return
+        p = self.model.params
+        overload = self.workload / max(self.effective_capacity, 1e-9) - 1.0
+        if overload > 0:
+            self.strain += p["strain_rate"] * overload * (1.0 - self.strain)
+        else:
+            self.strain -= p["strain_recovery"] * self.strain
+        self.strain = min(max(self.strain, 0.0), 1.0)
+        if not self.mandated:
+            self.aspiration += p["aspiration_adaptation"] * (self.performance - self.aspiration)
+        gap = self.aspiration - self.performance
+        speed = p["disillusion_speed"] * (2.0 - self.legitimacy)
+        if gap > 0:
+            self.disillusionment += speed * gap * (1.0 - self.disillusionment)
+        else:
+            self.disillusionment += speed * gap * self.disillusionment
+        self.disillusionment = min(max(self.disillusionment, 0.0), 1.0)
+        hazard = p["coordinator_exit_rate"] * 0.5 * (self.strain**2 + self.disillusionment**2)
+        if rng.random() < hazard:
+            self.exits += 1
+            self.tenures.append(self.tenure)
+            self.present = False
+            # a successor starts next month at the earliest
+            self.vacant_months_left = max(p["vacancy_months"], 1)

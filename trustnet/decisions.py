@@ -1,0 +1,192 @@
+"""Proposals, decisions and recruitment at a meeting (M5, M6, M7, M9, and M1's ambition).
+
+Decision rules by who coordinates and how:
+
+- broad support (a coordinating coordinator, an adaptive one on an item that has not
+  stalled, or nobody when the network governs itself): an item is adopted when
+  at least ``consensus_quorum`` of those present support it, otherwise it is deferred to the
+  next meeting with a little more support from deliberation, and dropped after three
+  deferrals. When nobody coordinates, every member who does not support an item may also veto
+  it, the more likely the less they trust the others present: decision cost grows fast with
+  size and falls with dense trust (Provan & Kenis 2008).
+- directive (a directive coordinator, or an adaptive one on an item that has stalled, i.e.
+  was deferred before): adopted at once when the power-weighted support (plus the coordinator's own
+  legitimacy behind its own or imposed items) reaches one half, else dropped; members present
+  who did not support an adopted item are overruled and lose trust in the network and some
+  commitment. Because support is weighted by power, the overruled are mostly the less
+  powerful.
+- items imposed by an authority are adopted without a vote, overruling those who disagree.
+
+Recruitment: a coordinating coordinator asks inclusively (needed sectors first, approaching
+absent members of those sectors personally, then others in random order); a directive one
+asks the most capable; without a coordinator, members select themselves. Members accept
+according to commitment and current load, half as readily when they were absent and nobody
+approached them, and more readily when the coordinator has legitimacy and a tie with them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from trustnet.agents import SECTOR_SHARES, SECTORS
+from trustnet.projects import ORIGINS
+
+MEMBER, COORDINATOR, EXTERNAL = range(len(ORIGINS))
+MAX_DEFERRALS = 3
+DELIBERATION_BONUS = 0.1  # support gained per deferral (no lit.)
+OWN_SECTOR_SUPPORT = 0.25  # extra support for an item that needs one's own sector (no lit.)
+RECRUITMENT_WORK = 0.02  # coordinator FTE-months spent recruiting one working group (no lit.)
+ABSENT_WILLINGNESS = 0.5  # relative willingness of members who only read about an item (no lit.)
+MIN_TEAM = 2
+
+
+@dataclass
+class Proposal:
+    origin: int
+    proposer: int  # -1 unless a member proposed it
+    needs: np.ndarray  # bool per sector
+    level: int  # required integration level, 1..3
+    ambition: float
+    support_bonus: float = 0.0
+    deferrals: int = 0
+
+
+def propose(model, present: np.ndarray) -> list[Proposal]:
+    """New agenda items: members', the coordinator's, and any imposed by an authority."""
+    p, rng, orgs = model.params, model.rng, model.orgs
+    k = len(present)
+    # ideas grow with the square root of the room: not every extra voice brings a new one
+    origins = [MEMBER] * int(rng.poisson(p["proposal_rate"] * np.sqrt(k / 20.0)))
+    coordinator_draw, external_draw = rng.random(2)
+    if model.coordinator.present and coordinator_draw < p["coordinator_initiative"]:
+        origins.append(COORDINATOR)
+    if external_draw < p["external_project_rate"]:
+        origins.append(EXTERNAL)
+    if not origins:
+        return []
+    core_trust = model.ties.mean_trust_among(present)
+    at_least = model.ties.level_shares_among(present)  # shares at >= coordination, collaboration
+    push = p["collaboration_push"]
+    p_collab = push + (1 - push) * at_least[2]
+    p_coord = (1 - push) * (at_least[1] - at_least[2])
+    growth = max(0.1, 1.0 + p["ambition_trust_gain"] * (core_trust - p["initial_trust"]))
+    lead = model.coordinator.lead_index
+    m = len(origins)
+    # one or two sectors drawn in proportion to their share, without replacement
+    # (keys u ** (1 / weight), Efraimidis & Spirakis 2006), plus the proposer's own sector
+    keys = rng.random((m, len(SECTORS))) ** (1.0 / SECTOR_SHARES)
+    draws = rng.random((m, 4))  # number of sectors, proposer, lead's bias, level
+    top = -np.sort(-keys, axis=1)
+    needs = keys >= np.where(draws[:, :1] < 0.5, top[:, :1], top[:, 1:2])
+    noise = np.exp(0.2 * rng.standard_normal(m) - 0.02)
+    items = []
+    for row, origin in enumerate(origins):
+        proposer = int(present[int(draws[row, 1] * k)]) if origin == MEMBER and k else -1
+        if proposer >= 0:
+            needs[row, orgs.sector[proposer]] = True
+        if lead is not None and draws[row, 2] < p["lead_interest_bias"]:
+            needs[row, orgs.sector[lead]] = True
+        level_draw = draws[row, 3]
+        if origin == EXTERNAL:
+            level, ambition = 3, 1.5 * p["ambition"]
+        else:
+            level = 3 if level_draw < p_collab else 2 if level_draw < p_collab + p_coord else 1
+            ambition = p["ambition"] * growth
+        items.append(Proposal(origin, proposer, needs[row], level, ambition * noise[row]))
+    return items
+
+
+def decide(model, agenda: list[Proposal], present: np.ndarray) -> tuple[list, list]:
+    """Adopted items and the items deferred to the next meeting."""
+    if not agenda:
+        return [], []
+    p, rng, orgs = model.params, model.rng, model.orgs
+    k = len(present)
+    coordinator = model.coordinator
+    needs = np.array([it.needs for it in agenda])
+    bonus = np.array([it.support_bonus for it in agenda])
+    chance = (p["goal_consensus"] - 0.1 + OWN_SECTOR_SUPPORT * needs[:, orgs.sector[present]]
+              + 0.3 * (orgs.trust_in_network[present] - 0.5) + bonus[:, None])
+    support = rng.random((len(agenda), k)) < np.clip(chance, 0.02, 0.98)
+    for row, item in enumerate(agenda):
+        if item.proposer >= 0:
+            support[row, present == item.proposer] = True
+    veto_draw = rng.random((len(agenda), k))
+    nobody_coordinates = not coordinator.present
+    if nobody_coordinates and k > 1:
+        trust = model.ties.trust()[np.ix_(present, present)]
+        others_trust = trust.sum(axis=1) / (k - 1)
+        veto_chance = 0.5 * (1.0 - others_trust)
+    adopted, deferred = [], []
+    power = orgs.power[present]
+    for row, item in enumerate(agenda):
+        yes = support[row]
+        if item.origin == EXTERNAL:
+            adopted.append(item)
+            overrule(orgs, present[~yes], p)
+            continue
+        if not nobody_coordinates and coordinator.decides_directively(item.deferrals > 0):
+            share = (power * yes).sum() / max(power.sum(), 1e-12) if k else 0.0
+            if item.origin != MEMBER:
+                share += 0.2 * coordinator.legitimacy
+            if share >= 0.5:
+                adopted.append(item)
+                overrule(orgs, present[~yes], p)
+            continue
+        agreed = k > 0 and yes.mean() >= p["consensus_quorum"]
+        if agreed and nobody_coordinates and k > 1:
+            agreed = not np.any(~yes & (veto_draw[row] < veto_chance))
+        if agreed:
+            adopted.append(item)
+        elif item.deferrals < MAX_DEFERRALS:
+            item.deferrals += 1
+            item.support_bonus += DELIBERATION_BONUS
+            deferred.append(item)
+    return adopted, deferred
+
+
+def overrule(orgs, who: np.ndarray, params: dict) -> None:
+    """Members whose view was set aside lose trust in the network and some commitment (M5)."""
+    if len(who) == 0:
+        return
+    penalty = params["overrule_penalty"]
+    orgs.trust_in_network[who] *= 1.0 - penalty
+    orgs.commitment[who] *= 1.0 - 0.5 * penalty
+
+
+def recruit(model, item: Proposal, present: np.ndarray) -> np.ndarray | None:
+    """The working group for an adopted item, or None when fewer than two accept."""
+    p, rng, orgs = model.params, model.rng, model.orgs
+    coordinator = model.coordinator
+    style = coordinator.meeting_style()
+    pool = np.flatnonzero(orgs.active)
+    if len(pool) < MIN_TEAM:
+        return None
+    needed_sector = item.needs[orgs.sector[pool]]
+    order_draw, accept_draw = rng.random((2, len(pool)))
+    # members who were not at the meeting only hear of it from the notes, unless a
+    # coordinating coordinator approaches them because their sector is needed
+    reached = orgs.attending[pool] | (needed_sector if style == "coordinating" else False)
+    willing = orgs.commitment[pool] / (1.0 + orgs.load[pool]) * np.where(
+        reached, 1.0, ABSENT_WILLINGNESS)
+    if style is None:  # nobody coordinates: members select themselves
+        key = order_draw
+        willing *= 0.5 + 0.5 * orgs.volunteering[pool]
+    else:
+        if style == "coordinating":  # needed sectors first, random within
+            key = order_draw - needed_sector
+        else:  # directive: the most capable first
+            key = -(orgs.capacity[pool] * orgs.power[pool])
+        willing *= 0.5 + 0.25 * coordinator.legitimacy + 0.25 * orgs.coordinator_tie[pool]
+        coordinator.workload += RECRUITMENT_WORK
+        asked = pool[reached]
+        orgs.coordinator_tie[asked] += 0.1 * (1.0 - orgs.coordinator_tie[asked])
+    if item.proposer >= 0:
+        key = np.where(pool == item.proposer, -np.inf, key)
+    ordered = np.argsort(key, kind="stable")
+    accepted = ordered[accept_draw[ordered] < willing[ordered]][: p["team_size"]]
+    if len(accepted) < MIN_TEAM:
+        return None
+    return pool[accepted]

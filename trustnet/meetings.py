@@ -1,0 +1,88 @@
+"""The plenary meeting: who comes, who talks to whom, what progress members perceive, who leaves.
+
+Attendance (M9, M7): each sector has a base chance to attend (primary care rarely comes),
+scaled by commitment; mandated members attend at least symbolically. Conversations (M1, M8):
+each attendee talks to a few others; that adds a little trust evidence and, in proportion to
+the meeting time spent on relationship building, relationship strength. Reporting (M2): what
+ended since the last meeting and whether running projects are on track is what members
+perceive as progress; a meeting with nothing to report is itself a small disappointment.
+Exit (M7): disillusioned members of a voluntary network may leave; mandated ones cannot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from trustnet.agents import Organisations
+from trustnet.projects import Portfolio
+from trustnet.ties import Ties
+
+ON_TRACK_SIGNAL = 0.3  # perceived progress of a running project reported on or off track
+
+
+def draw_attendance(orgs: Organisations, params: dict, rng: np.random.Generator) -> np.ndarray:
+    """Who attends this meeting."""
+    chance = orgs.base_attendance * (0.4 + 0.9 * orgs.commitment)
+    if params["mandated"]:
+        chance = np.maximum(chance, params["mandated_attendance"])
+    attending = (rng.random(orgs.n) < np.clip(chance, 0.0, 1.0)) & orgs.active
+    orgs.attending = attending
+    return np.flatnonzero(attending)
+
+
+def hold_conversations(ties: Ties, present: np.ndarray, relationship_time: float,
+                       params: dict, rng: np.random.Generator) -> None:
+    """Each attendee talks to ``meeting_contacts`` others (everyone, in a small meeting)."""
+    k = len(present)
+    if k < 2:
+        return
+    contacts = params["meeting_contacts"]
+    if contacts >= k - 1:
+        a = np.repeat(present, k)
+        b = np.tile(present, k)
+        keep = a != b
+        i, j = a[keep], b[keep]
+    else:
+        pick = (rng.random((k, contacts)) * (k - 1)).astype(np.int64)
+        pick += pick >= np.arange(k)[:, None]  # skip oneself
+        one = np.repeat(present, contacts)
+        other = present[pick.ravel()]
+        i, j = np.concatenate([one, other]), np.concatenate([other, one])
+    ties.add_evidence(i, j, params["meeting_trust_gain"])
+    ties.strengthen(i, j, params["strength_gain_meeting"] * relationship_time)
+
+
+def report_progress(orgs: Organisations, projects: Portfolio, present: np.ndarray,
+                    outcomes: list[float], step: int, params: dict) -> None:
+    """Attendees perceive the progress reported at the meeting (M2).
+
+    ``outcomes`` holds the sum and number of the perceived values of the projects that ended
+    since the last meeting (meaning of a success, -1 for a failure).
+    """
+    if len(present) == 0:
+        return
+    total, count = outcomes
+    running = projects.active()
+    if len(running):
+        start = projects.start[running]
+        elapsed = (step - start) / np.maximum(projects.deadline[running] - start, 1)
+        on_track = np.count_nonzero(
+            projects.progress[running] >= 0.9 * elapsed * projects.required[running])
+        total += ON_TRACK_SIGNAL * (2 * on_track - len(running))
+        count += len(running)
+    signal = total / count if count else -params["idle_penalty"]
+    orgs.signal(present, signal, params)
+
+
+def members_leave(orgs: Organisations, params: dict, rng: np.random.Generator) -> np.ndarray:
+    """Disillusioned members of a voluntary network may leave; returns who left."""
+    draw = rng.random(orgs.n)  # drawn either way, so that arms share their random numbers
+    if params["mandated"]:
+        return np.empty(0, dtype=np.int64)
+    chance = params["member_exit_rate"] * orgs.disillusionment**2
+    leaving = np.flatnonzero(orgs.active & (draw < chance))
+    if len(leaving):
+        orgs.exits += len(leaving)
+        orgs.active[leaving] = False
+        orgs.attending[leaving] = False
+    return leaving

@@ -1,0 +1,87 @@
+"""What the model reports: computed once per step from state the model already holds.
+
+The DataCollector's reporters only read the dictionary this module fills, so collecting a
+step costs a few dictionary look-ups.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+REPORTERS = (
+    "mean_trust", "trust_density", "active_members", "attendance",
+    "projects_active", "projects_succeeded", "projects_failed", "projects_abandoned", "output",
+    "coordinator_task_share", "volunteering", "mean_commitment", "mean_disillusionment",
+    "coordinator_present", "coordinator_strain", "coordinator_disillusionment",
+    "coordinator_exits", "coordinator_style_directive", "inclusion_gap",
+    "share_cooperation", "share_coordination", "share_collaboration",
+)
+
+# End-of-run values of every reporter, plus means over the run of the ones that fluctuate.
+RUN_MEANS = ("mean_trust", "attendance", "coordinator_task_share", "coordinator_present",
+             "coordinator_strain", "coordinator_disillusionment", "inclusion_gap",
+             "volunteering", "mean_commitment")
+SUMMARY_OUTCOMES = REPORTERS + tuple(f"{name}_mean" for name in RUN_MEANS) + (
+    "success_rate", "mean_coordinator_tenure")
+
+
+def measure(model) -> dict[str, float]:
+    """The reporters' values for the model's current state."""
+    orgs, coordinator = model.orgs, model.coordinator
+    active = orgs.active
+    n_active = orgs.n - orgs.exits
+    mean_trust, density, at_level = model.ties.metrics()
+    counts = model.projects.counts()
+    present = coordinator.present
+    return {
+        "mean_trust": mean_trust,
+        "trust_density": density,
+        "active_members": float(n_active),
+        "attendance": model.attendance,
+        "projects_active": float(counts[0]),
+        "projects_succeeded": float(counts[1]),
+        "projects_failed": float(counts[2]),
+        "projects_abandoned": float(counts[3]),
+        "output": model.output,
+        "coordinator_task_share": model.ledger.coordinator_share(),
+        "volunteering": _mean(orgs.volunteering, active, n_active),
+        "mean_commitment": _mean(orgs.commitment, active, n_active),
+        "mean_disillusionment": _mean(orgs.disillusionment, active, n_active),
+        "coordinator_present": 1.0 if present else 0.0,
+        "coordinator_strain": coordinator.strain if present else 0.0,
+        "coordinator_disillusionment": coordinator.disillusionment if present else 0.0,
+        "coordinator_exits": float(coordinator.exits),
+        "coordinator_style_directive": 1.0 if coordinator.current_style == "directive" else 0.0,
+        "inclusion_gap": inclusion_gap(orgs),
+        "share_cooperation": float(at_level[0]),
+        "share_coordination": float(at_level[1]),
+        "share_collaboration": float(at_level[2]),
+    }
+
+
+def _mean(values: np.ndarray, active: np.ndarray, n_active: int) -> float:
+    if n_active == len(values):
+        return float(np.add.reduce(values)) / n_active
+    return float(np.add.reduce(values[active])) / n_active if n_active else 0.0
+
+
+def inclusion_gap(orgs) -> float:
+    """Trust in the network of the more powerful half of active members minus the less powerful."""
+    lower, upper = orgs.power_halves()
+    if len(lower) == 0:
+        return 0.0
+    trust = orgs.trust_in_network
+    return float(np.add.reduce(trust[upper]) - np.add.reduce(trust[lower])) / len(lower)
+
+
+def summarise(series, tenures: list[int]) -> dict[str, float]:
+    """Summary outcomes of one run from its time series (one row per step)."""
+    last = series.iloc[-1]
+    summary = {name: float(last[name]) for name in REPORTERS}
+    for name in RUN_MEANS:
+        summary[f"{name}_mean"] = float(series[name].iloc[1:].mean()) if len(series) > 1 else float(
+            last[name])
+    ended = summary["projects_succeeded"] + summary["projects_failed"]
+    summary["success_rate"] = summary["projects_succeeded"] / ended if ended else 0.0
+    summary["mean_coordinator_tenure"] = float(np.mean(tenures)) if tenures else 0.0
+    return summary

@@ -1,0 +1,134 @@
+"""Projects and their working groups, stored as arrays (one row per project ever created).
+
+Also the two rules that judge a project (M2): its chance of success, a logistic in required
+over delivered effort, and how meaningful a success feels, which grows with ambition.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from trustnet.agents import SECTORS
+from trustnet.ties import LEVELS
+
+STATUSES = ("active", "succeeded", "failed", "abandoned")
+ACTIVE, SUCCEEDED, FAILED, ABANDONED = range(4)
+ORIGINS = ("member", "coordinator", "external")
+
+
+def meaning(ambition: np.ndarray | float, meaningful_ambition: float) -> np.ndarray | float:
+    """How much progress a success feels like: little for unambitious projects."""
+    return 1.0 - np.exp(-np.asarray(ambition) / meaningful_ambition)
+
+
+def success_probability(required: np.ndarray, delivered: np.ndarray, missing: np.ndarray,
+                        params: dict) -> np.ndarray:
+    """Chance of success: logistic in required / delivered effort, less for missing sectors."""
+    ratio = required / np.maximum(delivered, 1e-12)
+    z = np.clip(params["success_slope"] * (ratio - params["success_midpoint"]), -50.0, 50.0)
+    return (1.0 - params["missing_sector_penalty"]) ** missing / (1.0 + np.exp(z))
+
+
+class Portfolio:
+    """All projects of a run. ``members`` is a padded table: -1 marks an empty slot."""
+
+    def __init__(self, team_size: int, capacity: int = 16) -> None:
+        self.team_size = team_size
+        self.count = 0
+        self.version = 0  # changes whenever a project starts or ends
+        self.status_counts = np.zeros(len(STATUSES), dtype=np.int64)
+        self._allocate(capacity)
+
+    def _allocate(self, capacity: int) -> None:
+        def grow(old, shape, fill, dtype):
+            new = np.full(shape, fill, dtype=dtype)
+            if old is not None:
+                new[: len(old)] = old
+            return new
+
+        k = self.team_size
+        g = getattr
+        self.ambition = grow(g(self, "ambition", None), capacity, 0.0, float)
+        self.level = grow(g(self, "level", None), capacity, 1, np.int8)
+        self.needs = grow(g(self, "needs", None), (capacity, len(SECTORS)), False, bool)
+        self.members = grow(g(self, "members", None), (capacity, k), -1, np.int64)
+        self.start = grow(g(self, "start", None), capacity, 0, np.int64)
+        self.deadline = grow(g(self, "deadline", None), capacity, 0, np.int64)
+        self.required = grow(g(self, "required", None), capacity, 0.0, float)
+        self.planned_capacity = grow(g(self, "planned_capacity", None), capacity, 0.0, float)
+        self.progress = grow(g(self, "progress", None), capacity, 0.0, float)
+        self.effort_members = grow(g(self, "effort_members", None), capacity, 0.0, float)
+        self.effort_coordinator = grow(g(self, "effort_coordinator", None), capacity, 0.0, float)
+        self.missing = grow(g(self, "missing", None), capacity, 0, np.int64)
+        self.origin = grow(g(self, "origin", None), capacity, 0, np.int8)
+        self.status = grow(g(self, "status", None), capacity, ACTIVE, np.int8)
+        self.ended = grow(g(self, "ended", None), capacity, -1, np.int64)
+        # joint work not yet credited to the members' ties: member-months, and months each
+        # member volunteered for the open task (credited at the next meeting or at the end)
+        self.joint_months = grow(g(self, "joint_months", None), capacity, 0.0, float)
+        self.volunteered = grow(g(self, "volunteered", None), (capacity, k), 0, np.int64)
+        self.capacity = capacity
+
+    def add(self, *, ambition: float, level: int, needs: np.ndarray, members: np.ndarray,
+            start: int, duration: int, planned_capacity: float, origin: int,
+            missing: int) -> int:
+        if self.count == self.capacity:
+            self._allocate(2 * self.capacity)
+        p = self.count
+        self.ambition[p] = ambition
+        self.level[p] = level
+        self.needs[p] = needs
+        self.members[p, : len(members)] = members
+        self.start[p] = start
+        self.deadline[p] = start + duration
+        self.planned_capacity[p] = planned_capacity
+        self.required[p] = ambition * planned_capacity * duration
+        self.origin[p] = origin
+        self.missing[p] = missing
+        self.status[p] = ACTIVE
+        self.count += 1
+        self.version += 1
+        self.status_counts[ACTIVE] += 1
+        return p
+
+    def end(self, rows: np.ndarray, status: np.ndarray | int, step: int) -> None:
+        """Projects ``rows`` end now with the given (final) status."""
+        self.status[rows] = status
+        self.ended[rows] = step
+        self.status_counts[ACTIVE] -= len(rows)
+        if np.ndim(status) == 0:
+            self.status_counts[status] += len(rows)
+        else:
+            np.add.at(self.status_counts, status, 1)
+        self.version += 1
+
+    def active(self) -> np.ndarray:
+        return np.flatnonzero(self.status[: self.count] == ACTIVE)
+
+    def counts(self) -> np.ndarray:
+        """Number of projects in each status (active, succeeded, failed, abandoned)."""
+        return self.status_counts
+
+    def table(self):
+        """One row per project created so far, for analysis and display."""
+        import pandas as pd
+
+        n = self.count
+        effort = self.effort_members[:n] + self.effort_coordinator[:n]
+        return pd.DataFrame({
+            "project": np.arange(n),
+            "origin": [ORIGINS[o] for o in self.origin[:n]],
+            "ambition": self.ambition[:n],
+            "level": [LEVELS[v] for v in self.level[:n]],
+            "needs": [",".join(SECTORS[s] for s in np.flatnonzero(row)) for row in self.needs[:n]],
+            "team_size": (self.members[:n] >= 0).sum(axis=1),
+            "missing_sectors": self.missing[:n],
+            "start": self.start[:n],
+            "deadline": self.deadline[:n],
+            "ended": self.ended[:n],
+            "required": self.required[:n],
+            "delivered": self.progress[:n],
+            "coordinator_share": np.divide(self.effort_coordinator[:n], effort,
+                                           out=np.zeros(n), where=effort > 0),
+            "status": [STATUSES[s] for s in self.status[:n]],
+        })

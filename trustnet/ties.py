@@ -1,0 +1,187 @@
+"""Pairwise trust and relationship strength between members (M1, M8), stored once.
+
+Trust is a beta reputation with forgetting: per ordered pair (i trusts j) the evidence counts
+``r`` (good experiences) and ``s`` (bad ones) give ``T = (r + a0) / (r + s + a0 + b0)``, where
+the prior ``a0 + b0 = 2`` has mean ``initial_trust`` (so the default is the textbook
+``(r + 1) / (r + s + 2)``). Relationship strength is symmetric. Tie quality is the geometric
+mean of trust and strength, and thresholds on it place each pair at cooperation, coordination
+or collaboration.
+
+Forgetting and decay are applied in one pass at each plenary meeting for the months since the
+last one, and the pair metrics are then recomputed; between meetings only the pairs touched by
+joint work change, and the metrics are updated for those pairs alone. That keeps a month
+without a meeting free of any work over all pairs.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+LEVELS = ("none", "cooperation", "coordination", "collaboration")
+
+
+class Ties:
+    """Evidence, strength, cached trust and level for every ordered pair of members."""
+
+    def __init__(self, strength: np.ndarray, params: dict) -> None:
+        n = strength.shape[0]
+        self.n = n
+        self.a0 = 2.0 * params["initial_trust"]
+        # single precision halves memory and the time of the passes over all pairs
+        self.r = np.zeros((n, n), dtype=np.float32)
+        self.s = np.zeros((n, n), dtype=np.float32)
+        self.strength = strength.astype(np.float32)
+        # thresholds on quality = sqrt(trust * strength), compared squared
+        self.thresholds = tuple(np.float32(params[name]) ** 2 for name in (
+            "cooperation_threshold", "coordination_threshold", "collaboration_threshold"))
+        self.forgetting = params["forgetting"]
+        self.retention = 1.0 - params["strength_decay"]
+        self.active = np.ones(n, dtype=bool)
+        self._trust = np.empty((n, n), dtype=np.float32)
+        self.level = np.zeros((n, n), dtype=np.int8)
+        self.version = 0  # changes whenever any pair's trust or level may have changed
+        self.refresh()
+
+    # --- reading -------------------------------------------------------------------------
+    def trust(self) -> np.ndarray:
+        """Row i's trust in j (the diagonal is 0 and means nothing)."""
+        return self._trust
+
+    def mean_trust_among(self, members: np.ndarray) -> float:
+        """Mean trust over the ordered pairs within ``members`` (the initial trust if < 2)."""
+        k = len(members)
+        if k < 2:
+            return self.a0 / 2.0
+        return float(self._trust[np.ix_(members, members)].sum() / (k * (k - 1)))
+
+    def level_shares_among(self, members: np.ndarray) -> np.ndarray:
+        """Share of ordered pairs within ``members`` at or above each level 1..3."""
+        k = len(members)
+        if k < 2:
+            return np.ones(3)
+        level = self.level[np.ix_(members, members)]  # the diagonal is level 0
+        return np.array([np.count_nonzero(level >= 1), np.count_nonzero(level >= 2),
+                         np.count_nonzero(level >= 3)]) / (k * (k - 1))
+
+    # --- changing ------------------------------------------------------------------------
+    def add_evidence(self, i: np.ndarray, j: np.ndarray, good: np.ndarray | float,
+                     bad: np.ndarray | float = 0.0) -> None:
+        """Add good and bad experiences of i with j (pairs may repeat)."""
+        if np.any(good):
+            np.add.at(self.r, (i, j), good)
+        if np.any(bad):
+            np.add.at(self.s, (i, j), bad)
+
+    def strengthen(self, i: np.ndarray, j: np.ndarray, gain: np.ndarray | float) -> None:
+        """Move the strength of pairs towards 1; pass both orders of a pair to keep symmetry."""
+        s = self.strength[i, j]
+        self.strength[i, j] = s + gain * (1.0 - s)
+
+    def forget(self, months: int) -> None:
+        """Apply forgetting of evidence and decay of strength for ``months`` months."""
+        if months <= 0:
+            return
+        keep = self.forgetting ** months
+        if keep < 1.0:
+            self.r *= keep
+            self.s *= keep
+        fade = self.retention ** months
+        if fade < 1.0:
+            self.strength *= fade
+
+    def set_active(self, active: np.ndarray) -> None:
+        """Members who left no longer count in the pair metrics."""
+        self.active = active.copy()
+        self._sums()
+
+    # --- derived state and metrics -------------------------------------------------------
+    def _derive(self, r, s, strength):
+        trust = r + s
+        trust += 2.0
+        np.divide(r + np.float32(self.a0), trust, out=trust)
+        product = trust * strength
+        t1, t2, t3 = self.thresholds
+        level = (product >= t1).view(np.int8)
+        level += product >= t2
+        level += product >= t3
+        return trust, level
+
+    def refresh(self) -> None:
+        """Recompute trust and level of every pair, and the pair metrics."""
+        self._trust, self.level = self._derive(self.r, self.s, self.strength)
+        np.fill_diagonal(self._trust, 0.0)
+        np.fill_diagonal(self.level, 0)
+        self._sums()
+        self.version += 1
+
+    @staticmethod
+    def _tally(trust: np.ndarray, level: np.ndarray) -> np.ndarray:
+        """Sum of trust, pairs above 0.5, and pairs at or above each level 1..3."""
+        return np.array([trust.sum(dtype=np.float64), np.count_nonzero(trust > 0.5),
+                         np.count_nonzero(level >= 1), np.count_nonzero(level >= 2),
+                         np.count_nonzero(level >= 3)], dtype=np.float64)
+
+    def _sums(self) -> None:
+        gone = np.flatnonzero(~self.active)
+        k = self.n - len(gone)
+        self.n_pairs = k * (k - 1)
+        tally = self._tally(self._trust, self.level)
+        if len(gone):  # take out the rows and columns of members who left
+            tally -= self._tally(self._trust[gone], self.level[gone])
+            tally -= self._tally(self._trust[:, gone], self.level[:, gone])
+            block = np.ix_(gone, gone)
+            tally += self._tally(self._trust[block], self.level[block])
+        self.sum_trust = float(tally[0])
+        self.n_trusting = int(tally[1])
+        self.at_least = tally[2:].astype(np.int64)  # pairs at >= cooperation, coordination, ...
+
+    def touch(self, i: np.ndarray, j: np.ndarray) -> None:
+        """Re-derive trust and level of the given pairs and update the metrics by difference."""
+        if len(i) == 0:
+            return
+        flat = np.unique(i * self.n + j)
+        rows, cols = np.divmod(flat, self.n)
+        keep = rows != cols
+        rows, cols, flat = rows[keep], cols[keep], flat[keep]
+        old_t = self._trust.ravel()[flat]
+        old_l = self.level.ravel()[flat]
+        new_t, new_l = self._derive(self.r.ravel()[flat], self.s.ravel()[flat],
+                                    self.strength.ravel()[flat])
+        self._trust.ravel()[flat] = new_t
+        self.level.ravel()[flat] = new_l
+        counted = self.active[rows] & self.active[cols]
+        if not counted.all():
+            old_t, old_l, new_t, new_l = old_t[counted], old_l[counted], new_t[counted], new_l[counted]
+        self.sum_trust += float(new_t.sum(dtype=np.float64) - old_t.sum(dtype=np.float64))
+        self.n_trusting += int(np.count_nonzero(new_t > 0.5) - np.count_nonzero(old_t > 0.5))
+        change = np.bincount(new_l, minlength=4) - np.bincount(old_l, minlength=4)
+        self.at_least += np.cumsum(change[::-1])[::-1][1:]
+        self.version += 1
+
+    def metrics(self) -> tuple[float, float, np.ndarray]:
+        """Mean trust, share of pairs trusting above 0.5, and share of pairs at each level."""
+        if self.n_pairs == 0:
+            return 0.0, 0.0, np.zeros(3)
+        n = self.n_pairs
+        at = self.at_least
+        exact = np.array([at[0] - at[1], at[1] - at[2], at[2]], dtype=np.float64)
+        return self.sum_trust / n, self.n_trusting / n, exact / n
+
+
+@functools.cache
+def _slot_pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
+    a, b = np.nonzero(~np.eye(k, dtype=bool))
+    return a, b
+
+
+def team_pairs(members: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Ordered pairs within each row of a padded team table (-1 = empty slot).
+
+    Returns (row, i, j, slot): the team row of each pair, its two members, and j's slot.
+    """
+    a, b = _slot_pairs(members.shape[1])
+    i, j = members[:, a], members[:, b]
+    rows, cols = np.nonzero((i >= 0) & (j >= 0))
+    return rows, i[rows, cols], j[rows, cols], b[cols]

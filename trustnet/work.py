@@ -1,0 +1,237 @@
+"""Monthly work in the working groups, and the end of projects (M1, M2, M3, M8, M9).
+
+Each month a working group delivers its routine share of the work with the capacity and
+commitment its members can spare (split over their projects, less what meetings and shared
+coordination cost them), at an efficiency set by how many of its pairs have ties at the
+level the project requires (M8). The rest of the month's work is an open task nobody is
+assigned to (drafting, mapping, compiling). It goes through a volunteer round in which each
+member's willingness falls with the size of the group (the volunteer's dilemma). If nobody
+volunteers, the coordinator takes it over with propensity ``takeover`` when it has capacity
+left: progress continues, but each member of that group relies on the coordinator a little
+more (their volunteering erodes), and work the coordinator does builds no ties between
+members (M3). A directive coordinator, or an adaptive one whose project's deadline looms,
+first assigns the task to the member with most time to spare, who complies as far as it
+accepts the coordinator's legitimacy and resents being overruled (M5). Members who volunteer
+earn their teammates' trust.
+
+Joint work is credited to the ties between members at the next meeting or at the project's
+end, whichever comes first: ties are re-evaluated when the network meets, so a month without
+a meeting changes no pair.
+
+At its deadline a project succeeds with a chance that falls logistically with required over
+delivered effort and with each needed sector missing from the group (M2, M9). Its members
+then gain trust evidence in each other: a success counts as much as it felt meaningful, a
+failure ``failure_weight`` times as much against, both in proportion to the share of the work
+the members did themselves (M1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from trustnet.decisions import overrule
+from trustnet.projects import ABANDONED, ACTIVE, FAILED, SUCCEEDED, meaning, success_probability
+from trustnet.ties import team_pairs
+
+
+class WorkLedger:
+    """Effort by members and by the coordinator over the last twelve months (role drift)."""
+
+    WINDOW = 12
+
+    def __init__(self) -> None:
+        self.members = np.zeros(self.WINDOW)
+        self.coordinator = np.zeros(self.WINDOW)
+        self._share = 0.0
+
+    def record(self, step: int, members: float, coordinator: float) -> None:
+        slot = step % self.WINDOW
+        self.members[slot] = members
+        self.coordinator[slot] = coordinator
+        by_coordinator = self.coordinator.sum()
+        total = self.members.sum() + by_coordinator
+        self._share = float(by_coordinator / total) if total > 0 else 0.0
+
+    def coordinator_share(self) -> float:
+        return self._share
+
+
+@dataclass
+class Teams:
+    """The active working groups, rebuilt only when a project starts or ends or a member leaves."""
+
+    key: tuple
+    act: np.ndarray  # project rows
+    team: np.ndarray  # members, -1 for empty slots or members who left
+    valid: np.ndarray
+    safe: np.ndarray  # team with 0 in empty slots, for gathering
+    per_project: np.ndarray  # 1 / number of projects of each member, 0 in empty slots
+    size_factor: np.ndarray  # group size ** -volunteer_group_exponent
+    task: np.ndarray  # size of the monthly open task
+    efficiency: np.ndarray | None = None
+    ties_version: int = -1
+
+
+def active_teams(model, step: int) -> Teams:
+    projects, orgs = model.projects, model.orgs
+    key = (projects.version, orgs.exits)
+    cached = model._teams
+    if cached is not None and cached.key == key:
+        return cached
+    act = projects.active()
+    team = projects.members[act]
+    valid = team >= 0
+    valid[valid] = orgs.active[team[valid]]
+    empty = ~valid.any(axis=1)
+    if empty.any():  # a group whose members have all left is abandoned
+        projects.end(act[empty], ABANDONED, step)
+        act, team, valid = act[~empty], team[~empty], valid[~empty]
+        key = (projects.version, orgs.exits)
+    team = np.where(valid, team, -1)
+    safe = np.where(valid, team, 0)
+    orgs.load = load = np.bincount(team[valid], minlength=orgs.n)
+    size = valid.sum(axis=1)
+    model._teams = Teams(
+        key=key, act=act, team=team, valid=valid, safe=safe,
+        per_project=np.where(valid, 1.0 / np.maximum(load[safe], 1), 0.0),
+        size_factor=np.maximum(size, 1) ** -model.params["volunteer_group_exponent"],
+        task=model.params["open_task_share"] * projects.planned_capacity[act],
+    )
+    return model._teams
+
+
+def integration_efficiency(model, teams: Teams) -> np.ndarray:
+    """From ``misfit_efficiency`` (no pair at the required level) to 1 (the quorum is) (M8)."""
+    if teams.ties_version == model.ties.version and teams.efficiency is not None:
+        return teams.efficiency
+    row, i, j, _ = team_pairs(teams.team)
+    required = model.projects.level[teams.act]
+    n = len(teams.act)
+    pairs = np.bincount(row, minlength=n)
+    at_level = np.bincount(row, weights=model.ties.level[i, j] >= required[row], minlength=n)
+    share = np.divide(at_level, pairs, out=np.ones(n), where=pairs > 0)
+    fit = np.minimum(1.0, share / model.params["integration_quorum"])
+    floor = model.params["misfit_efficiency"]
+    teams.efficiency = floor + (1.0 - floor) * fit
+    teams.ties_version = model.ties.version
+    return teams.efficiency
+
+
+def work_month(model, step: int) -> None:
+    """One month of work on every active project."""
+    p, rng, orgs, projects = model.params, model.rng, model.orgs, model.projects
+    coordinator = model.coordinator
+    orgs.volunteering += p["volunteering_recovery"] * (orgs.volunteering_base - orgs.volunteering)
+    teams = active_teams(model, step)
+    n_act = len(teams.act)
+    if n_act == 0:
+        model.ledger.record(step, 0.0, 0.0)
+        return
+    act, safe, valid = teams.act, teams.safe, teams.valid
+    spare = orgs.capacity * orgs.commitment * (1.0 - orgs.capacity_used)
+    efficiency = integration_efficiency(model, teams)
+    routine = (1.0 - p["open_task_share"]) * (spare[safe] * teams.per_project).sum(axis=1)
+    routine *= efficiency
+    # the open task: volunteer round, else the coordinator may take it over
+    willing = orgs.volunteering[safe] * orgs.commitment[safe] * teams.size_factor[:, None]
+    volunteers = valid & (rng.random(safe.shape) < willing)
+    has_volunteer = volunteers.any(axis=1)
+    comply_draw, takeover_draw = rng.random((2, n_act))
+    task = teams.task
+    done_by_member = has_volunteer.copy()
+    coordinator_effort = np.zeros(n_act)
+    orphaned = np.flatnonzero(~has_volunteer)
+    if coordinator.present and len(orphaned):
+        looming = projects.deadline[act[orphaned]] - step <= p["meeting_interval"]
+        for row, looms in zip(orphaned, looming):
+            if coordinator.assigns_task(bool(looms)):
+                # told to do it, the most available member complies as far as it accepts the
+                # coordinator's authority, and resents being overruled
+                slot = np.argmax(np.where(valid[row], spare[safe[row]], -1.0))
+                if comply_draw[row] < coordinator.legitimacy:
+                    done_by_member[row] = True
+                    overrule(orgs, safe[row, slot:slot + 1], p)
+                    continue
+            if takeover_draw[row] < p["takeover"] and coordinator.free_capacity() >= task[row]:
+                coordinator.workload += task[row]
+                coordinator_effort[row] = task[row]
+    member_effort = routine + np.where(done_by_member, task * efficiency, 0.0)
+    if coordinator.present and len(orphaned):
+        taken = coordinator_effort > 0
+        if taken.any():
+            reliant = safe[taken][valid[taken]]
+            orgs.volunteering[reliant] *= 1.0 - p["reliance_erosion"]
+            orgs.coordinator_tie[reliant] += 0.05 * (1.0 - orgs.coordinator_tie[reliant])
+    projects.progress[act] += member_effort + coordinator_effort
+    projects.effort_members[act] += member_effort
+    projects.effort_coordinator[act] += coordinator_effort
+    total = member_effort + coordinator_effort
+    projects.joint_months[act] += np.divide(member_effort, total, out=np.ones(n_act),
+                                            where=total > 0)
+    projects.volunteered[act] += volunteers
+    model.ledger.record(step, float(member_effort.sum()), float(coordinator_effort.sum()))
+
+
+def credit_joint_work(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Credit the uncredited joint work of projects ``rows`` to their members' ties.
+
+    Returns the pairs touched. Strength grows per member-month of joint work; teammates give
+    trust evidence to each member for each month that member volunteered.
+    """
+    p, projects, orgs, ties = model.params, model.projects, model.orgs, model.ties
+    team = projects.members[rows]
+    team = np.where((team >= 0) & orgs.active[np.maximum(team, 0)], team, -1)
+    row, i, j, slot = team_pairs(team)
+    if len(row) == 0:
+        return i, j
+    months = projects.joint_months[rows]
+    gain = 1.0 - (1.0 - p["strength_gain_work"]) ** months
+    ties.strengthen(i, j, gain[row])
+    credit = projects.volunteered[rows][row, slot] * p["volunteer_credit"]
+    ties.add_evidence(i, j, credit)
+    projects.joint_months[rows] = 0.0
+    projects.volunteered[rows] = 0
+    return i, j
+
+
+def close_projects(model, step: int) -> None:
+    """Projects at their deadline succeed or fail; members learn from it (M1, M2)."""
+    p, rng, orgs, projects, ties = model.params, model.rng, model.orgs, model.projects, model.ties
+    act = model._teams.act if model._teams is not None else projects.active()
+    due = act[projects.deadline[act] <= step]
+    if len(due) == 0:
+        return
+    due = due[projects.status[due] == ACTIVE]
+    chance = success_probability(projects.required[due], projects.progress[due],
+                                 projects.missing[due], p)
+    success = rng.random(len(due)) < chance
+    projects.end(due, np.where(success, SUCCEEDED, FAILED), step)
+    value = meaning(projects.ambition[due], p["meaningful_ambition"])
+    total = projects.effort_members[due] + projects.effort_coordinator[due]
+    member_part = np.divide(projects.effort_members[due], total, out=np.zeros(len(due)),
+                            where=total > 0)
+    model.output += float(projects.ambition[due][success].sum())
+    credit_joint_work(model, due)
+    team = projects.members[due]
+    team = np.where((team >= 0) & orgs.active[np.maximum(team, 0)], team, -1)
+    row, i, j, _ = team_pairs(team)
+    good = np.where(success, value, 0.0) * member_part
+    bad = np.where(success, 0.0, p["failure_weight"]) * member_part
+    ties.add_evidence(i, j, good[row], bad[row])
+    ties.touch(i, j)
+    # each member perceives the mean outcome of its projects that ended now
+    rows, slots = np.nonzero(team >= 0)
+    who = team[rows, slots]
+    outcome = np.where(success, value, -1.0)
+    model.outcomes_since_meeting[0] += float(outcome.sum())
+    model.outcomes_since_meeting[1] += len(due)
+    felt = outcome[rows]
+    if len(due) > 1:
+        members, slot_of = np.unique(who, return_inverse=True)
+        felt = np.bincount(slot_of, weights=felt) / np.bincount(slot_of)
+        who = members
+    orgs.signal(who, felt, p)
+    for k in range(len(due)):
+        model.coordinator.record_outcome(bool(success[k]), float(value[k]))
