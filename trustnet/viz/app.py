@@ -33,9 +33,21 @@ def initial_scenario() -> str:
 scenario = solara.reactive(initial_scenario())
 
 
+class PageModel(TrustNetworkModel):
+    """The model as the page builds it.
+
+    Mesa's Reset passes a ``scenario`` (its own experimental parameter object, empty here) to
+    any model that takes keyword arguments; the parameters already arrive as keywords, so it
+    is dropped.
+    """
+
+    def __init__(self, *, rng=None, scenario=None, **params):
+        super().__init__(rng=rng, **params)
+
+
 def make_model(name: str, seed: int = 0) -> TrustNetworkModel:
     """The model a scenario starts with (the page's first model and after a scenario change)."""
-    return TrustNetworkModel(rng=seed, **scenario_params(name))
+    return PageModel(rng=seed, **scenario_params(name))
 
 
 @solara.component

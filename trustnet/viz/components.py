@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from mesa.visualization.utils import update_counter
 
 from trustnet.agents import SECTORS
+from trustnet.viz.controls import main_parameters
 from trustnet.viz.figures import (
     COLOUR_BY,
     LEVEL_NAMES,
@@ -29,7 +30,7 @@ from trustnet.viz.figures import (
 
 # View options (not model parameters), kept per browser session and across a Reset.
 colour_by = solara.reactive("sector")
-min_level = solara.reactive(LEVEL_NAMES[0])
+min_level = solara.reactive(LEVEL_NAMES[1])  # all cooperation ties are a hairball
 
 GOVERNANCE_NAMES = {
     "nao": "network administrative organisation (NAO)",
@@ -103,8 +104,10 @@ def status(model: Any, df: pd.DataFrame) -> list[tuple[str, str]]:
         elif now is None:
             style += " (post empty)"
     month = len(df) - 1
+    active = np.asarray(model.orgs.active, dtype=bool)
     return [
         ("month", str(month)),
+        ("members", f"{int(active.sum())} of {active.size} active"),
         ("governance", mode),
         ("coordinator", who),
         ("style", style),
@@ -163,10 +166,19 @@ def TimePlot(model: solara.Reactive, which: str):
 
 
 @solara.component
+def RunParameters(model: solara.Reactive):
+    """The main parameters the current model runs with (sliders show theirs only when moved)."""
+    m = model.value
+    text = " · ".join(f"{p.name} **{m.params[p.name]}**" for p in main_parameters())
+    solara.Markdown(f"This run: {text}", style={"font-size": "12px"})
+
+
+@solara.component
 def Dashboard(model: solara.Reactive):
     """The main area: status panel, then the network beside the time plots."""
     with solara.Column(style={"padding": "4px 12px"}):
         StatusPanel(model)
+        RunParameters(model)
         with solara.Columns([1, 1]):
             with solara.Card("Network", margin=0):
                 NetworkView(model)

@@ -80,7 +80,7 @@ def network_layout(sectors: tuple[int, ...]) -> np.ndarray:
 
 
 def network_figure(snap: NetworkSnapshot, colour_by: str = "sector", min_level: int = 1,
-                   *, size: tuple[float, float] = (6.4, 6.0), dpi: int = 90) -> Figure:
+                   *, size: tuple[float, float] = (6.6, 6.0), dpi: int = 90) -> Figure:
     """The network: members as nodes, ties at or above ``min_level`` as edges."""
     fig = Figure(figsize=size, dpi=dpi, layout="constrained")
     ax = fig.add_subplot()
@@ -127,15 +127,17 @@ def network_figure(snap: NetworkSnapshot, colour_by: str = "sector", min_level: 
                    edgecolors="#999999", linewidths=0.8, linestyle=":", zorder=5)
         handles.append(Line2D([], [], marker="o", ls="", mfc="none", mec="#999999",
                               label=f"left the network ({int((~act).sum())})"))
-    # sector names outside their arc
+    # sector names outside their arc, aligned away from the circle
     for s, name in enumerate(snap.sector_names):
         members = snap.sector == s
         if members.any():
             centre = xy[members].mean(axis=0)
             norm_c = np.hypot(*centre)
             if norm_c > 1e-9:
-                x, y = centre / norm_c * 1.2
-                ax.text(x, y, name.replace("_", " "), ha="center", va="center", fontsize=9,
+                x, y = centre / norm_c * 1.13
+                ha = "left" if x > 0.35 else "right" if x < -0.35 else "center"
+                va = "bottom" if y > 0.35 else "top" if y < -0.35 else "center"
+                ax.text(x, y, name.replace("_", " "), ha=ha, va=va, fontsize=10,
                         color=SECTOR_COLOURS[s % len(SECTOR_COLOURS)]
                         if colour_by == "sector" else "#444444", fontweight="bold")
     # the coordinator, at the centre
@@ -149,11 +151,11 @@ def network_figure(snap: NetworkSnapshot, colour_by: str = "sector", min_level: 
         text = {"vacant": "coordinator\npost vacant", "withdrawn": "coordinator\nwithdrawn",
                 "none": "no coordinator\n(shared governance)"}[snap.coordinator]
         ax.text(0, -0.13, text, ha="center", va="top", fontsize=9, color="#555555", zorder=7)
-    ax.set_xlim(-1.45, 1.45)
-    ax.set_ylim(-1.45, 1.45)
+    ax.set_xlim(-1.6, 1.6)
+    ax.set_ylim(-1.3, 1.3)
     if handles:
-        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, -0.08), ncol=2,
-                  fontsize=8, frameon=False)
+        fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=9,
+                   frameon=False)
     return fig
 
 
@@ -175,7 +177,21 @@ def _xlim(ax, t: np.ndarray) -> None:
     ax.set_xlim(0, max(12, int(t[-1]) if len(t) else 12))
 
 
-def trust_figure(df: pd.DataFrame, *, size=(5.2, 3.2), dpi=90) -> Figure:
+def _legend(fig: Figure, lines: list | None = None) -> None:
+    """One legend under the plot, so that it never hides the lines."""
+    if lines is None:
+        fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
+    else:
+        fig.legend(lines, [line.get_label() for line in lines], loc="outside lower center",
+                   ncol=2, fontsize=8, frameon=False)
+
+
+def _top(values: pd.Series, least: float = 1.0) -> float:
+    peak = float(np.nanmax(values.to_numpy(float))) if len(values) else 0.0
+    return max(least, 1.1 * peak)
+
+
+def trust_figure(df: pd.DataFrame, *, size=(5.4, 3.7), dpi=90) -> Figure:
     """Mean trust over the shares of member pairs at each integration level."""
     fig, ax = _new("Trust and integration levels", size, dpi)
     t = _time_axis(df)
@@ -186,11 +202,11 @@ def trust_figure(df: pd.DataFrame, *, size=(5.2, 3.2), dpi=90) -> Figure:
     ax.set_ylim(0, 1)
     ax.set_ylabel("share / trust")
     _xlim(ax, t)
-    ax.legend(fontsize=7, loc="upper left", ncol=2)
+    _legend(fig)
     return fig
 
 
-def projects_figure(df: pd.DataFrame, *, size=(5.2, 3.2), dpi=90) -> Figure:
+def projects_figure(df: pd.DataFrame, *, size=(5.4, 3.7), dpi=90) -> Figure:
     """Projects active, succeeded and failed, with the network's output."""
     fig, ax = _new("Projects and output", size, dpi)
     t = _time_axis(df)
@@ -198,19 +214,18 @@ def projects_figure(df: pd.DataFrame, *, size=(5.2, 3.2), dpi=90) -> Figure:
     ax.plot(t, df["projects_succeeded"], color="#2ca02c", label="succeeded")
     ax.plot(t, df["projects_failed"], color="#d62728", label="failed")
     ax.set_ylabel("projects")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, _top(df[["projects_active", "projects_succeeded", "projects_failed"]].max(axis=1)))
     _xlim(ax, t)
     ax2 = ax.twinx()
     ax2.plot(t, df["output"], color="#7f7f7f", ls="--", label="output")
     ax2.set_ylabel("output", color="#555555")
-    ax2.set_ylim(bottom=0)
+    ax2.set_ylim(0, _top(df["output"]))
     ax2.tick_params(labelsize=8)
-    lines = ax.get_lines() + ax2.get_lines()
-    ax.legend(lines, [line.get_label() for line in lines], fontsize=7, loc="upper left", ncol=2)
+    _legend(fig, ax.get_lines() + ax2.get_lines())
     return fig
 
 
-def role_figure(df: pd.DataFrame, *, size=(5.2, 3.2), dpi=90) -> Figure:
+def role_figure(df: pd.DataFrame, *, size=(5.4, 3.7), dpi=90) -> Figure:
     """The coordinator's share of task effort against members' commitment and volunteering."""
     fig, ax = _new("Role drift: who does the work", size, dpi)
     t = _time_axis(df)
@@ -225,11 +240,11 @@ def role_figure(df: pd.DataFrame, *, size=(5.2, 3.2), dpi=90) -> Figure:
     ax.set_ylim(0, 1)
     ax.set_ylabel("share")
     _xlim(ax, t)
-    ax.legend(fontsize=7, loc="upper left", ncol=2)
+    _legend(fig)
     return fig
 
 
-def strain_figure(df: pd.DataFrame, *, size=(5.2, 3.2), dpi=90) -> Figure:
+def strain_figure(df: pd.DataFrame, *, size=(5.4, 3.7), dpi=90) -> Figure:
     """Disillusionment of members and coordinator, coordinator strain, exits and vacancies."""
     fig, ax = _new("Disillusionment and coordinator strain", size, dpi)
     t = _time_axis(df)
@@ -248,7 +263,7 @@ def strain_figure(df: pd.DataFrame, *, size=(5.2, 3.2), dpi=90) -> Figure:
     ax.set_ylim(0, 1)
     ax.set_ylabel("level")
     _xlim(ax, t)
-    ax.legend(fontsize=7, loc="upper left", ncol=2)
+    _legend(fig)
     return fig
 
 

@@ -1,0 +1,114 @@
+"""The browser page without a browser (solara.render), and its controls' derivation."""
+
+from __future__ import annotations
+
+import re
+
+import ipyvuetify as vw
+import ipywidgets
+import numpy as np
+import pytest
+
+solara = pytest.importorskip("solara")
+
+from trustnet.parameters import PARAMETERS  # noqa: E402
+from trustnet.scenarios import SCENARIOS, scenario_params  # noqa: E402
+from trustnet.viz import app as viz_app  # noqa: E402
+from trustnet.viz.controls import SEED_CONTROL, label, main_parameters, model_params  # noqa: E402
+from trustnet.viz.figures import network_layout  # noqa: E402
+
+
+@pytest.fixture
+def page():
+    viz_app.scenario.set(viz_app.DEFAULT_SCENARIO)
+    _, rc = solara.render(solara.AppLayout(children=[viz_app.Page()]), handle_error=False)
+    yield rc
+    rc.close()
+
+
+def _time(rc) -> str:
+    texts = [w.children[0] for w in rc.find(vw.Html, tag="span").widgets
+             if w.children and str(w.children[0]).startswith("Time:")]
+    assert len(texts) == 1
+    return texts[0]
+
+
+def _status(rc) -> str:
+    return re.sub(r"<[^>]+>", " ", rc.find(solara.widgets.HTML).widget.unsafe_innerHTML)
+
+
+def _image(rc, name: str) -> bytes:
+    found = [w for w in rc.find(ipywidgets.Image).widgets if name in w._dom_classes]
+    assert len(found) == 1, name
+    return found[0].value
+
+
+def test_step_advances_time_and_redraws_plots(page):
+    assert _time(page) == "Time: 0.0"
+    trust_before = _image(page, "tn-plot-trust")
+    network_before = _image(page, "tn-network")
+    assert trust_before[:4] == b"\x89PNG" and network_before[:4] == b"\x89PNG"
+    page.find(vw.Btn, children=["Step"]).widget.click()
+    assert _time(page) == "Time: 1.0"
+    assert re.search(r"month\s+1\b", _status(page))
+    assert _image(page, "tn-plot-trust") != trust_before
+
+
+def test_controls_come_from_declarations():
+    for name in SCENARIOS:
+        values = scenario_params(name)
+        params = model_params(name)
+        controls = {k: v for k, v in params.items() if isinstance(v, dict)}
+        assert set(controls) == {p.name for p in main_parameters()} | {SEED_CONTROL}
+        for p in main_parameters():
+            c = controls[p.name]
+            assert c["label"] == label(p) and c["value"] == values[p.name]
+            if p.kind == "choice":
+                assert c["type"] == "Select" and c["values"] == list(p.choices)
+            elif p.kind == "bool":
+                assert c["type"] == "Checkbox"
+            else:
+                assert c["type"] == ("SliderInt" if p.kind == "int" else "SliderFloat")
+                assert c["min"] >= p.low and c["max"] <= p.high and c["min"] < c["max"]
+                assert c["min"] > p.low if p.low_open else c["min"] == p.low
+                assert c["min"] <= c["value"] <= c["max"]
+        # everything else is passed through fixed, so a Reset keeps the scenario
+        fixed = {k: v for k, v in params.items() if not isinstance(v, dict)}
+        assert fixed == {k: v for k, v in values.items() if not PARAMETERS[k].main}
+
+
+def test_page_shows_one_control_per_main_parameter(page):
+    sliders = {w.label for w in page.find(vw.Slider).widgets}
+    selects = {w.label for w in page.find(vw.Select).widgets}
+    checks = {w.label for w in page.find(vw.Checkbox).widgets}
+    for p in main_parameters():
+        shown = {"choice": selects, "bool": checks}.get(p.kind, sliders)
+        assert label(p) in shown, p.name
+
+
+def test_slider_then_reset_rebuilds_with_new_value(page):
+    page.find(vw.Btn, children=["Step"]).widget.click()
+    page.find(vw.Slider, label=label(PARAMETERS["n_orgs"])).widget.v_model = 7
+    page.find(vw.Btn, children=["Reset"]).widget.click()
+    assert _time(page) == "Time: 0.0"
+    assert "7 of 7 active" in _status(page)
+
+
+def test_scenario_choice_resets_controls_and_model(page):
+    page.find(vw.Select, label="scenario").widget.v_model = "small_shared"
+    n = scenario_params("small_shared")["n_orgs"]
+    assert page.find(vw.Slider, label=label(PARAMETERS["n_orgs"])).widget.v_model == n
+    assert f"{n} of {n} active" in _status(page)
+    assert "shared" in _status(page)
+
+
+def test_layout_stays_put_across_models():
+    first = viz_app.make_model(viz_app.DEFAULT_SCENARIO, seed=3)
+    again = viz_app.make_model(viz_app.DEFAULT_SCENARIO, seed=3)
+    for _ in range(5):
+        first.step()
+    a = network_layout(tuple(int(s) for s in first.orgs.sector))
+    b = network_layout(tuple(int(s) for s in again.orgs.sector))
+    assert np.array_equal(a, b)
+    assert a.shape == (first.params["n_orgs"], 2)
+    assert len({tuple(np.round(p, 9)) for p in a}) == len(a)  # no two members on one spot
