@@ -1,7 +1,6 @@
 """Solara components of the page: status panel, network view, time plots.
 
-These are the only parts of the visualisation that read a model; they turn it into a
-:class:`~trustnet.viz.figures.NetworkSnapshot` or a data frame and hand that to
+They read a model only through :mod:`trustnet.viz.snapshot` and hand the result to
 :mod:`trustnet.viz.figures`. Each figure is redrawn only when the model steps or is replaced
 (Mesa's ``update_counter``, the model's identity) or a view option changes.
 """
@@ -17,16 +16,9 @@ import solara
 from matplotlib.figure import Figure
 from mesa.visualization.utils import update_counter
 
-from trustnet.agents import SECTORS
 from trustnet.viz.controls import main_parameters
-from trustnet.viz.figures import (
-    COLOUR_BY,
-    LEVEL_NAMES,
-    NODE_STATES,
-    TIME_FIGURES,
-    NetworkSnapshot,
-    network_figure,
-)
+from trustnet.viz.figures import COLOUR_BY, LEVEL_NAMES, TIME_FIGURES, network_figure
+from trustnet.viz.snapshot import coordinator_state, series, snapshot
 
 # View options (not model parameters), kept per browser session and across a Reset.
 colour_by = solara.reactive("sector")
@@ -37,37 +29,6 @@ GOVERNANCE_NAMES = {
     "lead": "lead organisation",
     "shared": "shared participant governance",
 }
-
-
-def coordinator_state(model: Any) -> str:
-    """'present', 'vacant' (between coordinators), 'withdrawn' (for good) or 'none' (shared)."""
-    coordinator = model.coordinator
-    if coordinator.present:
-        return "present"
-    if model.governance == "shared":
-        return "none"
-    return "vacant" if coordinator.vacant else "withdrawn"
-
-
-def snapshot(model: Any) -> NetworkSnapshot:
-    """What the network view needs of the model's current month."""
-    orgs = model.orgs
-    return NetworkSnapshot(
-        sector=np.asarray(orgs.sector, dtype=int),
-        sector_names=tuple(SECTORS),
-        capacity=np.asarray(orgs.capacity, dtype=float),
-        active=np.asarray(orgs.active, dtype=bool),
-        attending=np.asarray(orgs.attending, dtype=bool),
-        states={name: np.asarray(getattr(orgs, name), dtype=float) for name in NODE_STATES},
-        level=np.asarray(model.ties.level),
-        coordinator=coordinator_state(model),
-        coordinator_style=model.coordinator.current_style,
-    )
-
-
-def series(model: Any) -> pd.DataFrame:
-    """The model's time series, one row per month (row k after k steps)."""
-    return model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
 
 
 def png(fig: Figure) -> bytes:

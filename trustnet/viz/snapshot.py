@@ -1,0 +1,50 @@
+"""What the pictures need of a model, read once per month.
+
+The only place in the visualisation that reads a model's internals; the figures then work on
+the returned arrays and data frames. No Solara here, so notebooks can draw the network too::
+
+    from trustnet.viz.snapshot import snapshot
+    from trustnet.viz.figures import network_figure
+    network_figure(snapshot(model))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trustnet.agents import SECTORS
+from trustnet.viz.figures import NODE_STATES, NetworkSnapshot
+
+
+def coordinator_state(model: Any) -> str:
+    """'present', 'vacant' (between coordinators), 'withdrawn' (for good) or 'none' (shared)."""
+    coordinator = model.coordinator
+    if coordinator.present:
+        return "present"
+    if model.governance == "shared":
+        return "none"
+    return "vacant" if coordinator.vacant else "withdrawn"
+
+
+def snapshot(model: Any) -> NetworkSnapshot:
+    """The network view's data for the model's current month."""
+    orgs = model.orgs
+    return NetworkSnapshot(
+        sector=np.asarray(orgs.sector, dtype=int),
+        sector_names=tuple(SECTORS),
+        capacity=np.asarray(orgs.capacity, dtype=float),
+        active=np.asarray(orgs.active, dtype=bool),
+        attending=np.asarray(orgs.attending, dtype=bool),
+        states={name: np.asarray(getattr(orgs, name), dtype=float) for name in NODE_STATES},
+        level=np.asarray(model.ties.level),
+        coordinator=coordinator_state(model),
+        coordinator_style=model.coordinator.current_style,
+    )
+
+
+def series(model: Any) -> pd.DataFrame:
+    """The model's time series, one row per month (row k after k steps)."""
+    return model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
