@@ -461,7 +461,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
         result = load_results(args.dir)
     except (StoreError, OSError, ValueError) as exc:
         raise _usage(exc) from None
-    from trustnet.experiment.aggregate import default_outcomes
+    from trustnet.experiment.aggregation import default_outcomes
     from trustnet.experiment.tables import outcome_column, summary_outcomes
     from trustnet.plots import sweep_figures
 

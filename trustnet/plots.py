@@ -47,7 +47,7 @@ def run_figure(series: Any, reporters: Sequence[str] | None = None, title: str =
 
 
 def _mean_ci(frame: Any, by: list[str], outcome: str) -> Any:
-    from trustnet.experiment.aggregate import aggregate
+    from trustnet.experiment.aggregation import aggregate
 
     agg = aggregate(frame, by, [outcome], confidence=CONFIDENCE)
     return agg[outcome].reset_index()
@@ -146,7 +146,7 @@ def _short(v: Any) -> str:
 def series_by(series: Any, runs: Any, hue: str | None, reporters: Sequence[str],
               title: str = "") -> Any:
     """Mean trajectories over replications (95% CI band), one line per value of ``hue``."""
-    from trustnet.experiment.aggregate import aggregate
+    from trustnet.experiment.aggregation import aggregate
 
     ok = runs.loc[runs["status"] == "ok", ["run_id"] + ([hue] if hue else [])]
     data = series.merge(ok, on="run_id")

@@ -3,7 +3,7 @@
 One concept per module: ``spec`` (checked TOML/dict specs), ``seeds`` (common random numbers),
 ``design`` (arms and runs), ``worker`` (a chunk of runs), ``engines`` (serial, processes,
 Dask), ``tables`` (schemas), ``store`` (Parquet + manifest, resume), ``runner`` (orchestration),
-``aggregate`` (replications -> means and intervals), ``sensitivity`` (SALib Morris and Sobol).
+``aggregation`` (replications -> means and intervals), ``sensitivity`` (SALib Morris and Sobol).
 Names load on first use so that importing this package is cheap.
 """
 
@@ -22,7 +22,7 @@ _EXPORTS = {
     "sweep": "trustnet.experiment.runner",
     "SweepResult": "trustnet.experiment.runner",
     "load_results": "trustnet.experiment.runner",
-    "aggregate": "trustnet.experiment.aggregate",
+    "aggregate": "trustnet.experiment.aggregation",
     "run_sensitivity": "trustnet.experiment.sensitivity",
     "make_engine": "trustnet.experiment.engines",
 }

@@ -67,9 +67,16 @@ class ProcessEngine:
             self._pool = None
 
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        import warnings
         from concurrent.futures import as_completed
 
-        futures = [self._pool.submit(fn, item) for item in items]
+        with warnings.catch_warnings():
+            # Workers fork during submit. The only other threads in this process are OpenBLAS's
+            # idle pool (it re-initialises itself in a forked child), so Python's generic
+            # warning about forking a multi-threaded process does not apply here.
+            warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks",
+                                    category=DeprecationWarning)
+            futures = [self._pool.submit(fn, item) for item in items]
         try:
             for future in as_completed(futures):
                 yield future.result()

@@ -41,27 +41,33 @@ def load_runner(path: str) -> Callable[..., Any]:
 
 def run_chunk(chunk: Chunk) -> list[dict[str, Any]]:
     """Run every run of ``chunk``; never raises for a failing run."""
+    from trustnet.experiment.threads import single_blas_thread
+
     runner = load_runner(chunk.runner)
-    out = []
-    for run_id, seed, params in chunk.runs:
-        start = time.perf_counter()
-        record: dict[str, Any] = {"run_id": run_id, "status": "ok", "error": None,
-                                  "summary": {}, "steps": None, "values": None}
-        try:
-            result = runner(params, seed=seed, steps=chunk.steps,
-                            series_every=chunk.series_every if chunk.series else chunk.steps)
-            record["summary"] = {k: _number(v) for k, v in result.summary.items()}
-            if chunk.series:
-                frame = result.series.loc[:, list(chunk.series)]
-                record["steps"] = frame.index.to_numpy(dtype="int64")
-                record["values"] = frame.to_numpy(dtype="float64")
-        except Exception as exc:  # noqa: BLE001 - recorded with the run, the sweep goes on
-            record["status"] = "error"
-            record["error"] = f"{type(exc).__name__}: {exc}"
-            record["traceback"] = traceback.format_exc(limit=-6)
-        record["elapsed_s"] = time.perf_counter() - start
-        out.append(record)
-    return out
+    with single_blas_thread():
+        return [_run_one(runner, chunk, run_id, seed, params)
+                for run_id, seed, params in chunk.runs]
+
+
+def _run_one(runner: Callable[..., Any], chunk: Chunk, run_id: int, seed: int,
+             params: dict[str, Any]) -> dict[str, Any]:
+    start = time.perf_counter()
+    record: dict[str, Any] = {"run_id": run_id, "status": "ok", "error": None,
+                              "summary": {}, "steps": None, "values": None}
+    try:
+        result = runner(params, seed=seed, steps=chunk.steps,
+                        series_every=chunk.series_every if chunk.series else chunk.steps)
+        record["summary"] = {k: _number(v) for k, v in result.summary.items()}
+        if chunk.series:
+            frame = result.series.loc[:, list(chunk.series)]
+            record["steps"] = frame.index.to_numpy(dtype="int64")
+            record["values"] = frame.to_numpy(dtype="float64")
+    except Exception as exc:  # noqa: BLE001 - recorded with the run, the sweep goes on
+        record["status"] = "error"
+        record["error"] = f"{type(exc).__name__}: {exc}"
+        record["traceback"] = traceback.format_exc(limit=-6)
+    record["elapsed_s"] = time.perf_counter() - start
+    return record
 
 
 def _number(value: Any) -> float:

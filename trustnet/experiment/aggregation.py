@@ -16,7 +16,8 @@ def aggregate(frame: Any, by: str | Sequence[str], outcomes: Sequence[str] | Non
               confidence: float = 0.95, long: bool = False) -> Any:
     """Per group of ``by``: n, mean, sd, Student-t confidence interval and quantiles.
 
-    Failed runs (status != "ok") are left out. Returns a wide frame with columns
+    Failed runs (status != "ok") are left out of the statistics (a group whose runs all
+    failed has n = 0). Returns a wide frame with columns
     ``(outcome, stat)`` or, with ``long=True``, one row per group and outcome.
     """
     import numpy as np
@@ -24,15 +25,16 @@ def aggregate(frame: Any, by: str | Sequence[str], outcomes: Sequence[str] | Non
     from scipy import stats
 
     by = [by] if isinstance(by, str) else list(by)
-    data = frame
-    if "status" in data.columns:
-        data = data[data["status"] == "ok"]
     if outcomes is None:
-        outcomes = default_outcomes(data, exclude=by)
+        outcomes = default_outcomes(frame, exclude=by)
     outcomes = list(outcomes)
-    missing = [c for c in [*by, *outcomes] if c not in data.columns]
+    missing = [c for c in [*by, *outcomes] if c not in frame.columns]
     if missing:
         raise ValueError(f"columns not in the frame: {', '.join(missing)}")
+    data = frame[[*by, *outcomes]]
+    if "status" in frame.columns:  # failed runs count as missing values (n can be 0)
+        data = data.where((frame["status"] == "ok").to_numpy()[:, None] |
+                          np.isin(data.columns, by)[None, :])
 
     grouped = data.groupby(by, sort=True, dropna=False)[outcomes]
     n = grouped.count()

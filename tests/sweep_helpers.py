@@ -1,0 +1,21 @@
+"""Helpers shared by the sweep tests (a runner that fails on purpose, small specs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SMALL = {"n_orgs": 8}
+
+
+def failing_runner(params: dict[str, Any], *, seed: int, steps: int, series_every: int = 1):
+    """The real run, except that ambition above 2 raises (a stand-in for a model error)."""
+    from trustnet.run import run_model
+
+    if params["ambition"] > 2:
+        raise RuntimeError(f"ambition {params['ambition']} is out of the tested range")
+    return run_model(params, seed=seed, steps=steps, series_every=series_every)
+
+
+def comparable(frame):
+    """A runs table without what legitimately differs between engines (timings)."""
+    return frame.drop(columns=["elapsed_s"]).sort_values("run_id").reset_index(drop=True)
