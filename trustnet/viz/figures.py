@@ -102,8 +102,10 @@ def network_figure(snap: NetworkSnapshot, colour_by: str = "sector", min_level: 
         count = int(mask.sum())
         if count:
             segs = np.stack([xy[iu[mask]], xy[ju[mask]]], axis=1)
+            # fade lines as they multiply, so that a dense network stays readable
+            alpha = min(0.8, max(0.15, 60.0 / count))
             ax.add_collection(LineCollection(segs, colors=LEVEL_COLOURS[lv - 1],
-                                             linewidths=LEVEL_WIDTHS[lv - 1], alpha=0.75,
+                                             linewidths=LEVEL_WIDTHS[lv - 1], alpha=alpha,
                                              zorder=lv))
         handles.append(Line2D([], [], color=LEVEL_COLOURS[lv - 1], lw=LEVEL_WIDTHS[lv - 1] + 0.6,
                               label=f"{LEVEL_NAMES[lv - 1]} ({count} pairs)"))
@@ -144,13 +146,15 @@ def network_figure(snap: NetworkSnapshot, colour_by: str = "sector", min_level: 
     if snap.coordinator == "present":
         ax.scatter([0], [0], marker="H", s=700, c="#222222", zorder=6)
         text = f"coordinator\n{snap.coordinator_style or ''}"
-        ax.text(0, -0.13, text, ha="center", va="top", fontsize=9, zorder=7)
+        ax.text(0, -0.13, text, ha="center", va="top", fontsize=9, zorder=7,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
     else:
         ax.scatter([0], [0], marker="H", s=700, facecolors="none", edgecolors="#777777",
                    linewidths=1.5, linestyle="--", zorder=6)
         text = {"vacant": "coordinator\npost vacant", "withdrawn": "coordinator\nwithdrawn",
                 "none": "no coordinator\n(shared governance)"}[snap.coordinator]
-        ax.text(0, -0.13, text, ha="center", va="top", fontsize=9, color="#555555", zorder=7)
+        ax.text(0, -0.13, text, ha="center", va="top", fontsize=9, color="#555555", zorder=7,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
     ax.set_xlim(-1.6, 1.6)
     ax.set_ylim(-1.3, 1.3)
     if handles:
