@@ -11,7 +11,7 @@ from trustnet.experiment import run_sweep
 SPEC = {
     "steps": 15, "replications": 3, "seed": 42, "base": SMALL,
     "axes": {"governance": ["shared", "nao"], "ambition": [0.5, 1.5]},
-    "outputs": {"series": ["mean_trust", "output", "attendance"], "every": 4},
+    "outputs": {"series": ["mean_trust", "output", "attendance"], "every": 4, "projects": True},
 }
 
 
@@ -30,6 +30,9 @@ def test_serial_tables_are_complete(serial):
     assert len(series) == 12 * 5
     # common random numbers: replication r has one seed across all four arms
     assert runs.groupby("replication")["seed"].nunique().eq(1).all()
+    projects = serial.projects
+    assert set(projects["run_id"]) <= set(runs["run_id"]) and len(projects) > 12
+    assert {"ambition", "status", "start"} <= set(projects.columns)
 
 
 def test_processes_match_serial(serial, tmp_path):
@@ -37,6 +40,7 @@ def test_processes_match_serial(serial, tmp_path):
                        progress=False)
     pd.testing.assert_frame_equal(comparable(result.runs), comparable(serial.runs))
     pd.testing.assert_frame_equal(result.series, serial.series)
+    pd.testing.assert_frame_equal(result.projects, serial.projects)
 
 
 def test_dask_local_cluster_matches_serial(serial):
@@ -55,6 +59,7 @@ def test_dask_local_cluster_matches_serial(serial):
     assert result.manifest["sessions"][-1]["engine"] == "dask"
     pd.testing.assert_frame_equal(comparable(result.runs), comparable(serial.runs))
     pd.testing.assert_frame_equal(result.series, serial.series)
+    pd.testing.assert_frame_equal(result.projects, serial.projects)
 
 
 def test_chunking_and_worker_count_do_not_change_results(serial):

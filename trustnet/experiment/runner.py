@@ -30,6 +30,7 @@ class SweepResult:
     series: Any | None
     manifest: dict[str, Any]
     out: Path | None = None
+    projects: Any | None = None  # one row per project per run, when [outputs] projects = true
 
     @property
     def failed(self) -> Any:
@@ -49,7 +50,7 @@ def make_chunks(tasks: Sequence[Any], design: Any, spec: Spec, size: int,
         chunks.append(Chunk(
             runs=tuple((t.run_id, t.seed, design.arms[t.arm].params) for t in part),
             steps=spec.steps, series=spec.series, series_every=spec.series_every,
-            runner=runner))
+            projects=spec.projects, runner=runner))
     return chunks
 
 
@@ -91,7 +92,7 @@ def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | Non
                  for a in design.arms],
         "dims": [list(d) for d in dimensions(spec)],
         "series": list(spec.series) if spec.series else None,
-        "series_every": spec.series_every, "plot": list(spec.plot) if spec.plot else None,
+        "series_every": spec.series_every, "projects": spec.projects, "plot": list(spec.plot) if spec.plot else None,
         "versions": st.package_versions(), "git": st.git_revision(),
     })
     sessions = manifest.setdefault("sessions", [])
@@ -111,8 +112,8 @@ def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | Non
                 size = chunk_size or default_chunk_size(len(tasks), eng.workers)
                 chunks = make_chunks(tasks, design, spec, size, runner)
                 for records in eng.imap(run_chunk, chunks):
-                    runs_table, series_table = build_tables(records, design, spec.series)
-                    store.write(runs_table, series_table)
+                    tables = build_tables(records, design, spec.series, spec.projects)
+                    store.write(*tables)
                     failed = sum(r["status"] != "ok" for r in records)
                     session["runs_done"] += len(records)
                     session["runs_failed"] += failed
@@ -138,9 +139,9 @@ def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | Non
     written, failed = store.counts()
     manifest["runs_written"], manifest["runs_failed"] = written, failed
     store.write_manifest(manifest)
-    runs, series = store.load() if load else (None, None)
+    runs, series, projects = store.load() if load else (None, None, None)
     return SweepResult(runs=runs, series=series, manifest=manifest,
-                       out=Path(out) if out is not None else None)
+                       out=Path(out) if out is not None else None, projects=projects)
 
 
 def _progress_bar(total: int, initial: int, progress: bool | None) -> Any:
@@ -159,5 +160,6 @@ def load_results(out: str | Path) -> SweepResult:
     """The tables and manifest of an output folder written by a sweep."""
     from trustnet.experiment import store as st
 
-    runs, series = st.load_tables(out)
-    return SweepResult(runs=runs, series=series, manifest=st.read_manifest(out), out=Path(out))
+    runs, series, projects = st.load_tables(out)
+    return SweepResult(runs=runs, series=series, manifest=st.read_manifest(out), out=Path(out),
+                       projects=projects)

@@ -37,6 +37,7 @@ Layout (all keys optional except that something must be run)::
     [outputs]
     series = true                   # or a list of reporter names; false keeps summaries only
     every = 1                       # keep every k-th step of the series (plus the last)
+    projects = false                # true keeps every project of every run (projects/ table)
     plot = ["mean_trust", "output"] # outcomes `trustnet plot` draws (default: all)
 
     [sensitivity]                   # for `trustnet sensitivity`
@@ -103,6 +104,7 @@ class Spec:
     samples: Samples | None = None
     series: tuple[str, ...] | None = None  # reporter names kept per step; None: summaries only
     series_every: int = 1
+    projects: bool = False  # keep the table of every project of every run
     plot: tuple[str, ...] | None = None
     sensitivity: Sensitivity | None = None
     source: str = "<dict>"
@@ -193,7 +195,11 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
     if "samples" in data:
         samples = _samples(_table(data["samples"], "[samples]", fail), seed, fail)
 
-    series, every, plot = _outputs(_table(data.get("outputs", {}), "[outputs]", fail), fail)
+    outputs = _table(data.get("outputs", {}), "[outputs]", fail)
+    series, every, plot = _outputs(outputs, fail)
+    projects = outputs.get("projects", False)
+    if not isinstance(projects, bool):
+        raise fail("[outputs] projects", f"got {projects!r}; allowed: true or false")
 
     sensitivity = None
     if "sensitivity" in data:
@@ -205,7 +211,7 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
 
     spec = Spec(name=name, description=description, scenario=scenario, steps=steps,
                 replications=replications, seed=seed, base=base, arms=tuple(arms), axes=axes,
-                samples=samples, series=series, series_every=every, plot=plot,
+                samples=samples, series=series, series_every=every, projects=projects, plot=plot,
                 sensitivity=sensitivity, source=source, raw=data)
     if spec.n_runs() > MAX_RUNS:
         raise fail("top level", f"{spec.n_runs()} runs; allowed: at most {MAX_RUNS}")
@@ -365,7 +371,7 @@ def _samples(table: dict[str, Any], master_seed: int, fail) -> Samples:
 
 
 def _outputs(table: dict[str, Any], fail) -> tuple[tuple[str, ...] | None, int, tuple | None]:
-    _no_unknown(table, ("series", "every", "plot"), "[outputs]", fail)
+    _no_unknown(table, ("series", "every", "projects", "plot"), "[outputs]", fail)
     series_raw = table.get("series", False)
     series: tuple[str, ...] | None
     if series_raw is True:

@@ -4,13 +4,14 @@ Layout of an output folder::
 
     manifest.json          spec, seeds, versions, git revision, timings, counts
     spec.toml              the spec file as given (when it came from a file)
-    runs/part-*.parquet    the runs table, one file per completed chunk
-    series/part-*.parquet  the series table (when kept), same part names
+    runs/part-*.parquet      the runs table, one file per completed chunk
+    series/part-*.parquet    the series table (when kept), same part names
+    projects/part-*.parquet  every project of every run (when kept), same part names
 
 Each part is written to a temporary name and renamed, so a part is either complete or absent.
-The series part of a chunk is written before its runs part, and a runs part is what marks its
-runs as done: after a kill at any moment, ``resume`` drops temporary files and series parts
-whose runs part is missing, then skips exactly the run ids already in ``runs/``. Every run ends
+The series and projects parts of a chunk are written before its runs part, and a runs part is
+what marks its runs as done: after a kill at any moment, ``resume`` drops temporary files and
+series or projects parts whose runs part is missing, then skips exactly the run ids already in ``runs/``. Every run ends
 up in the tables exactly once.
 """
 
@@ -65,6 +66,7 @@ class ParquetStore:
         self.out = Path(out)
         self.runs_dir = self.out / "runs"
         self.series_dir = self.out / "series"
+        self.projects_dir = self.out / "projects"
         self.manifest: dict[str, Any] = {}
 
     # --- opening and resuming --------------------------------------------------------------
@@ -84,13 +86,16 @@ class ParquetStore:
         self.runs_dir.mkdir(parents=True, exist_ok=True)
         if spec.series:
             self.series_dir.mkdir(parents=True, exist_ok=True)
-        for folder in (self.runs_dir, self.series_dir):
+        if spec.projects:
+            self.projects_dir.mkdir(parents=True, exist_ok=True)
+        for folder in (self.runs_dir, self.series_dir, self.projects_dir):
             for tmp in folder.glob(".*.tmp"):
                 tmp.unlink()
         done_parts = {p.name for p in self.runs_dir.glob("part-*.parquet")}
-        for part in self.series_dir.glob("part-*.parquet"):
-            if part.name not in done_parts:
-                part.unlink()  # its chunk never finished: its runs will be run again
+        for folder in (self.series_dir, self.projects_dir):
+            for part in folder.glob("part-*.parquet"):
+                if part.name not in done_parts:
+                    part.unlink()  # its chunk never finished: its runs will be run again
         return self.done_ids()
 
     def done_ids(self) -> set[int]:
@@ -102,11 +107,13 @@ class ParquetStore:
         return done
 
     # --- writing ---------------------------------------------------------------------------
-    def write(self, runs: Any, series: Any | None) -> None:
+    def write(self, runs: Any, series: Any | None = None, projects: Any | None = None) -> None:
         ids = runs.column("run_id").to_pylist()
         name = f"part-{min(ids):09d}-{len(ids):05d}.parquet"
         if series is not None:
             _write_parquet(series, self.series_dir / name)
+        if projects is not None:
+            _write_parquet(projects, self.projects_dir / name)
         _write_parquet(runs, self.runs_dir / name)
 
     def read_manifest(self) -> dict[str, Any]:
@@ -140,12 +147,12 @@ class ParquetStore:
             failed += sum(s != "ok" for s in status)
         return written, failed
 
-    def load(self) -> tuple[Any, Any | None]:
+    def load(self) -> tuple[Any, Any | None, Any | None]:
         return load_tables(self.out)
 
 
-def load_tables(out: str | os.PathLike) -> tuple[Any, Any | None]:
-    """The runs and series tables of an output folder as pandas data frames (sorted by run)."""
+def load_tables(out: str | os.PathLike) -> tuple[Any, Any | None, Any | None]:
+    """The runs, series and projects tables of an output folder as pandas data frames."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -157,15 +164,23 @@ def load_tables(out: str | os.PathLike) -> tuple[Any, Any | None]:
     runs = pa.concat_tables([pq.read_table(p) for p in runs_parts], promote_options="default")
     runs = runs.to_pandas().drop_duplicates("run_id").sort_values("run_id")
     runs = runs.reset_index(drop=True)
-    series = None
-    series_parts = sorted((out / "series").glob("part-*.parquet"))
     done = {p.name for p in runs_parts}
-    series_parts = [p for p in series_parts if p.name in done]
-    if series_parts:
-        table = pa.concat_tables([pq.read_table(p) for p in series_parts],
-                                 promote_options="default")
-        series = table.to_pandas().sort_values(["run_id", "step"]).reset_index(drop=True)
-    return runs, series
+    series = _read_parts(out / "series", done, ["run_id", "step"])
+    projects = _read_parts(out / "projects", done, ["run_id", "project"])
+    return runs, series, projects
+
+
+def _read_parts(folder: Path, done: set[str], order: list[str]) -> Any | None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    parts = [p for p in sorted(folder.glob("part-*.parquet")) if p.name in done]
+    if not parts:
+        return None
+    frame = pa.concat_tables([pq.read_table(p) for p in parts],
+                             promote_options="default").to_pandas()
+    order = [c for c in order if c in frame.columns]
+    return frame.sort_values(order).reset_index(drop=True)
 
 
 def read_manifest(out: str | os.PathLike) -> dict[str, Any]:
@@ -181,15 +196,18 @@ class MemoryStore:
     def __init__(self) -> None:
         self.runs: list[Any] = []
         self.series: list[Any] = []
+        self.projects: list[Any] = []
         self.manifest: dict[str, Any] = {}
 
     def open(self, spec: Any, fp: str, resume: bool) -> set[int]:
         return set()
 
-    def write(self, runs: Any, series: Any | None) -> None:
+    def write(self, runs: Any, series: Any | None = None, projects: Any | None = None) -> None:
         self.runs.append(runs)
         if series is not None:
             self.series.append(series)
+        if projects is not None:
+            self.projects.append(projects)
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         self.manifest = manifest
@@ -201,15 +219,18 @@ class MemoryStore:
         status = [s for t in self.runs for s in t.column("status").to_pylist()]
         return len(status), sum(s != "ok" for s in status)
 
-    def load(self) -> tuple[Any, Any | None]:
+    def load(self) -> tuple[Any, Any | None, Any | None]:
         import pyarrow as pa
 
         runs = pa.concat_tables(self.runs).to_pandas().sort_values("run_id")
-        series = None
+        series = projects = None
         if self.series:
             series = (pa.concat_tables(self.series).to_pandas()
                       .sort_values(["run_id", "step"]).reset_index(drop=True))
-        return runs.reset_index(drop=True), series
+        if self.projects:
+            projects = (pa.concat_tables(self.projects, promote_options="default").to_pandas()
+                        .sort_values(["run_id", "project"]).reset_index(drop=True))
+        return runs.reset_index(drop=True), series, projects
 
 
 # --- provenance ---------------------------------------------------------------------------

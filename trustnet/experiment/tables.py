@@ -52,9 +52,9 @@ def series_schema(reporters: tuple[str, ...]) -> pa.Schema:
                      + [pa.field(r, pa.float64()) for r in reporters])
 
 
-def build_tables(records: list[dict[str, Any]], design: Any,
-                 reporters: tuple[str, ...] | None) -> tuple[pa.Table, pa.Table | None]:
-    """Arrow tables of the runs and (when kept) series of a batch of worker records."""
+def build_tables(records: list[dict[str, Any]], design: Any, reporters: tuple[str, ...] | None,
+                 projects: bool = False) -> tuple[pa.Table, pa.Table | None, pa.Table | None]:
+    """Arrow tables of the runs, and (when kept) series and projects, of worker records."""
     import numpy as np
 
     reps = len(design.seeds)
@@ -81,8 +81,15 @@ def build_tables(records: list[dict[str, Any]], design: Any,
             columns[col].append(rec["summary"].get(name, float("nan")))
     runs = pa.Table.from_pydict(columns, schema=schema)
 
+    return runs, _series_table(records, reps, reporters), _projects_table(records, reps, projects)
+
+
+def _series_table(records: list[dict[str, Any]], reps: int,
+                  reporters: tuple[str, ...] | None) -> pa.Table | None:
+    import numpy as np
+
     if not reporters:
-        return runs, None
+        return None
     parts = []
     for rec in records:
         if rec["values"] is None:
@@ -98,6 +105,28 @@ def build_tables(records: list[dict[str, Any]], design: Any,
         parts.append(part)
     s_schema = series_schema(reporters)
     if not parts:
-        return runs, s_schema.empty_table()
+        return s_schema.empty_table()
     merged = {name: np.concatenate([p[name] for p in parts]) for name in s_schema.names}
-    return runs, pa.Table.from_pydict(merged, schema=s_schema)
+    return pa.Table.from_pydict(merged, schema=s_schema)
+
+
+def _projects_table(records: list[dict[str, Any]], reps: int, keep: bool) -> pa.Table | None:
+    """Every project of every run (schema taken from the model's project table)."""
+    if not keep:
+        return None
+    import pandas as pd
+
+    frames = []
+    for rec in records:
+        frame = rec.get("projects")
+        if frame is None or not len(frame):
+            continue
+        frame = frame.reset_index(drop=True)
+        run_id = rec["run_id"]
+        frame.insert(0, "replication", run_id % reps)
+        frame.insert(0, "arm", run_id // reps)
+        frame.insert(0, "run_id", run_id)
+        frames.append(frame)
+    if not frames:
+        return None
+    return pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)

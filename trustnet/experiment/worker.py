@@ -25,6 +25,7 @@ class Chunk:
     steps: int
     series: tuple[str, ...] | None  # reporter names to keep; None keeps no series
     series_every: int = 1
+    projects: bool = False  # return each run's project table
     runner: str = DEFAULT_RUNNER  # "module:function" with run_model's signature
 
 
@@ -62,6 +63,8 @@ def _run_one(runner: Callable[..., Any], chunk: Chunk, run_id: int, seed: int,
             frame = result.series.loc[:, list(chunk.series)]
             record["steps"] = frame.index.to_numpy(dtype="int64")
             record["values"] = frame.to_numpy(dtype="float64")
+        if chunk.projects:
+            record["projects"] = result.projects
     except Exception as exc:  # noqa: BLE001 - recorded with the run, the sweep goes on
         record["status"] = "error"
         record["error"] = f"{type(exc).__name__}: {exc}"
