@@ -112,3 +112,42 @@ def test_layout_stays_put_across_models():
     assert np.array_equal(a, b)
     assert a.shape == (first.params["n_orgs"], 2)
     assert len({tuple(np.round(p, 9)) for p in a}) == len(a)  # no two members on one spot
+
+
+def test_assets_missing_npm_is_one_clear_line(tmp_path, monkeypatch):
+    from trustnet.viz import assets
+
+    assert assets.missing(tmp_path) == assets.required_packages()
+    assert any(s.startswith("@widgetti/solara-vuetify-app@") for s in assets.required_packages())
+    monkeypatch.setenv("PATH", str(tmp_path))  # no npm on it
+    with pytest.raises(assets.AssetsError) as info:
+        assets.ensure_assets(tmp_path / "cache", quiet=True)
+    assert "npm not found" in str(info.value) and "\n" not in str(info.value)
+    assert assets.main([str(tmp_path / "cache")]) == 1
+
+
+def test_assets_complete_cache_needs_no_npm(tmp_path, monkeypatch):
+    from trustnet.viz import assets
+
+    for spec in assets.required_packages():
+        (tmp_path / spec).mkdir(parents=True)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert assets.ensure_assets(tmp_path) == tmp_path
+    monkeypatch.setenv(assets.ENV_DIR, str(tmp_path / "elsewhere"))
+    assert assets.default_dir() == tmp_path / "elsewhere"
+
+
+def test_serve_rejects_bad_input_with_exit_code_2(capsys):
+    from trustnet.viz.launch import serve
+
+    assert serve("no_such_scenario", port=8765) == 2
+    err = capsys.readouterr().err
+    assert "unknown scenario 'no_such_scenario'" in err and "swedish_eldercare" in err
+    assert serve(port=0) == 2
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        assert serve(port=busy.getsockname()[1]) == 2
+    assert "in use" in capsys.readouterr().err

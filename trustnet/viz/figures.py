@@ -80,7 +80,7 @@ def network_layout(sectors: tuple[int, ...]) -> np.ndarray:
 
 
 def network_figure(snap: NetworkSnapshot, colour_by: str = "sector", min_level: int = 1,
-                   *, size: tuple[float, float] = (6.6, 6.0), dpi: int = 90) -> Figure:
+                   *, size: tuple[float, float] = (6.4, 6.2), dpi: int = 90) -> Figure:
     """The network: members as nodes, ties at or above ``min_level`` as edges."""
     fig = Figure(figsize=size, dpi=dpi, layout="constrained")
     ax = fig.add_subplot()
@@ -139,7 +139,8 @@ def network_figure(snap: NetworkSnapshot, colour_by: str = "sector", min_level: 
                 x, y = centre / norm_c * 1.13
                 ha = "left" if x > 0.35 else "right" if x < -0.35 else "center"
                 va = "bottom" if y > 0.35 else "top" if y < -0.35 else "center"
-                ax.text(x, y, name.replace("_", " "), ha=ha, va=va, fontsize=10,
+                ax.text(x, y, name.replace("_", "\n"), ha=ha, va=va, fontsize=10,
+                        linespacing=1.0,
                         color=SECTOR_COLOURS[s % len(SECTOR_COLOURS)]
                         if colour_by == "sector" else "#444444", fontweight="bold")
     # the coordinator, at the centre
@@ -155,7 +156,7 @@ def network_figure(snap: NetworkSnapshot, colour_by: str = "sector", min_level: 
                 "none": "no coordinator\n(shared governance)"}[snap.coordinator]
         ax.text(0, -0.13, text, ha="center", va="top", fontsize=9, color="#555555", zorder=7,
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
-    ax.set_xlim(-1.6, 1.6)
+    ax.set_xlim(-1.45, 1.45)
     ax.set_ylim(-1.3, 1.3)
     if handles:
         fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=9,
