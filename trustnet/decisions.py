@@ -13,15 +13,18 @@ Decision rules by who coordinates and how:
   was deferred before): adopted at once when the power-weighted support (plus the coordinator's own
   legitimacy behind its own or imposed items) reaches one half, else dropped; members present
   who did not support an adopted item are overruled and lose trust in the network and some
-  commitment. Because support is weighted by power, the overruled are mostly the less
-  powerful.
+  commitment, the more the less power (say) they have.
 - items imposed by an authority are adopted without a vote, overruling those who disagree.
 
 Recruitment: a coordinating coordinator asks inclusively (needed sectors first, approaching
 absent members of those sectors personally, then others in random order); a directive one
 asks the most capable; without a coordinator, members select themselves. Members accept
-according to commitment and current load, half as readily when they were absent and nobody
-approached them, and more readily when the coordinator has legitimacy and a tie with them.
+according to commitment, current load and their sector's availability (the time scarcity
+that keeps primary care from meetings keeps it from working groups too), half as readily when
+they were absent and nobody approached them, and more readily when the coordinator has
+legitimacy and a tie with them. Being included in a working group raises a member's trust in
+the network; since a directive coordinator recruits the capable and powerful and overrules the
+rest, the less powerful end up trusting the network less (the inclusion gap).
 """
 
 from __future__ import annotations
@@ -148,10 +151,14 @@ def decide(model, agenda: list[Proposal], present: np.ndarray) -> tuple[list, li
 
 
 def overrule(orgs, who: np.ndarray, params: dict) -> None:
-    """Members whose view was set aside lose trust in the network and some commitment (M5)."""
+    """Members whose view was set aside lose trust in the network and some commitment (M5).
+
+    The loss grows with how little say a member had: a directive coordinator consults the
+    powerful, whose objections shape the item, so the most powerful member loses nothing.
+    """
     if len(who) == 0:
         return
-    penalty = params["overrule_penalty"]
+    penalty = params["overrule_penalty"] * (1.0 - orgs.power[who])
     orgs.trust_in_network[who] *= 1.0 - penalty
     orgs.commitment[who] *= 1.0 - 0.5 * penalty
 
@@ -169,8 +176,8 @@ def recruit(model, item: Proposal, present: np.ndarray) -> np.ndarray | None:
     # members who were not at the meeting only hear of it from the notes, unless a
     # coordinating coordinator approaches them because their sector is needed
     reached = orgs.attending[pool] | (needed_sector if style == "coordinating" else False)
-    willing = orgs.commitment[pool] / (1.0 + orgs.load[pool]) * np.where(
-        reached, 1.0, ABSENT_WILLINGNESS)
+    willing = (orgs.commitment[pool] * orgs.availability[pool] / (1.0 + orgs.load[pool])
+               * np.where(reached, 1.0, ABSENT_WILLINGNESS))
     if style is None:  # nobody coordinates: members select themselves
         key = order_draw
         willing *= 0.5 + 0.5 * orgs.volunteering[pool]
@@ -189,4 +196,6 @@ def recruit(model, item: Proposal, present: np.ndarray) -> np.ndarray | None:
     accepted = ordered[accept_draw[ordered] < willing[ordered]][: p["team_size"]]
     if len(accepted) < MIN_TEAM:
         return None
-    return pool[accepted]
+    team = pool[accepted]
+    orgs.trust_in_network[team] += p["inclusion_gain"] * (1.0 - orgs.trust_in_network[team])
+    return team

@@ -214,9 +214,12 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        "broad support needs", source="Newman 2001 (value no lit.)", unit="share", low=0.0,
        high=1.0, group="decisions"),
     _p("overrule_penalty", "float", 0.1, "relative loss of trust in the network (and half as much "
-       "commitment) of a member overruled by a directive decision",
+       "commitment) of a powerless member overruled by a directive decision (scaled by 1 - power)",
        source="Klaster et al. 2017 (value no lit.)", unit="share", low=0.0, high=1.0,
        group="decisions"),
+    _p("inclusion_gain", "float", 0.05, "relative gain of trust in the network of a member "
+       "included in a working group", source="Klaster et al. 2017 (value no lit.)",
+       unit="share", low=0.0, high=1.0, group="decisions"),
     _p("shared_coordination_cost", "float", 0.005, "share of each member's capacity spent on "
        "coordination per other member under shared governance", source=PROVAN_KENIS,
        unit="share/member", low=0.0, high=0.1, group="decisions"),

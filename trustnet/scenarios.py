@@ -46,9 +46,9 @@ _SCENARIOS = (
             "mandated": True,
             "nao_style": "coordinating",
             "n_orgs": 30,
-            "ambition": 1.2,
-            "external_project_rate": 0.3,
-            "collaboration_push": 0.4,
+            "ambition": 1.0,
+            "external_project_rate": 0.25,
+            "collaboration_push": 0.3,
         },
     ),
     Scenario(
@@ -71,8 +71,8 @@ _SCENARIOS = (
     Scenario(
         "small_shared",
         "Small shared-governance network",
-        "A handful of organisations that know and trust each other and govern the network "
-        "together, without a coordinator.",
+        "A handful of committed organisations that know and trust each other, bring their own "
+        "agenda and govern the network together, without a coordinator.",
         "Provan & Kenis 2008",
         {
             "governance": "shared",
@@ -80,6 +80,7 @@ _SCENARIOS = (
             "initial_trust": 0.7,
             "initial_strength": 0.4,
             "initial_commitment": 0.8,
+            "proposal_rate": 2.5,
             "goal_consensus": 0.75,
         },
     ),
