@@ -28,6 +28,10 @@ def _figure(n_panels: int, ncols: int = 4, size: tuple[float, float] = (3.6, 2.7
 
 
 def _title(name: str) -> str:
+    if name == "label":
+        return "arm"
+    if name.endswith("_outcome"):  # an outcome named like a parameter: its end-of-run value
+        name = name[: -len("_outcome")] + " (end)"
     return name.replace("_", " ")
 
 
@@ -200,6 +204,20 @@ def sensitivity_figure(indices: Any, method: str) -> Any:
     return fig
 
 
+def _none_as_category(runs: Any, names: Sequence[str]) -> Any:
+    """A swept column holding "none" (e.g. no withdrawal) becomes text, so "none" is a level."""
+    runs = runs.copy()
+    for name in names:
+        if runs[name].isna().any():
+            runs[name] = [("none" if v != v or v is None else _short(_int_if_whole(v)))
+                          for v in runs[name]]
+    return runs
+
+
+def _int_if_whole(v: Any) -> Any:
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
 def distributions(runs: Any, outcomes: Sequence[str], title: str = "") -> Any:
     """Histogram of each outcome over runs (for specs that vary nothing but the seed)."""
     data = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
@@ -223,6 +241,7 @@ def sweep_figures(runs: Any, series: Any | None, dims: Sequence[tuple[str, str]]
     mean trajectories when the series was kept.
     """
     figures: dict[str, Any] = {}
+    runs = _none_as_category(runs, [n for n, _ in dims])
     grid = [(n, k) for n, k in dims if k != "sampled" and runs[n].nunique() > 1]
     for i, (name, _) in enumerate(grid):
         hue = None
@@ -230,7 +249,10 @@ def sweep_figures(runs: Any, series: Any | None, dims: Sequence[tuple[str, str]]
             other = grid[1 - i][0]
             if runs[other].nunique() <= MAX_HUE:
                 hue = other
-        figures[f"by_{name}"] = outcome_by(runs, name, outcomes, hue=hue)
+        pooled = [_title(n) for n, _ in dims if n not in (name, hue) and runs[n].nunique() > 1]
+        title = f"outcomes by {_title(name)} (mean, {CONFIDENCE:.0%} CI over replications" + (
+            f"; pooled over {', '.join(pooled)})" if pooled else ")")
+        figures[f"by_{name}"] = outcome_by(runs, name, outcomes, hue=hue, title=title)
     pairs = [(grid[i][0], grid[j][0]) for i in range(len(grid)) for j in range(i + 1, len(grid))]
     for x, y in pairs[:3]:
         figures[f"heatmap_{x}_{y}"] = heatmaps(runs, x, y, outcomes)
@@ -243,5 +265,8 @@ def sweep_figures(runs: Any, series: Any | None, dims: Sequence[tuple[str, str]]
         hue = next((n for n, _ in grid if runs[n].nunique() <= MAX_HUE), None)
         reporters = list(reporters or [c for c in series.columns
                                        if c not in ("run_id", "arm", "replication", "step")])
-        figures["series"] = series_by(series, runs, hue, reporters)
+        pooled = [_title(n) for n, _ in dims if n != hue and runs[n].nunique() > 1]
+        title = "trajectories (mean, 95% CI over replications" + (
+            f"; pooled over {', '.join(pooled)})" if pooled else ")")
+        figures["series"] = series_by(series, runs, hue, reporters, title=title)
     return figures
