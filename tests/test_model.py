@@ -80,7 +80,8 @@ def test_organisation_data_at_the_chosen_interval():
 def test_no_organisation_data_by_default():
     model = TrustNetworkModel(rng=3, n_orgs=10)
     model.run_for(3)
-    assert model.datacollector.get_agenttype_vars_dataframe(Organisation).empty
+    with pytest.warns(UserWarning, match="No agent-type reporters"):
+        assert model.datacollector.get_agenttype_vars_dataframe(Organisation).empty
 
 
 def test_views_for_the_visualisation():

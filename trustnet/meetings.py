@@ -48,7 +48,8 @@ def hold_conversations(ties: Ties, present: np.ndarray, relationship_time: float
         one = np.repeat(present, contacts)
         other = present[pick.ravel()]
         i, j = np.concatenate([one, other]), np.concatenate([other, one])
-    ties.add_evidence(i, j, params["meeting_trust_gain"])
+    # a pair that talked counts once, however often the draw paired them
+    ties.r[i, j] += params["meeting_trust_gain"]
     ties.strengthen(i, j, params["strength_gain_meeting"] * relationship_time)
 
 

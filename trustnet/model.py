@@ -46,7 +46,11 @@ class TrustNetworkModel(mesa.Model):
     6. Reporters are measured and collected.
     """
 
-    def __init__(self, *, rng: Any = None, org_data_every: int = 0, **params: Any) -> None:
+    def __init__(self, *, rng: Any = None, org_data_every: int = 0, scenario: Any = None,
+                 **params: Any) -> None:
+        """Build the network. ``scenario`` is accepted for Mesa's visualisation, which passes
+        its own (empty) scenario object on Reset; trustnet's named scenarios are parameter
+        sets (:func:`trustnet.scenario_params`)."""
         for name in params:
             if name not in PARAMETERS:
                 close = difflib.get_close_matches(name, PARAMETERS, n=3)
@@ -93,7 +97,7 @@ class TrustNetworkModel(mesa.Model):
     def integration_level(self) -> str:
         """The level most active pairs are at."""
         shares = self.ties.metrics()[2]
-        return LEVELS[int(np.argmax([1.0 - shares.sum(), *shares]))]
+        return LEVELS[int(np.argmax([1.0 - sum(shares), *shares]))]
 
     def is_meeting_month(self, step: int) -> bool:
         return (step - 1) % self.params["meeting_interval"] == 0
@@ -102,10 +106,10 @@ class TrustNetworkModel(mesa.Model):
     def step(self) -> None:
         t = self.steps
         p, orgs, coordinator = self.params, self.orgs, self.coordinator
-        coordinator.start_month(t, int(orgs.active.sum()))
+        coordinator.start_month(t, orgs.n - orgs.exits)
         orgs.capacity_used[:] = 0.0
         if self.governance == "shared":
-            orgs.capacity_used += min(0.9, p["shared_coordination_cost"] * (orgs.active.sum() - 1))
+            orgs.capacity_used += min(0.9, p["shared_coordination_cost"] * (orgs.n - orgs.exits - 1))
         if self.is_meeting_month(t):
             self._meeting(t)
         work.work_month(self, t)
@@ -120,7 +124,7 @@ class TrustNetworkModel(mesa.Model):
         self.ties.forget(elapsed)
         orgs.recover(elapsed, p)
         present = meetings.draw_attendance(orgs, p, rng)
-        n_active = int(orgs.active.sum())
+        n_active = orgs.n - orgs.exits
         self.attendance = len(present) / n_active if n_active else 0.0
         relationship_time = p["relationship_time"] * (
             p["directive_relationship_share"] if coordinator.meeting_style() == "directive"

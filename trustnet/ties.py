@@ -117,11 +117,11 @@ class Ties:
         self.version += 1
 
     @staticmethod
-    def _tally(trust: np.ndarray, level: np.ndarray) -> np.ndarray:
+    def _tally(trust: np.ndarray, level: np.ndarray) -> list[float]:
         """Sum of trust, pairs above 0.5, and pairs at or above each level 1..3."""
-        return np.array([trust.sum(dtype=np.float64), np.count_nonzero(trust > 0.5),
-                         np.count_nonzero(level >= 1), np.count_nonzero(level >= 2),
-                         np.count_nonzero(level >= 3)], dtype=np.float64)
+        return [float(trust.sum(dtype=np.float64)), np.count_nonzero(trust > 0.5),
+                np.count_nonzero(level >= 1), np.count_nonzero(level >= 2),
+                np.count_nonzero(level >= 3)]
 
     def _sums(self) -> None:
         gone = np.flatnonzero(~self.active)
@@ -129,13 +129,14 @@ class Ties:
         self.n_pairs = k * (k - 1)
         tally = self._tally(self._trust, self.level)
         if len(gone):  # take out the rows and columns of members who left
-            tally -= self._tally(self._trust[gone], self.level[gone])
-            tally -= self._tally(self._trust[:, gone], self.level[:, gone])
             block = np.ix_(gone, gone)
-            tally += self._tally(self._trust[block], self.level[block])
-        self.sum_trust = float(tally[0])
+            for sign, part in ((-1, self._tally(self._trust[gone], self.level[gone])),
+                               (-1, self._tally(self._trust[:, gone], self.level[:, gone])),
+                               (1, self._tally(self._trust[block], self.level[block]))):
+                tally = [a + sign * b for a, b in zip(tally, part)]
+        self.sum_trust = tally[0]
         self.n_trusting = int(tally[1])
-        self.at_least = tally[2:].astype(np.int64)  # pairs at >= cooperation, coordination, ...
+        self.at_least = [int(x) for x in tally[2:]]  # pairs at >= cooperation, coordination, ...
 
     def touch(self, i: np.ndarray, j: np.ndarray) -> None:
         """Re-derive trust and level of the given pairs and update the metrics by difference."""
@@ -156,18 +157,18 @@ class Ties:
             old_t, old_l, new_t, new_l = old_t[counted], old_l[counted], new_t[counted], new_l[counted]
         self.sum_trust += float(new_t.sum(dtype=np.float64) - old_t.sum(dtype=np.float64))
         self.n_trusting += int(np.count_nonzero(new_t > 0.5) - np.count_nonzero(old_t > 0.5))
-        change = np.bincount(new_l, minlength=4) - np.bincount(old_l, minlength=4)
-        self.at_least += np.cumsum(change[::-1])[::-1][1:]
+        for level in (1, 2, 3):
+            self.at_least[level - 1] += int(np.count_nonzero(new_l >= level)
+                                            - np.count_nonzero(old_l >= level))
         self.version += 1
 
-    def metrics(self) -> tuple[float, float, np.ndarray]:
+    def metrics(self) -> tuple[float, float, tuple[float, float, float]]:
         """Mean trust, share of pairs trusting above 0.5, and share of pairs at each level."""
         if self.n_pairs == 0:
-            return 0.0, 0.0, np.zeros(3)
+            return 0.0, 0.0, (0.0, 0.0, 0.0)
         n = self.n_pairs
-        at = self.at_least
-        exact = np.array([at[0] - at[1], at[1] - at[2], at[2]], dtype=np.float64)
-        return self.sum_trust / n, self.n_trusting / n, exact / n
+        a, b, c = self.at_least
+        return self.sum_trust / n, self.n_trusting / n, ((a - b) / n, (b - c) / n, c / n)
 
 
 @functools.cache

@@ -42,20 +42,18 @@ class WorkLedger:
     WINDOW = 12
 
     def __init__(self) -> None:
-        self.members = np.zeros(self.WINDOW)
-        self.coordinator = np.zeros(self.WINDOW)
-        self._share = 0.0
+        self.members = [0.0] * self.WINDOW
+        self.coordinator = [0.0] * self.WINDOW
 
     def record(self, step: int, members: float, coordinator: float) -> None:
         slot = step % self.WINDOW
         self.members[slot] = members
         self.coordinator[slot] = coordinator
-        by_coordinator = self.coordinator.sum()
-        total = self.members.sum() + by_coordinator
-        self._share = float(by_coordinator / total) if total > 0 else 0.0
 
     def coordinator_share(self) -> float:
-        return self._share
+        by_coordinator = sum(self.coordinator)
+        total = sum(self.members) + by_coordinator
+        return by_coordinator / total if total > 0 else 0.0
 
 
 @dataclass
