@@ -14,6 +14,6 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "Chromium is not installed (apt-get install chromium): the browser tests will be skipped."
   fi
 fi
-.venv/bin/python -m trustnet.viz.assets
+.venv/bin/python -m trustnet.viz.assets || echo "The visualisation's browser assets could not be prepared (is npm installed?)."
 
 .venv/bin/python -m pytest "$@"

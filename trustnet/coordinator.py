@@ -56,12 +56,13 @@ class Coordinator(mesa.Agent):
         self.model.orgs.coordinator_tie[:] = 0.0
 
     def all_tenures(self) -> list[int]:
-        """Finished tenures and the current one."""
+        """Finished tenures (ended by exit or withdrawal) and the current one."""
         return self.tenures + ([self.tenure] if self.present else [])
 
     @property
     def vacant(self) -> bool:
-        return self.vacant_months_left > 0
+        """Between two coordinators (not withdrawn for good, not shared governance)."""
+        return not (self.present or self.withdrawn or self.model.governance == "shared")
 
     @property
     def effective_capacity(self) -> float:
@@ -79,14 +80,17 @@ class Coordinator(mesa.Agent):
             return
         withdrawal = p["nao_withdrawal_step"]
         if withdrawal is not None and step >= withdrawal and not self.withdrawn:
+            if self.present:
+                self.tenures.append(self.tenure)
             self.withdrawn = True
             self.present = False
             self.vacant_months_left = 0
         if self.withdrawn:
             return
-        if self.vacant_months_left > 0:
-            self.vacant_months_left -= 1
-            if self.vacant_months_left == 0:
+        if not self.present:  # the post is vacant: count down, then a successor starts
+            if self.vacant_months_left > 0:
+                self.vacant_months_left -= 1
+            else:
                 self.present = True
                 self._start_tenure()
         self.acted_directively = self.style == "directive"
@@ -154,5 +158,4 @@ class Coordinator(mesa.Agent):
             self.exits += 1
             self.tenures.append(self.tenure)
             self.present = False
-            # a successor starts next month at the earliest
-            self.vacant_months_left = max(p["vacancy_months"], 1)
+            self.vacant_months_left = p["vacancy_months"]  # then a successor starts

@@ -110,7 +110,7 @@ def decide(model, agenda: list[Proposal], present: np.ndarray) -> tuple[list, li
     coordinator = model.coordinator
     needs = np.array([it.needs for it in agenda])
     bonus = np.array([it.support_bonus for it in agenda])
-    chance = (p["goal_consensus"] - 0.1 + OWN_SECTOR_SUPPORT * needs[:, orgs.sector[present]]
+    chance = (p["goal_consensus"] + OWN_SECTOR_SUPPORT * needs[:, orgs.sector[present]]
               + 0.3 * (orgs.trust_in_network[present] - 0.5) + bonus[:, None])
     support = rng.random((len(agenda), k)) < np.clip(chance, 0.02, 0.98)
     for row, item in enumerate(agenda):

@@ -24,7 +24,8 @@ class TrustNetworkModel(mesa.Model):
     Order of work within a step (month ``t``; meetings fall on months 1, 1 + interval, ...):
 
     1. Coordinator in post: withdrawal from ``nao_withdrawal_step`` on, vacancy countdown and
-       replacement; routine workload for the month.
+       replacement; routine workload for the month. Under shared governance members spend
+       part of their capacity coordinating, more the larger the network.
     2. If a meeting falls this month:
        a. forgetting of trust evidence, decay of relationship strength and recovery of
           commitment towards its starting value, for the months since the last meeting;

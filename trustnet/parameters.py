@@ -147,8 +147,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        "or nobody (shared participant governance)", source=PROVAN_KENIS,
        choices=("nao", "lead", "shared"), group="structure", main=True),
     _p("nao_style", "choice", "adaptive", "style of whoever coordinates; adaptive is coordinating "
-       "by default and directive only when an item stalls, a deadline looms or a task found no "
-       "volunteer; no effect under shared governance",
+       "by default, and directive only on an item that has stalled and on an open task nobody "
+       "volunteered for when its project's deadline looms; no effect under shared governance",
        source="Newman 2001; Klaster et al. 2017; " + HALLBERG,
        choices=("coordinating", "directive", "adaptive"), group="structure", main=True),
     _p("mandated", "bool", False, "membership is mandated by an authority (broad enrolment, no "
@@ -208,7 +208,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        source="Keast, Brown & Mandell 2007 (value no lit.)", unit="share", low=0.01, high=1.0,
        group="projects"),
     # --- decisions (M5, M6) ---------------------------------------------------------------
-    _p("goal_consensus", "float", 0.6, "baseline chance that a member present supports a proposal",
+    _p("goal_consensus", "float", 0.5, "chance that a member present supports a proposal that "
+       "does not need its sector, at neutral trust in the network",
        source=PROVAN_KENIS, unit="probability", low=0.0, high=1.0, group="decisions", main=True),
     _p("consensus_quorum", "float", 0.6, "share of members present whose support a decision by "
        "broad support needs", source="Newman 2001 (value no lit.)", unit="share", low=0.0,
@@ -261,7 +262,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        source="Stadtler & Karakulak 2020 (value no lit.)", unit="share", low=0.0, high=1.0,
        group="members"),
     _p("volunteering_recovery", "float", 0.02, "monthly recovery of volunteering towards its "
-       "starting value when the coordinator does not take over", unit="share/month", low=0.0,
+       "starting value (each takeover erodes it on top)", unit="share/month", low=0.0,
        high=1.0, group="members"),
     _p("meeting_cost", "float", 0.2, "share of a meeting month's network capacity that attending "
        "costs a member", source=HALLBERG, unit="share", low=0.0, high=1.0, group="members"),
@@ -353,8 +354,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     _p("disillusion_speed", "float", 0.1, "monthly growth of coordinator disillusionment per unit "
        "of aspiration gap (doubled at zero legitimacy)", source=f"{DARCIS} (value no lit.)",
        unit="1/month", low=0.0, high=5.0, group="coordinator"),
-    _p("coordinator_exit_rate", "float", 0.08, "monthly chance that a fully strained or fully "
-       "disillusioned coordinator leaves", source=f"{DARCIS}; Homer 1985 (value no lit.)",
+    _p("coordinator_exit_rate", "float", 0.08, "monthly chance that a fully strained and fully "
+       "disillusioned coordinator leaves (it scales with the mean of the squares of the two)", source=f"{DARCIS}; Homer 1985 (value no lit.)",
        unit="probability", low=0.0, high=1.0, group="coordinator"),
     _p("vacancy_months", "int", 4, "months the coordinator post stays vacant after an exit",
        unit="months", low=0, high=120, group="coordinator"),

@@ -81,7 +81,7 @@ _SCENARIOS = (
             "initial_strength": 0.4,
             "initial_commitment": 0.8,
             "proposal_rate": 2.5,
-            "goal_consensus": 0.75,
+            "goal_consensus": 0.65,
         },
     ),
     Scenario(

@@ -128,7 +128,7 @@ def work_month(model, step: int) -> None:
         model.ledger.record(step, 0.0, 0.0)
         return
     act, safe, valid = teams.act, teams.safe, teams.valid
-    spare = orgs.capacity * orgs.commitment * (1.0 - orgs.capacity_used)
+    spare = orgs.capacity * orgs.commitment * np.maximum(0.0, 1.0 - orgs.capacity_used)
     efficiency = integration_efficiency(model, teams)
     routine = (1.0 - p["open_task_share"]) * (spare[safe] * teams.per_project).sum(axis=1)
     routine *= efficiency
