@@ -76,7 +76,8 @@ def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | Non
     spec = spec if isinstance(spec, Spec) else load_spec(spec)
     design = build_design(spec, points)
     store = st.ParquetStore(out) if out is not None else st.MemoryStore()
-    fp = st.fingerprint(spec, fingerprint_extra)
+    # the resolved parameters of every arm count too: changed defaults must not mix into a resume
+    fp = st.fingerprint(spec, fingerprint_extra + repr([a.params for a in design.arms]))
     done = store.open(spec, fp, resume)
     tasks = [t for t in design.tasks() if t.run_id not in done]
 

@@ -79,9 +79,9 @@ class ParquetStore:
         if has_results:
             old = self.read_manifest()
             if old.get("fingerprint") not in (None, fp):
-                raise StoreError(f"{self.out}: holds results of a different spec "
-                                 f"({old.get('spec_source', '?')}); resume needs the same spec, "
-                                 "or choose another --out")
+                raise StoreError(f"{self.out}: holds results of a different spec or different "
+                                 f"parameter defaults ({old.get('spec_source', '?')}); resume "
+                                 "needs the same spec and defaults, or choose another --out")
             self.manifest = old
         self.runs_dir.mkdir(parents=True, exist_ok=True)
         if spec.series:
