@@ -164,7 +164,8 @@ def test_m4_an_exit_leaves_the_post_vacant_then_a_fresh_successor_starts():
     for _ in range(4):  # vacant for vacancy_months whole months
         model.step()
         assert not coordinator.present and coordinator.vacant
-    assert model.datacollector.get_model_vars_dataframe()["coordinator_present"].iloc[-5:].sum() == 0
+    present = model.datacollector.get_model_vars_dataframe()["coordinator_present"]
+    assert present.iloc[-5:].sum() == 0
     model.step()
     assert coordinator.present and coordinator.tenure == 1
     assert coordinator.disillusionment < 0.5

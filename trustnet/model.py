@@ -68,8 +68,8 @@ class TrustNetworkModel(mesa.Model):
         setup_rng = self.rng.spawn(1)[0]
         self.orgs = Organisations(p, setup_rng)
         n = p["n_orgs"]
-        base = setup_rng.random((n, n))
-        strength = np.minimum(1.0, p["initial_strength"] * (0.5 + np.triu(base, 1) + np.triu(base, 1).T))
+        upper = np.triu(setup_rng.random((n, n)), 1)
+        strength = np.minimum(1.0, p["initial_strength"] * (0.5 + upper + upper.T))
         np.fill_diagonal(strength, 0.0)
         self.ties = Ties(strength, p)
         self.projects = Portfolio(p["team_size"])
@@ -110,7 +110,8 @@ class TrustNetworkModel(mesa.Model):
         coordinator.start_month(t, orgs.n - orgs.exits)
         orgs.capacity_used[:] = 0.0
         if self.governance == "shared":
-            orgs.capacity_used += min(0.9, p["shared_coordination_cost"] * (orgs.n - orgs.exits - 1))
+            others = orgs.n - orgs.exits - 1
+            orgs.capacity_used += min(0.9, p["shared_coordination_cost"] * others)
         if self.is_meeting_month(t):
             self._meeting(t)
         work.work_month(self, t)

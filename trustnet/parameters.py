@@ -152,7 +152,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        source="Newman 2001; Klaster et al. 2017; " + HALLBERG,
        choices=("coordinating", "directive", "adaptive"), group="structure", main=True),
     _p("mandated", "bool", False, "membership is mandated by an authority (broad enrolment, no "
-       "exit, low starting motivation, funded coordinator with low leverage and a fixed aspiration)",
+       "exit, low starting motivation, funded coordinator with low leverage and a fixed "
+       "aspiration)",
        source=f"{DARCIS}; Rodríguez et al. 2007", group="structure", main=True),
     _p("nao_withdrawal_step", "int", None, "from this step on there is no coordinator, for good; "
        "none keeps it; no effect under shared governance",
@@ -241,7 +242,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     _p("base_attendance", "float", 0.6, "chance that a member of a typical sector with average "
        "commitment attends a meeting", source=f"{HALLBERG} (about 20 of 40 at a meeting)",
        unit="probability", low=0.0, high=1.0, group="members"),
-    _p("primary_care_attendance", "float", 0.15, "same for primary care, the rarely attending sector",
+    _p("primary_care_attendance", "float", 0.15,
+       "same for primary care, the rarely attending sector",
        source=f"{HALLBERG} ('creates a hole')", unit="probability", low=0.0, high=1.0,
        group="members", main=True),
     _p("volunteering", "float", 0.6, "mean starting propensity to volunteer for an open task",
@@ -277,9 +279,11 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     _p("idle_penalty", "float", 0.2, "negative perceived progress of a meeting with nothing to "
        "report ('just sit and talk')", source=HALLBERG, unit="signal", low=0.0, high=1.0,
        group="members"),
-    _p("disillusion_rate", "float", 0.2, "how fast negative perceived progress disillusions a member",
+    _p("disillusion_rate", "float", 0.2,
+       "how fast negative perceived progress disillusions a member",
        unit="share/signal", low=0.0, high=1.0, group="members"),
-    _p("member_exit_rate", "float", 0.1, "chance per meeting that a fully disillusioned member of a "
+    _p("member_exit_rate", "float", 0.1,
+       "chance per meeting that a fully disillusioned member of a "
        "voluntary network leaves (scales with disillusionment squared)",
        source=f"{DARCIS}; {HALLBERG}", unit="probability", low=0.0, high=1.0, group="members"),
     # --- trust and ties (M1, M8) ----------------------------------------------------------
@@ -306,13 +310,17 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     _p("directive_relationship_share", "float", 0.3, "relationship time of a directive meeting "
        "relative to a coordinating one", source="Newman 2001 (value no lit.)", unit="ratio",
        low=0.0, high=1.0, group="trust"),
-    _p("strength_gain_meeting", "float", 0.3, "growth of relationship strength towards 1 per meeting "
+    _p("strength_gain_meeting", "float", 0.3,
+       "growth of relationship strength towards 1 per meeting "
        "conversation at full relationship time", unit="share", low=0.0, high=1.0, group="trust"),
-    _p("strength_gain_work", "float", 0.08, "growth of relationship strength towards 1 per month of "
+    _p("strength_gain_work", "float", 0.08,
+       "growth of relationship strength towards 1 per month of "
        "joint work", source=HALLBERG, unit="share/month", low=0.0, high=1.0, group="trust"),
-    _p("strength_decay", "float", 0.02, "monthly decay of relationship strength", unit="share/month",
+    _p("strength_decay", "float", 0.02, "monthly decay of relationship strength",
+       unit="share/month",
        low=0.0, high=1.0, group="trust"),
-    _p("volunteer_credit", "float", 0.2, "trust evidence teammates give a member who volunteers for "
+    _p("volunteer_credit", "float", 0.2,
+       "trust evidence teammates give a member who volunteers for "
        "an open task (one-directional)", unit="observations", low=0.0, high=5.0, group="trust"),
     _p("cooperation_threshold", "float", 0.15, "tie quality (geometric mean of trust and strength) "
        "from which a pair cooperates", source="Keast, Brown & Mandell 2007 (value no lit.)",
@@ -355,7 +363,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        "of aspiration gap (doubled at zero legitimacy)", source=f"{DARCIS} (value no lit.)",
        unit="1/month", low=0.0, high=5.0, group="coordinator"),
     _p("coordinator_exit_rate", "float", 0.08, "monthly chance that a fully strained and fully "
-       "disillusioned coordinator leaves (it scales with the mean of the squares of the two)", source=f"{DARCIS}; Homer 1985 (value no lit.)",
+       "disillusioned coordinator leaves (it scales with the mean of the squares of the two)",
+       source=f"{DARCIS}; Homer 1985 (value no lit.)",
        unit="probability", low=0.0, high=1.0, group="coordinator"),
     _p("vacancy_months", "int", 4, "months the coordinator post stays vacant after an exit",
        unit="months", low=0, high=120, group="coordinator"),
@@ -375,7 +384,7 @@ def unknown_name_message(name: str, known: Mapping[str, Any] | None = None) -> s
 
 
 def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Defaults updated with validated ``overrides``; raises ValueError naming a bad name or value."""
+    """Defaults updated with validated ``overrides``; ValueError names a bad name or value."""
     values = dict(DEFAULTS)
     for name, value in (overrides or {}).items():
         if name not in PARAMETERS:

@@ -154,7 +154,8 @@ class Ties:
         self.level.ravel()[flat] = new_l
         counted = self.active[rows] & self.active[cols]
         if not counted.all():
-            old_t, old_l, new_t, new_l = old_t[counted], old_l[counted], new_t[counted], new_l[counted]
+            old_t, old_l = old_t[counted], old_l[counted]
+            new_t, new_l = new_t[counted], new_l[counted]
         self.sum_trust += float(new_t.sum(dtype=np.float64) - old_t.sum(dtype=np.float64))
         self.n_trusting += int(np.count_nonzero(new_t > 0.5) - np.count_nonzero(old_t > 0.5))
         for level in (1, 2, 3):
