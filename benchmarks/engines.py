@@ -26,7 +26,7 @@ def timed(engine: str, spec: dict) -> float:
 
 def timed_dask(spec: dict, workers: int) -> tuple[float, float]:
     """(start-up seconds, seconds for the runs on the started cluster)."""
-    import trustnet.experiment.engines as engines
+    from trustnet.experiment import engines
 
     engine = DaskEngine(workers=workers)
     start = time.perf_counter()
@@ -72,14 +72,14 @@ def main() -> None:
     startups = []
     run_sweep({"replications": 2, "steps": 5}, None, engine="serial", progress=False)  # warm
     for i in range(args.repeat):
-        for name in results:
+        for name, rates in results.items():
             load = os.getloadavg()[0]
             if name == "dask":
                 startup, seconds = timed_dask(spec, default_workers())
                 startups.append(startup)
             else:
                 seconds = timed(name, spec)
-            results[name].append(args.runs / seconds)
+            rates.append(args.runs / seconds)
             print(f"repeat {i + 1}: {name:9s} {args.runs / seconds:6.1f} runs/s "
                   f"(load average before: {load:.2f})", flush=True)
     serial_best = max(results["serial"])

@@ -48,7 +48,7 @@ def test_dask_local_cluster_matches_serial(serial):
     from trustnet.experiment.engines import DaskEngine
 
     engine = DaskEngine(workers=2, processes=False)
-    import trustnet.experiment.engines as engines
+    from trustnet.experiment import engines
 
     original = engines.make_engine
     try:

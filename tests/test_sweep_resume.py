@@ -52,10 +52,10 @@ def test_sigkill_then_resume_runs_each_run_exactly_once(tmp_path):
     assert 6 <= len(before) < N_RUNS // 2, "the sweep finished before it could be killed"
     done_before = len(ParquetStore(out).done_ids())
 
-    again = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     assert again.returncode != 0 and "--resume" in again.stderr  # refuses to overwrite
 
-    resumed = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=120)
+    resumed = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=120, check=False)
     assert resumed.returncode == 0, resumed.stderr
     assert f"{done_before} already written" in resumed.stdout
 
@@ -100,7 +100,7 @@ def test_resume_refuses_a_different_spec(tmp_path):
     run_sweep(spec, out, engine="serial", progress=False)
     spec.write_text(SPEC_TEXT.replace("replications = 30", "replications = 2"))
     result = subprocess.run([sys.executable, "-m", "trustnet.cli", "sweep", str(spec), "--out",
-                             str(out), "--resume"], capture_output=True, text=True)
+                             str(out), "--resume"], capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert result.stderr.startswith("trustnet: error: ") and "different spec" in result.stderr
     assert result.stderr.count("\n") == 1

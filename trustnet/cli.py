@@ -8,6 +8,7 @@ missing or bad spec file) ends with one line ``trustnet: error: ...`` and exit c
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import textwrap
@@ -259,7 +260,7 @@ def _load_spec(path: str) -> Any:
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = "  ".join("{:<%d}" % w for w in widths)
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
     out = [line.format(*header), line.format(*("-" * w for w in widths))]
     out += [line.format(*map(str, r)) for r in rows]
     return "\n".join(s.rstrip() for s in out)
@@ -267,7 +268,7 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 def _num(x: Any) -> str:
     if isinstance(x, float):
-        if x != x:
+        if math.isnan(x):
             return "nan"
         return f"{x:.0f}" if x.is_integer() and abs(x) < 1e6 else f"{x:.3f}"
     return str(x)

@@ -209,9 +209,13 @@ def _none_as_category(runs: Any, names: Sequence[str]) -> Any:
     runs = runs.copy()
     for name in names:
         if runs[name].isna().any():
-            runs[name] = [("none" if v != v or v is None else _short(_int_if_whole(v)))
+            runs[name] = [("none" if _missing(v) else _short(_int_if_whole(v)))
                           for v in runs[name]]
     return runs
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
 
 
 def _int_if_whole(v: Any) -> Any:

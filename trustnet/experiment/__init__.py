@@ -23,12 +23,27 @@ _EXPORTS = {
     "SweepResult": "trustnet.experiment.runner",
     "load_results": "trustnet.experiment.runner",
     "aggregate": "trustnet.experiment.aggregation",
+    "paired_difference": "trustnet.experiment.aggregation",
     "run_sensitivity": "trustnet.experiment.sensitivity",
     "make_engine": "trustnet.experiment.engines",
 }
 _ALIASES = {"sweep": "run_sweep"}
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Spec",
+    "SpecError",
+    "SweepResult",
+    "aggregate",
+    "build_design",
+    "load_results",
+    "load_spec",
+    "make_engine",
+    "paired_difference",
+    "replication_seeds",
+    "run_sensitivity",
+    "run_sweep",
+    "sweep",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -84,7 +84,7 @@ def scale_points(unit: Any, ranges: dict[str, tuple[float, float]]) -> list[dict
         for x, (name, (low, high)) in zip(row, ranges.items()):
             value = low + float(x) * (high - low)
             if PARAMETERS[name].kind == "int":
-                value = int(round(value))
+                value = round(value)
             point[name] = PARAMETERS[name].validate(value)
         points.append(point)
     return points

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, Self
 
 ENGINES = ("serial", "processes", "dask")
 
@@ -29,10 +29,10 @@ class SerialEngine:
     name = "serial"
     workers = 1
 
-    def __enter__(self) -> SerialEngine:
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         return None
 
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
@@ -52,7 +52,7 @@ class ProcessEngine:
         self.workers = workers or default_workers()
         self._pool = None
 
-    def __enter__(self) -> ProcessEngine:
+    def __enter__(self) -> Self:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
@@ -61,7 +61,7 @@ class ProcessEngine:
                                          mp_context=mp.get_context(method))
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=exc[0] is None, cancel_futures=True)
             self._pool = None
@@ -102,7 +102,7 @@ class DaskEngine:
         self._client = None
         self._cluster = None
 
-    def __enter__(self) -> DaskEngine:
+    def __enter__(self) -> Self:
         from distributed import Client, LocalCluster
 
         if self.address:
@@ -116,7 +116,7 @@ class DaskEngine:
             self._client = Client(self._cluster)
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._client is not None:
             self._client.close()
         if self._cluster is not None:

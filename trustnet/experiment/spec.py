@@ -315,7 +315,7 @@ def _axis(name: str, value: Any, fail) -> list[Any]:
             if step == 0 or (stop - start) * step < 0:
                 raise fail(f"{where}.step", f"got {step!r}; allowed: a non-zero number that "
                                             "moves start towards stop")
-            count = int(math.floor((stop - start) / step + 1e-9)) + 1
+            count = math.floor((stop - start) / step + 1e-9) + 1
             if count > 100_000:
                 raise fail(where, f"{count} values; allowed: at most 100000")
             points = [start + i * step for i in range(count)]

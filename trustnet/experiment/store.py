@@ -253,11 +253,12 @@ def git_revision() -> dict[str, Any] | None:
     here = Path(__file__).resolve().parent
     try:
         rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
-                             text=True, timeout=5)
+                             text=True, timeout=5, check=False)
         if rev.returncode != 0:
             return None
         dirty = subprocess.run(["git", "status", "--porcelain", "--", str(here.parent)],
-                               cwd=here, capture_output=True, text=True, timeout=5)
+                               cwd=here, capture_output=True, text=True, timeout=5,
+                               check=False)
         return {"commit": rev.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
     except (OSError, subprocess.SubprocessError):
         return None

@@ -55,7 +55,6 @@ def series_schema(reporters: tuple[str, ...]) -> pa.Schema:
 def build_tables(records: list[dict[str, Any]], design: Any, reporters: tuple[str, ...] | None,
                  projects: bool = False) -> tuple[pa.Table, pa.Table | None, pa.Table | None]:
     """Arrow tables of the runs, and (when kept) series and projects, of worker records."""
-    import numpy as np
 
     reps = len(design.seeds)
     schema = runs_schema()
