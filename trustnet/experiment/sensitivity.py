@@ -45,8 +45,8 @@ def sample(spec: Spec, method: str) -> Any:
     problem = problem_of(spec)
     seed = derived_seed(spec.seed, f"sensitivity-{method}")
     if method == "morris":
-        return morris_sample.sample(problem, N=s.n, num_levels=s.levels, seed=seed)
-    return sobol_sample.sample(problem, N=s.n, calc_second_order=s.second_order, seed=seed)
+        return morris_sample.sample(problem, N=s.trajectories, num_levels=s.levels, seed=seed)
+    return sobol_sample.sample(problem, N=s.samples, calc_second_order=s.second_order, seed=seed)
 
 
 def check(spec: Spec, method: str) -> None:
@@ -58,9 +58,6 @@ def check(spec: Spec, method: str) -> None:
         raise SpecError(f"{where}: [sensitivity]: missing; give [sensitivity.ranges] with "
                         "name = [low, high] for the parameters to analyse")
     s = spec.sensitivity
-    if method == "sobol" and s.n & (s.n - 1):
-        raise SpecError(f"{where}: [sensitivity] n: got {s.n}; allowed for sobol: a power of "
-                        "two (e.g. 16, 32, 64)")
     if method == "morris" and len(s.ranges) < 2:
         raise SpecError(f"{where}: [sensitivity.ranges]: morris needs at least 2 parameters")
     for name in s.ranges:

@@ -41,8 +41,9 @@ Layout (all keys optional except that something must be run)::
     plot = ["mean_trust", "output"] # outcomes `trustnet plot` draws (default: all)
 
     [sensitivity]                   # for `trustnet sensitivity`
-    n = 16                          # Morris trajectories or Sobol base samples
-    levels = 4                      # Morris grid levels
+    trajectories = 10               # Morris: trajectories ((k + 1) points each)
+    levels = 4                      # Morris: grid levels
+    samples = 16                    # Sobol: base samples, a power of two ((k + 2) points each)
     outcomes = ["mean_trust"]       # outcomes analysed (default: all)
     [sensitivity.ranges]
     ambition = [0.4, 2.0]
@@ -82,8 +83,9 @@ class Samples:
 @dataclass(frozen=True)
 class Sensitivity:
     ranges: dict[str, tuple[float, float]]
-    n: int = 16
-    levels: int = 4
+    trajectories: int = 10  # Morris
+    levels: int = 4  # Morris
+    samples: int = 16  # Sobol base samples (a power of two)
     outcomes: tuple[str, ...] | None = None
     second_order: bool = False
 
@@ -393,11 +395,16 @@ def _outputs(table: dict[str, Any], fail) -> tuple[tuple[str, ...] | None, int, 
 
 
 def _sensitivity(table: dict[str, Any], fail) -> Sensitivity:
-    _no_unknown(table, ("ranges", "n", "levels", "outcomes", "second_order"), "[sensitivity]",
-                fail)
+    _no_unknown(table, ("ranges", "trajectories", "levels", "samples", "outcomes",
+                        "second_order"), "[sensitivity]", fail)
     ranges = _ranges(table.get("ranges", {}), "[sensitivity.ranges]", fail)
-    n = _int(table.get("n", 16), "[sensitivity] n", 2, 1_000_000, fail)
+    trajectories = _int(table.get("trajectories", 10), "[sensitivity] trajectories", 2,
+                        1_000_000, fail)
     levels = _int(table.get("levels", 4), "[sensitivity] levels", 2, 100, fail)
+    samples = _int(table.get("samples", 16), "[sensitivity] samples", 2, 2**24, fail)
+    if samples & (samples - 1):
+        raise fail("[sensitivity] samples", f"got {samples}; allowed: a power of two "
+                                            "(e.g. 16, 32, 64)")
     outcomes = None
     if "outcomes" in table:
         if not isinstance(table["outcomes"], list) or not table["outcomes"]:
@@ -407,7 +414,8 @@ def _sensitivity(table: dict[str, Any], fail) -> Sensitivity:
     second = table.get("second_order", False)
     if not isinstance(second, bool):
         raise fail("[sensitivity] second_order", f"got {second!r}; allowed: true or false")
-    return Sensitivity(ranges=ranges, n=n, levels=levels, outcomes=outcomes, second_order=second)
+    return Sensitivity(ranges=ranges, trajectories=trajectories, levels=levels, samples=samples,
+                       outcomes=outcomes, second_order=second)
 
 
 def _names(values: list[Any], known: tuple[str, ...], where: str, noun: str, fail) -> list[str]:
