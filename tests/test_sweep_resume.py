@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from sweep_helpers import comparable
 
 from trustnet.experiment import load_results, run_sweep
@@ -104,3 +105,19 @@ def test_resume_refuses_a_different_spec(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("trustnet: error: ") and "different spec" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_two_sweeps_never_write_into_one_folder(tmp_path):
+    from trustnet.experiment.store import StoreError
+
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC_TEXT.replace("replications = 30", "replications = 1"))
+    holder = ParquetStore(tmp_path / "out")
+    holder._acquire_lock()  # as a running sweep does
+    try:
+        with pytest.raises(StoreError, match="another sweep .* is writing into this folder"):
+            run_sweep(spec, tmp_path / "out", engine="serial", progress=False)
+    finally:
+        holder.close()
+    result = run_sweep(spec, tmp_path / "out", engine="serial", progress=False)
+    assert len(result.runs) == 4

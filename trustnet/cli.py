@@ -23,6 +23,10 @@ class UsageError(Exception):
     """Bad input from the user: reported in one line, exit code 2."""
 
 
+class Interrupted(Exception):
+    """Ctrl-C during a sweep: finished runs are kept; reported in one line, exit code 130."""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but errors are one line (no usage dump), in the same form as ours."""
 
@@ -225,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         sys.stderr.write(f"{PROG}: error: {exc}\n")
         return EXIT_USAGE
+    except Interrupted as exc:
+        sys.stderr.write(f"{PROG}: interrupted; {exc}\n")
+        return 130
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted\n")
         return 130
@@ -383,6 +390,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def _sweep(spec: Any, out: str, args: argparse.Namespace, opts: dict[str, Any],
            **kw: Any) -> Any:
+    from trustnet.experiment.engines import EngineError
     from trustnet.experiment.runner import run_sweep
     from trustnet.experiment.spec import SpecError
     from trustnet.experiment.store import StoreError
@@ -390,11 +398,11 @@ def _sweep(spec: Any, out: str, args: argparse.Namespace, opts: dict[str, Any],
     try:
         return run_sweep(spec, out, progress=False if args.quiet else None, load=False,
                          **opts, **kw)
-    except (SpecError, StoreError) as exc:
+    except (SpecError, StoreError, EngineError) as exc:
         raise _usage(exc) from None
     except KeyboardInterrupt:
-        raise UsageError(f"interrupted; finished runs are kept in {out}; continue with: "
-                         f"trustnet {args.command} {args.spec} --out {out} --resume") from None
+        raise Interrupted(f"finished runs are kept in {out}; continue with: "
+                          f"trustnet {args.command} {args.spec} --out {out} --resume") from None
 
 
 def _report(manifest: dict[str, Any], out: str, spec: Any) -> int:
@@ -427,14 +435,17 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     print(f"{spec.name}: {args.method} analysis of {len(spec.sensitivity.ranges)} parameters "
           f"({', '.join(spec.sensitivity.ranges)}), {spec.replications} replications per point; "
           f"results in {out}")
+    from trustnet.experiment.engines import EngineError
+
     try:
         result = run_sensitivity(spec, args.method, out, resume=args.resume,
                                  progress=False if args.quiet else None, **opts)
-    except (SpecError, StoreError) as exc:
+    except (SpecError, StoreError, EngineError) as exc:
         raise _usage(exc) from None
     except KeyboardInterrupt:
-        raise UsageError(f"interrupted; continue with: trustnet sensitivity {args.spec} "
-                         f"--method {args.method} --out {out} --resume") from None
+        raise Interrupted(f"finished runs are kept in {out}; continue with: trustnet "
+                          f"sensitivity {args.spec} --method {args.method} --out {out} "
+                          "--resume") from None
     idx = result.indices
     key = "mu_star" if args.method == "morris" else "ST"
     ranked = idx.dropna(subset=[key]).sort_values(["outcome", "rank"])

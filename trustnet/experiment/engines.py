@@ -15,6 +15,10 @@ from typing import Any, Self
 ENGINES = ("serial", "processes", "dask")
 
 
+class EngineError(ValueError):
+    """An engine that cannot start as asked (e.g. an unreachable Dask scheduler)."""
+
+
 def default_workers() -> int:
     """Usable cores (respects CPU affinity, e.g. inside a batch job)."""
     try:
@@ -106,7 +110,13 @@ class DaskEngine:
         from distributed import Client, LocalCluster
 
         if self.address:
-            self._client = Client(self.address, timeout="20s")
+            try:
+                self._client = Client(self.address, timeout="20s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise EngineError(f"cannot connect to the Dask scheduler at {self.address} "
+                                  f"({reason}); expected the address of a running scheduler, "
+                                  "e.g. tcp://host:8786") from None
             info = self._client.scheduler_info()
             self.workers = max(1, sum(w.get("nthreads", 1) for w in
                                       info.get("workers", {}).values()))

@@ -14,6 +14,7 @@ import math
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,21 +69,88 @@ def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | Non
     replaces the spec's ``[samples]`` with explicit parameter sets (used by sensitivity).
     """
     from trustnet.experiment import store as st
-    from trustnet.experiment.design import build_design, dimensions
-    from trustnet.experiment.engines import make_engine
-    from trustnet.experiment.tables import build_tables
-    from trustnet.experiment.worker import run_chunk
+    from trustnet.experiment.design import build_design
 
     spec = spec if isinstance(spec, Spec) else load_spec(spec)
     design = build_design(spec, points)
     store = st.ParquetStore(out) if out is not None else st.MemoryStore()
     # the resolved parameters of every arm count too: changed defaults must not mix into a resume
     fp = st.fingerprint(spec, fingerprint_extra + repr([a.params for a in design.arms]))
-    done = store.open(spec, fp, resume)
+    try:
+        done = store.open(spec, fp, resume)
+        return _execute(spec, design, store, fp, done, resume, engine=engine, workers=workers,
+                        scheduler=scheduler, chunk_size=chunk_size, progress=progress,
+                        runner=runner, load=load, out=out)
+    finally:
+        store.close()
+
+
+def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resume: bool, *,
+             engine: str, workers: int | None, scheduler: str | None, chunk_size: int | None,
+             progress: bool | None, runner: str, load: bool, out: str | Path | None,
+             ) -> SweepResult:
+    from trustnet.experiment import store as st
+    from trustnet.experiment.engines import make_engine
+    from trustnet.experiment.tables import build_tables
+    from trustnet.experiment.worker import run_chunk
+
     tasks = [t for t in design.tasks() if t.run_id not in done]
 
     eng = make_engine(engine, workers=workers, scheduler=scheduler)
-    manifest = dict(store.manifest) if resume and store.manifest else {}
+    manifest = _manifest(dict(store.manifest) if resume else {}, spec, design, fp)
+    sessions = manifest.setdefault("sessions", [])
+    session = {"started": st.now(), "engine": eng.name, "workers": None,
+               "scheduler": scheduler, "runs_to_do": len(tasks), "runs_done": 0,
+               "runs_failed": 0}
+    status = "interrupted"
+    with ExitStack() as stack:
+        if tasks:  # start the engine before writing anything: a failed start leaves no trace
+            t0 = time.perf_counter()
+            stack.enter_context(eng)
+            session["workers"] = eng.workers
+            session["engine_startup_s"] = round(time.perf_counter() - t0, 3)
+        sessions.append(session)
+        store.write_manifest(manifest)
+        store.copy_spec(spec)
+        start = time.perf_counter()
+        bar = _progress_bar(len(tasks), design.n_runs - len(tasks), progress)
+        try:
+            if tasks:
+                size = chunk_size or default_chunk_size(len(tasks), eng.workers)
+                chunks = make_chunks(tasks, design, spec, size, runner)
+                for records in eng.imap(run_chunk, chunks):
+                    store.write(*build_tables(records, design, spec.series, spec.projects))
+                    session["runs_done"] += len(records)
+                    session["runs_failed"] += sum(r["status"] != "ok" for r in records)
+                    if bar is not None:
+                        bar.update(len(records))
+                        if session["runs_failed"]:
+                            bar.set_postfix(failed=session["runs_failed"])
+            status = "complete"
+        finally:
+            if bar is not None:
+                bar.close()
+            elapsed = time.perf_counter() - start
+            session.update({"finished": st.now(), "elapsed_s": round(elapsed, 3),
+                            "runs_per_s": round(session["runs_done"] / elapsed, 3)
+                            if elapsed > 0 and session["runs_done"] else None})
+            manifest["status"] = status
+            manifest["elapsed_s_total"] = round(sum(s.get("elapsed_s") or 0 for s in sessions), 3)
+            store.write_manifest(manifest)
+
+    written, failed = store.counts()
+    manifest["runs_written"], manifest["runs_failed"] = written, failed
+    store.write_manifest(manifest)
+    runs, series, projects = store.load() if load else (None, None, None)
+    return SweepResult(runs=runs, series=series, manifest=manifest,
+                       out=Path(out) if out is not None else None, projects=projects)
+
+
+def _manifest(manifest: dict[str, Any], spec: Spec, design: Any, fp: str) -> dict[str, Any]:
+    """What a reader of the results needs to know: spec, seeds, arms, versions, revision."""
+    from trustnet.experiment import store as st
+    from trustnet.experiment.design import dimensions
+
     manifest.update({
         "name": spec.name, "description": spec.description, "spec_source": spec.source,
         "fingerprint": fp, "spec": spec.raw, "status": "running",
@@ -93,56 +161,11 @@ def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | Non
                  for a in design.arms],
         "dims": [list(d) for d in dimensions(spec)],
         "series": list(spec.series) if spec.series else None,
-        "series_every": spec.series_every, "projects": spec.projects, "plot": list(spec.plot) if spec.plot else None,
+        "series_every": spec.series_every, "projects": spec.projects,
+        "plot": list(spec.plot) if spec.plot else None,
         "versions": st.package_versions(), "git": st.git_revision(),
     })
-    sessions = manifest.setdefault("sessions", [])
-    session = {"started": st.now(), "engine": eng.name, "workers": None,
-               "scheduler": scheduler, "runs_to_do": len(tasks), "runs_done": 0,
-               "runs_failed": 0}
-    sessions.append(session)
-    store.write_manifest(manifest)
-    store.copy_spec(spec)
-
-    start = time.perf_counter()
-    bar = _progress_bar(len(tasks), design.n_runs - len(tasks), progress)
-    try:
-        if tasks:
-            with eng:
-                session["workers"] = eng.workers
-                size = chunk_size or default_chunk_size(len(tasks), eng.workers)
-                chunks = make_chunks(tasks, design, spec, size, runner)
-                for records in eng.imap(run_chunk, chunks):
-                    tables = build_tables(records, design, spec.series, spec.projects)
-                    store.write(*tables)
-                    failed = sum(r["status"] != "ok" for r in records)
-                    session["runs_done"] += len(records)
-                    session["runs_failed"] += failed
-                    if bar is not None:
-                        bar.update(len(records))
-                        if session["runs_failed"]:
-                            bar.set_postfix(failed=session["runs_failed"])
-        status = "complete"
-    except BaseException:
-        status = "interrupted"
-        raise
-    finally:
-        if bar is not None:
-            bar.close()
-        elapsed = time.perf_counter() - start
-        session.update({"finished": st.now(), "elapsed_s": round(elapsed, 3),
-                        "runs_per_s": round(session["runs_done"] / elapsed, 3)
-                        if elapsed > 0 and session["runs_done"] else None})
-        manifest["status"] = status
-        manifest["elapsed_s_total"] = round(sum(s.get("elapsed_s") or 0 for s in sessions), 3)
-        store.write_manifest(manifest)
-
-    written, failed = store.counts()
-    manifest["runs_written"], manifest["runs_failed"] = written, failed
-    store.write_manifest(manifest)
-    runs, series, projects = store.load() if load else (None, None, None)
-    return SweepResult(runs=runs, series=series, manifest=manifest,
-                       out=Path(out) if out is not None else None, projects=projects)
+    return manifest
 
 
 def _progress_bar(total: int, initial: int, progress: bool | None) -> Any:

@@ -12,7 +12,9 @@ Each part is written to a temporary name and renamed, so a part is either comple
 The series and projects parts of a chunk are written before its runs part, and a runs part is
 what marks its runs as done: after a kill at any moment, ``resume`` drops temporary files and
 series or projects parts whose runs part is missing, then skips exactly the run ids already in ``runs/``. Every run ends
-up in the tables exactly once.
+up in the tables exactly once. While a sweep writes, it holds a lock on ``.lock`` in the folder
+(released by the operating system even if the process is killed), so two sweeps never write
+into one folder at the same time.
 """
 
 from __future__ import annotations
@@ -68,10 +70,12 @@ class ParquetStore:
         self.series_dir = self.out / "series"
         self.projects_dir = self.out / "projects"
         self.manifest: dict[str, Any] = {}
+        self._lock: Any = None
 
     # --- opening and resuming --------------------------------------------------------------
     def open(self, spec: Any, fp: str, resume: bool) -> set[int]:
         """Prepare the folder; return the run ids already written (empty unless resuming)."""
+        self._acquire_lock()
         has_results = (self.out / MANIFEST).exists() or any(self.runs_dir.glob("part-*.parquet"))
         if has_results and not resume:
             raise StoreError(f"{self.out}: already holds results; pass --resume to finish them "
@@ -97,6 +101,31 @@ class ParquetStore:
                 if part.name not in done_parts:
                     part.unlink()  # its chunk never finished: its runs will be run again
         return self.done_ids()
+
+    def _acquire_lock(self) -> None:
+        import fcntl
+
+        self.out.mkdir(parents=True, exist_ok=True)
+        handle = open(self.out / ".lock", "a+")  # noqa: SIM115 - held until close()
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            owner = handle.read().strip() or "?"
+            handle.close()
+            raise StoreError(f"{self.out}: another sweep (process {owner}) is writing into this "
+                             "folder; wait for it or choose another --out") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._lock = handle
+
+    def close(self) -> None:
+        """Release the folder for other sweeps."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     def done_ids(self) -> set[int]:
         import pyarrow.parquet as pq
@@ -201,6 +230,9 @@ class MemoryStore:
 
     def open(self, spec: Any, fp: str, resume: bool) -> set[int]:
         return set()
+
+    def close(self) -> None:
+        return None
 
     def write(self, runs: Any, series: Any | None = None, projects: Any | None = None) -> None:
         self.runs.append(runs)
