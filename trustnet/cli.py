@@ -35,6 +35,10 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, width=88)
+
+
 def _fmt_epilog(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
 
@@ -73,8 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     raw = argparse.RawDescriptionHelpFormatter
     parser = _Parser(
         prog=PROG, formatter_class=raw,
-        description="Agent-based model of trust dynamics in interorganisational health and "
-                    "social care networks: single runs, parameter sweeps, sensitivity analysis.",
+        description=_wrap("Agent-based model of trust dynamics in interorganisational health and "
+                    "social care networks: single runs, parameter sweeps, sensitivity analysis."),
         epilog=_fmt_epilog("""
             examples:
               trustnet run --scenario belgian_mandated --set ambition=1.5 --plot run.png
@@ -90,8 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "run", help="one run: summary table, time series file, optional plot",
         formatter_class=raw,
-        description="Run the model once and print a summary: a few mid-run values and a table "
-                    "of key outcomes at the end.",
+        description=_wrap("Run the model once and print a summary: a few mid-run values and a table "
+                    "of key outcomes at the end."),
         epilog=_fmt_epilog("""
             examples:
               trustnet run
@@ -114,9 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "sweep", help="run a sweep spec (TOML) into a resumable Parquet dataset",
         formatter_class=raw,
-        description="Run every arm and replication of a sweep spec. Results stream to DIR as "
+        description=_wrap("Run every arm and replication of a sweep spec. Results stream to DIR as "
                     "runs complete (runs/ and series/ Parquet datasets, manifest.json); an "
-                    "interrupted sweep continues with --resume and computes nothing twice.",
+                    "interrupted sweep continues with --resume and computes nothing twice."),
         epilog=_fmt_epilog("""
             examples:
               trustnet sweep experiments/showcase.toml --out results/showcase
@@ -127,22 +131,23 @@ def build_parser() -> argparse.ArgumentParser:
             """))
     p.add_argument("spec", metavar="SPEC.toml", help="sweep specification")
     p.add_argument("--out", metavar="DIR", help="output folder (default results/<spec name>)")
-    p.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    p.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes (default: all cores)")
     p.add_argument("--engine", choices=("processes", "serial", "dask"), default="processes",
                    help=engine_help)
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler to use, e.g. tcp://host:8786 (implies --engine dask)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted sweep in DIR")
-    p.add_argument("--chunk-size", type=_positive_int, help="runs per task (default: automatic)")
+    p.add_argument("--chunk-size", type=_positive_int, metavar="N",
+                   help="runs per task (default: automatic)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_sweep)
 
     p = sub.add_parser(
         "sensitivity", help="global sensitivity analysis (SALib Morris or Sobol)",
         formatter_class=raw,
-        description="Sample the [sensitivity.ranges] of a spec with Morris trajectories or "
+        description=_wrap("Sample the [sensitivity.ranges] of a spec with Morris trajectories or "
                     "Sobol (Saltelli) points, run them with replications (common random "
-                    "numbers), and write the indices table and a figure.",
+                    "numbers), and write the indices table and a figure."),
         epilog=_fmt_epilog("""
             examples:
               trustnet sensitivity experiments/sensitivity.toml --method morris
@@ -152,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=("morris", "sobol"), required=True)
     p.add_argument("--out", metavar="DIR",
                    help="output folder (default results/<spec name>_<method>)")
-    p.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    p.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes (default: all cores)")
     p.add_argument("--engine", choices=("processes", "serial", "dask"), default="processes",
                    help=engine_help)
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address")
@@ -163,10 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "plot", help="standard figures of a sweep folder",
         formatter_class=raw,
-        description="Draw each outcome against the swept parameters (means with 95%% "
+        description=_wrap("Draw each outcome against the swept parameters (means with 95% "
                     "confidence bands over replications), heatmaps for pairs of swept "
                     "parameters, and mean trajectories when the series was kept. Figures go to "
-                    "DIR/figures/.",
+                    "DIR/figures/."),
         epilog=_fmt_epilog("""
             examples:
               trustnet plot results/showcase
@@ -180,8 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "params", help="the parameter table (default, range, unit, meaning, source)",
-        formatter_class=raw, description="Every model parameter with its default, allowed "
-        "values, unit, meaning and source (\"no lit.\" marks a modelling choice).",
+        formatter_class=raw, description=_wrap("Every model parameter with its default, allowed "
+        "values, unit, meaning and source (\"no lit.\" marks a modelling choice)."),
         epilog=_fmt_epilog("""
             examples:
               trustnet params
@@ -194,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "scenarios", help="named scenarios with descriptions", formatter_class=raw,
-        description="Named scenarios: sets of parameter overrides grounded in the source texts.",
+        description=_wrap("Named scenarios: sets of parameter overrides grounded in the source texts."),
         epilog=_fmt_epilog("""
             examples:
               trustnet scenarios
@@ -204,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "viz", help="interactive browser visualisation (Solara)", formatter_class=raw,
-        description="Serve the interactive visualisation in a browser.",
+        description=_wrap("Serve the interactive visualisation in a browser."),
         epilog=_fmt_epilog("""
             examples:
               trustnet viz
