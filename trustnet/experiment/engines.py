@@ -2,7 +2,9 @@
 
 Every engine is a context manager with ``imap(fn, items)`` that yields results as they
 complete (in any order). Results carry their run ids and seeds, so the order never matters:
-the same spec gives the same tables on every engine.
+the same spec gives the same tables on every engine. The parallel engines keep only a window of
+chunks in flight (a few per worker) and drop each result once it is handed on, so memory stays
+flat however many runs a sweep has.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Self
 
 ENGINES = ("serial", "processes", "dask")
+IN_FLIGHT_PER_WORKER = 4
 
 
 class EngineError(ValueError):
@@ -71,22 +74,39 @@ class ProcessEngine:
             self._pool = None
 
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        todo = iter(items)
+        pending: set[Any] = set()
+        try:
+            self._fill(fn, todo, pending)
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    pending.discard(future)
+                    yield future.result()
+                self._fill(fn, todo, pending)
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def _fill(self, fn: Callable[[Any], Any], todo: Iterator[Any], pending: set[Any]) -> None:
         import warnings
-        from concurrent.futures import as_completed
 
         with warnings.catch_warnings():
-            # Workers fork during submit. The only other threads in this process are OpenBLAS's
-            # idle pool (it re-initialises itself in a forked child), so Python's generic
-            # warning about forking a multi-threaded process does not apply here.
+            # Workers fork at the first submit. The only other threads in this process are
+            # OpenBLAS's idle pool (it re-initialises itself in a forked child), so Python's
+            # generic warning about forking a multi-threaded process does not apply here.
             warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks",
                                     category=DeprecationWarning)
-            futures = [self._pool.submit(fn, item) for item in items]
-        try:
-            for future in as_completed(futures):
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()
+            while len(pending) < self.workers * IN_FLIGHT_PER_WORKER:
+                item = next(todo, _END)
+                if item is _END:
+                    return
+                pending.add(self._pool.submit(fn, item))
+
+
+_END = object()
 
 
 class DaskEngine:
@@ -136,12 +156,28 @@ class DaskEngine:
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         from distributed import as_completed
 
-        futures = self._client.map(fn, list(items), pure=False)
+        todo = iter(items)
+        completed = as_completed()
+        in_flight = set()
+
+        def submit_next() -> None:
+            item = next(todo, _END)
+            if item is not _END:
+                future = self._client.submit(fn, item, pure=False)
+                in_flight.add(future)
+                completed.add(future)
+
         try:
-            for future in as_completed(futures):
-                yield future.result()
+            for _ in range(self.workers * IN_FLIGHT_PER_WORKER):
+                submit_next()
+            for future in completed:
+                in_flight.discard(future)
+                result = future.result()
+                future.release()  # the cluster may forget it now
+                yield result
+                submit_next()
         finally:
-            for future in futures:
+            for future in in_flight:
                 future.cancel()
 
 
