@@ -498,6 +498,9 @@ def cmd_plot(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.dir}: every run failed; nothing to plot (see the error column)")
     if not args.outcomes and not manifest.get("plot"):
         columns = [c for c in columns if c in default_outcomes(ok) and ok[c].nunique() > 1]
+    if not columns:
+        raise UsageError(f"{args.dir}: no outcome varies between runs; name outcomes with "
+                         "--outcomes")
     dims = [tuple(d) for d in manifest.get("dims", [])]
     figures = sweep_figures(runs, result.series, dims, columns)
     folder = os.path.join(args.dir, "figures")

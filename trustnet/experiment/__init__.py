@@ -5,6 +5,15 @@ One concept per module: ``spec`` (checked TOML/dict specs), ``seeds`` (common ra
 Dask), ``tables`` (schemas), ``store`` (Parquet + manifest, resume), ``runner`` (orchestration),
 ``aggregation`` (replications -> means and intervals), ``sensitivity`` (SALib Morris and Sobol).
 Names load on first use so that importing this package is cheap.
+
+In a notebook::
+
+    from trustnet.experiment import sweep, load_results, aggregate, paired_difference
+    res = sweep("experiments/p07_directive_style.toml")              # or a dict of the same keys
+    res = sweep({"axes": {"ambition": [0.5, 1.0, 2.0]}, "replications": 10}, out="results/amb")
+    aggregate(res.runs, "ambition", ["mean_trust", "success_rate"])   # mean, sd, CI, quantiles
+    paired_difference(res.runs, "ambition", 1.0, ["mean_trust"])      # CRN-paired contrasts
+    load_results("results/amb").series                                # tables written earlier
 """
 
 from __future__ import annotations

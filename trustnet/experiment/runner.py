@@ -159,7 +159,9 @@ def _manifest(manifest: dict[str, Any], spec: Spec, design: Any, fp: str) -> dic
         "replication_seeds": list(design.seeds),
         "arms": [{"arm": a.arm, "label": a.label, "scenario": a.scenario, "varied": a.varied}
                  for a in design.arms],
-        "dims": [list(d) for d in dimensions(spec)],
+        "dims": [list(d) for d in dimensions(spec)] or [
+            # explicit points (a sensitivity design): each sampled parameter is a dimension
+            [name, "sampled"] for name in (design.arms[0].varied if len(design.arms) > 1 else {})],
         "series": list(spec.series) if spec.series else None,
         "series_every": spec.series_every, "projects": spec.projects,
         "plot": list(spec.plot) if spec.plot else None,
