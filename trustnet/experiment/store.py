@@ -85,7 +85,8 @@ class ParquetStore:
             if old.get("fingerprint") not in (None, fp):
                 raise StoreError(f"{self.out}: holds results of a different spec or different "
                                  f"parameter defaults ({old.get('spec_source', '?')}); resume "
-                                 "needs the same spec and defaults, or choose another --out")
+                                 "needs the same spec and defaults: choose another --out or "
+                                 "delete the folder")
             self.manifest = old
         self.runs_dir.mkdir(parents=True, exist_ok=True)
         if spec.series:
