@@ -85,6 +85,7 @@ class Coordinator(mesa.Agent):
             self.withdrawn = True
             self.present = False
             self.vacant_months_left = 0
+            self.model.orgs.coordinator_tie[:] = 0.0  # the ties leave with the person
         if self.withdrawn:
             return
         if not self.present:  # the post is vacant: count down, then a successor starts
@@ -158,4 +159,5 @@ class Coordinator(mesa.Agent):
             self.exits += 1
             self.tenures.append(self.tenure)
             self.present = False
+            self.model.orgs.coordinator_tie[:] = 0.0  # the ties leave with the person
             self.vacant_months_left = p["vacancy_months"]  # then a successor starts

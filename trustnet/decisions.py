@@ -18,7 +18,8 @@ Decision rules by who coordinates and how:
 
 Recruitment: a coordinating coordinator asks inclusively (needed sectors first, approaching
 absent members of those sectors personally, then others in random order); a directive one
-asks the most capable; without a coordinator, members select themselves. Members accept
+asks the most capable (needed sectors first), but only those present or reading the notes;
+without a coordinator, members select themselves. Members accept
 according to commitment, current load and their sector's availability (the time scarcity
 that keeps primary care from meetings keeps it from working groups too), half as readily when
 they were absent and nobody approached them, and more readily when the coordinator has
@@ -63,13 +64,19 @@ def propose(model, present: np.ndarray) -> list[Proposal]:
     # ideas grow with the square root of the room: not every extra voice brings a new one
     origins = [MEMBER] * int(rng.poisson(p["proposal_rate"] * np.sqrt(k / 20.0)))
     coordinator_draw, external_draw = rng.random(2)
-    if model.coordinator.present and coordinator_draw < p["coordinator_initiative"]:
-        origins.append(COORDINATOR)
+    if coordinator_draw < p["coordinator_initiative"]:
+        if model.coordinator.present:
+            origins.append(COORDINATOR)
+        elif model.governance == "shared" and k:
+            # a network that governs itself rotates the coordinating initiative among its
+            # members (its cost is in shared_coordination_cost); an NAO network that lost its
+            # NAO has no such routine
+            origins.append(MEMBER)
     if external_draw < p["external_project_rate"]:
         origins.append(EXTERNAL)
     if not origins:
         return []
-    core_trust = model.ties.mean_trust_among(present)
+    core_trust = model.ties.core_trust_among(present)
     at_least = model.ties.level_shares_among(present)  # shares at >= coordination, collaboration
     push = p["collaboration_push"]
     p_collab = push + (1 - push) * at_least[2]
@@ -184,8 +191,8 @@ def recruit(model, item: Proposal, present: np.ndarray) -> np.ndarray | None:
     else:
         if style == "coordinating":  # needed sectors first, random within
             key = order_draw - needed_sector
-        else:  # directive: the most capable first
-            key = -(orgs.capacity[pool] * orgs.power[pool])
+        else:  # directive: needed sectors first, the most capable first within
+            key = -(orgs.capacity[pool] * orgs.power[pool]) - needed_sector
         willing *= 0.5 + 0.25 * coordinator.legitimacy + 0.25 * orgs.coordinator_tie[pool]
         coordinator.workload += RECRUITMENT_WORK
         asked = pool[reached]

@@ -1,7 +1,8 @@
 """The plenary meeting: who comes, who talks to whom, what progress members perceive, who leaves.
 
 Attendance (M9, M7): each sector has a base chance to attend (primary care rarely comes),
-scaled by commitment; mandated members attend at least symbolically. Conversations (M1, M8):
+scaled by commitment and raised by the member's tie to the coordinator, whose agendas, notes
+and invitations keep members coming; mandated members attend at least symbolically. Conversations (M1, M8):
 each attendee talks to a few others; that adds a little trust evidence and, in proportion to
 the meeting time spent on relationship building, relationship strength. Reporting (M2): what
 ended since the last meeting and whether running projects are on track is what members
@@ -14,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from trustnet.agents import Organisations
-from trustnet.projects import Portfolio
+from trustnet.projects import Portfolio, meaning
 from trustnet.ties import Ties
 
 ON_TRACK_SIGNAL = 0.3  # perceived progress of a running project reported on or off track
@@ -22,7 +23,8 @@ ON_TRACK_SIGNAL = 0.3  # perceived progress of a running project reported on or 
 
 def draw_attendance(orgs: Organisations, params: dict, rng: np.random.Generator) -> np.ndarray:
     """Who attends this meeting."""
-    chance = orgs.base_attendance * (0.4 + 0.9 * orgs.commitment)
+    chance = (orgs.base_attendance * (0.4 + 0.9 * orgs.commitment)
+              * (1.0 + params["coordinator_pull"] * orgs.coordinator_tie))
     if params["mandated"]:
         chance = np.maximum(chance, params["mandated_attendance"])
     attending = (rng.random(orgs.n) < np.clip(chance, 0.0, 1.0)) & orgs.active
@@ -30,8 +32,8 @@ def draw_attendance(orgs: Organisations, params: dict, rng: np.random.Generator)
     return np.flatnonzero(attending)
 
 
-def hold_conversations(ties: Ties, present: np.ndarray, relationship_time: float,
-                       params: dict, rng: np.random.Generator) -> None:
+def hold_conversations(ties: Ties, present: np.ndarray, commitment: np.ndarray,
+                       relationship_time: float, params: dict, rng: np.random.Generator) -> None:
     """Each attendee talks to ``meeting_contacts`` others (everyone, in a small meeting)."""
     k = len(present)
     if k < 2:
@@ -48,8 +50,9 @@ def hold_conversations(ties: Ties, present: np.ndarray, relationship_time: float
         one = np.repeat(present, contacts)
         other = present[pick.ravel()]
         i, j = np.concatenate([one, other]), np.concatenate([other, one])
-    # a pair that talked counts once, however often the draw paired them
-    ties.r[i, j] += params["meeting_trust_gain"]
+    # a pair that talked counts once, however often the draw paired them; engaged members
+    # build more trust than symbolic participants (the pair's mean commitment)
+    ties.r[i, j] += params["meeting_trust_gain"] * 0.5 * (commitment[i] + commitment[j])
     ties.strengthen(i, j, params["strength_gain_meeting"] * relationship_time)
 
 
@@ -67,9 +70,10 @@ def report_progress(orgs: Organisations, projects: Portfolio, present: np.ndarra
     if len(running):
         start = projects.start[running]
         elapsed = (step - start) / np.maximum(projects.deadline[running] - start, 1)
-        on_track = np.count_nonzero(
-            projects.progress[running] >= 0.9 * elapsed * projects.required[running])
-        total += ON_TRACK_SIGNAL * (2 * on_track - len(running))
+        on_track = projects.progress[running] >= 0.9 * elapsed * projects.required[running]
+        # progress on a trivial project is trivial progress
+        worth = meaning(projects.ambition[running], params["meaningful_ambition"])
+        total += ON_TRACK_SIGNAL * float(np.where(on_track, worth, -1.0).sum())
         count += len(running)
     signal = total / count if count else -params["idle_penalty"]
     orgs.signal(present, signal, params)

@@ -131,7 +131,8 @@ class TrustNetworkModel(mesa.Model):
         relationship_time = p["relationship_time"] * (
             p["directive_relationship_share"] if coordinator.meeting_style() == "directive"
             else 1.0)
-        meetings.hold_conversations(self.ties, present, relationship_time, p, rng)
+        meetings.hold_conversations(self.ties, present, orgs.commitment, relationship_time, p,
+                                    rng)
         orgs.capacity_used[present] += p["meeting_cost"] * (1.0 + relationship_time)
         if coordinator.present:
             orgs.coordinator_tie[present] += 0.1 * (1.0 - orgs.coordinator_tie[present])

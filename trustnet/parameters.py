@@ -168,7 +168,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        source="Aunger et al. 2021; " + HALLBERG, unit="ratio", low=0.0, high=10.0, low_open=True,
        group="projects", main=True),
     _p("ambition_trust_gain", "float", 1.0, "how much the ambition of a new project grows with the "
-       "mean trust among the members present above its initial level",
+       "trust of the core present (pairs weighted by relationship strength) above its initial "
+       "level",
        source=HUXHAM_VANGEN + " (value no lit.)", unit="1/trust", low=0.0, high=5.0,
        group="projects"),
     _p("project_duration", "int", 6, "planned duration of a project", unit="months", low=1,
@@ -179,7 +180,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        "(grows with the square root of those present)",
        unit="proposals/meeting", low=0.0, high=20.0, group="projects"),
     _p("coordinator_initiative", "float", 0.5, "chance per meeting that the coordinator proposes "
-       "a project of its own", source=HALLBERG, unit="probability", low=0.0, high=1.0,
+       "a project of its own (under shared governance, that a member takes this initiative)", source=HALLBERG, unit="probability", low=0.0, high=1.0,
        group="projects"),
     _p("external_project_rate", "float", 0.0, "chance per meeting that an authority imposes an "
        "ambitious collaboration project, adopted without a vote",
@@ -239,9 +240,13 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     _p("mandated_attendance", "float", 0.5, "least chance that a mandated member attends a meeting "
        "(symbolic participation)", source=DARCIS, unit="probability", low=0.0, high=1.0,
        group="members"),
-    _p("base_attendance", "float", 0.6, "chance that a member of a typical sector with average "
+    _p("base_attendance", "float", 0.5, "chance that a member of a typical sector with average "
        "commitment attends a meeting", source=f"{HALLBERG} (about 20 of 40 at a meeting)",
        unit="probability", low=0.0, high=1.0, group="members"),
+    _p("coordinator_pull", "float", 0.4, "relative rise of a member's chance to attend with its "
+       "tie to the coordinator (personal invitations, agendas and notes that keep work on track)",
+       source=f"{HALLBERG} ('if it wouldn't proceed like this ... not come to every meeting'; "
+       "value no lit.)", unit="share", low=0.0, high=2.0, group="members"),
     _p("primary_care_attendance", "float", 0.15,
        "same for primary care, the rarely attending sector",
        source=f"{HALLBERG} ('creates a hole')", unit="probability", low=0.0, high=1.0,
@@ -276,6 +281,10 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        group="members"),
     _p("progress_memory", "float", 0.4, "weight of the newest signal in perceived progress",
        unit="share", low=0.0, high=1.0, low_open=True, group="members"),
+    _p("progress_expectation", "float", 0.3, "meaning members expect of a success: a success "
+       "that means less disappoints, one that means more encourages",
+       source="Aunger et al. 2021; " + HALLBERG + " (value no lit.)", unit="share", low=0.0,
+       high=1.0, group="members"),
     _p("idle_penalty", "float", 0.2, "negative perceived progress of a meeting with nothing to "
        "report ('just sit and talk')", source=HALLBERG, unit="signal", low=0.0, high=1.0,
        group="members"),
@@ -299,7 +308,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        group="trust"),
     _p("forgetting", "float", 0.95, "monthly retention of trust evidence", unit="1/month",
        source="no lit. (range 0.90-0.99)", low=0.5, high=1.0, group="trust"),
-    _p("meeting_trust_gain", "float", 0.1, "trust evidence a conversation at a meeting adds",
+    _p("meeting_trust_gain", "float", 0.15, "trust evidence a conversation at a meeting adds "
+       "between two fully committed members (scaled by the pair's mean commitment)",
        source=HALLBERG, unit="observations", low=0.0, high=5.0, group="trust"),
     _p("meeting_contacts", "int", 8, "members each attendee talks to at a meeting",
        unit="organisations", low=1, high=10_000, group="trust"),
@@ -338,7 +348,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     _p("lead_capacity_share", "float", 0.6, "share of an NAO's capacity a lead organisation gives "
        "to coordination from its own staff", source=PROVAN_KENIS, unit="share", low=0.0,
        high=1.0, group="coordinator"),
-    _p("coordinator_admin", "float", 0.008, "the coordinator's monthly routine work per member "
+    _p("coordinator_admin", "float", 0.005, "the coordinator's monthly routine work per member "
        "(agendas, notes, connecting people)", source=HALLBERG, unit="FTE/member", low=0.0,
        high=1.0, group="coordinator"),
     _p("strain_rate", "float", 0.3, "growth of coordinator strain per unit of relative overload",

@@ -49,12 +49,18 @@ class Ties:
         """Row i's trust in j (the diagonal is 0 and means nothing)."""
         return self._trust
 
-    def mean_trust_among(self, members: np.ndarray) -> float:
-        """Mean trust over the ordered pairs within ``members`` (the initial trust if < 2)."""
-        k = len(members)
-        if k < 2:
+    def core_trust_among(self, members: np.ndarray) -> float:
+        """Trust within ``members``, each pair weighted by its relationship strength.
+
+        Pairs that work together (the core) count; pairs that hardly know each other do not.
+        The initial trust when there are no relationships at all.
+        """
+        block = np.ix_(members, members)
+        strength = self.strength[block]
+        total = float(strength.sum(dtype=np.float64))
+        if total <= 0.0:
             return self.a0 / 2.0
-        return float(self._trust[np.ix_(members, members)].sum() / (k * (k - 1)))
+        return float((self._trust[block] * strength).sum(dtype=np.float64)) / total
 
     def level_shares_among(self, members: np.ndarray) -> np.ndarray:
         """Share of ordered pairs within ``members`` at or above each level 1..3."""
@@ -178,12 +184,14 @@ def _slot_pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def team_pairs(members: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def team_pairs(members: np.ndarray, with_slot_of: str = "j"
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Ordered pairs within each row of a padded team table (-1 = empty slot).
 
-    Returns (row, i, j, slot): the team row of each pair, its two members, and j's slot.
+    Returns (row, i, j, slot): the team row of each pair, its two members, and the slot of
+    member ``with_slot_of`` ("i" or "j") in its row.
     """
     a, b = _slot_pairs(members.shape[1])
     i, j = members[:, a], members[:, b]
     rows, cols = np.nonzero((i >= 0) & (j >= 0))
-    return rows, i[rows, cols], j[rows, cols], b[cols]
+    return rows, i[rows, cols], j[rows, cols], (a if with_slot_of == "i" else b)[cols]

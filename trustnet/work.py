@@ -5,7 +5,8 @@ commitment its members can spare (split over their projects, less what meetings 
 coordination cost them), at an efficiency set by how many of its pairs have ties at the
 level the project requires (M8). The rest of the month's work is an open task nobody is
 assigned to (drafting, mapping, compiling). It goes through a volunteer round in which each
-member's willingness falls with the size of the group (the volunteer's dilemma). If nobody
+member's willingness falls with the size of the group (the volunteer's dilemma) and grows
+with its trust in its teammates, which closes the trust-building loop (M1). If nobody
 volunteers, the coordinator takes it over with propensity ``takeover`` when it has capacity
 left: progress continues, but each member of that group relies on the coordinator a little
 more (their volunteering erodes), and work the coordinator does builds no ties between
@@ -22,7 +23,8 @@ At its deadline a project succeeds with a chance that falls logistically with re
 delivered effort and with each needed sector missing from the group (M2, M9). Its members
 then gain trust evidence in each other: a success counts as much as it felt meaningful, a
 failure ``failure_weight`` times as much against, both in proportion to the share of the work
-the members did themselves (M1).
+the members did themselves (M1). Members perceive a success against what they expected of it
+(``progress_expectation``), so an unambitious success disappoints a little (M2).
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class Teams:
     size_factor: np.ndarray  # group size ** -volunteer_group_exponent
     task: np.ndarray  # size of the monthly open task
     efficiency: np.ndarray | None = None
+    teammate_trust: np.ndarray | None = None  # each member's mean trust in its teammates
     ties_version: int = -1
 
 
@@ -100,11 +103,15 @@ def active_teams(model, step: int) -> Teams:
     return model._teams
 
 
-def integration_efficiency(model, teams: Teams) -> np.ndarray:
-    """From ``misfit_efficiency`` (no pair at the required level) to 1 (the quorum is) (M8)."""
+def tie_effects(model, teams: Teams) -> tuple[np.ndarray, np.ndarray]:
+    """Efficiency of each group (M8) and each member's mean trust in its teammates (M1).
+
+    Efficiency runs from ``misfit_efficiency`` (no pair at the required level) to 1 (the
+    quorum of pairs is). Both change only when ties do, so they are kept until then.
+    """
     if teams.ties_version == model.ties.version and teams.efficiency is not None:
-        return teams.efficiency
-    row, i, j, _ = team_pairs(teams.team)
+        return teams.efficiency, teams.teammate_trust
+    row, i, j, slot_i = team_pairs(teams.team, with_slot_of="i")
     required = model.projects.level[teams.act]
     n = len(teams.act)
     pairs = np.bincount(row, minlength=n)
@@ -113,8 +120,15 @@ def integration_efficiency(model, teams: Teams) -> np.ndarray:
     fit = np.minimum(1.0, share / model.params["integration_quorum"])
     floor = model.params["misfit_efficiency"]
     teams.efficiency = floor + (1.0 - floor) * fit
+    k = teams.team.shape[1]
+    cell = row * k + slot_i
+    total = np.bincount(cell, weights=model.ties.trust()[i, j], minlength=n * k)
+    count = np.bincount(cell, minlength=n * k)
+    initial = model.ties.a0 / 2.0
+    teams.teammate_trust = np.divide(total, count, out=np.full(n * k, initial),
+                                     where=count > 0).reshape(n, k)
     teams.ties_version = model.ties.version
-    return teams.efficiency
+    return teams.efficiency, teams.teammate_trust
 
 
 def work_month(model, step: int) -> None:
@@ -129,11 +143,14 @@ def work_month(model, step: int) -> None:
         return
     act, safe, valid = teams.act, teams.safe, teams.valid
     spare = orgs.capacity * orgs.commitment * np.maximum(0.0, 1.0 - orgs.capacity_used)
-    efficiency = integration_efficiency(model, teams)
+    efficiency, teammate_trust = tie_effects(model, teams)
     routine = (1.0 - p["open_task_share"]) * (spare[safe] * teams.per_project).sum(axis=1)
     routine *= efficiency
     # the open task: volunteer round, else the coordinator may take it over
-    willing = orgs.volunteering[safe] * orgs.commitment[safe] * teams.size_factor[:, None]
+    # willingness falls with group size and grows with trust in the teammates (twice the
+    # propensity at full trust, none at none): trust makes the next task easier to share
+    willing = (orgs.volunteering[safe] * orgs.commitment[safe] * teams.size_factor[:, None]
+               * 2.0 * teammate_trust)
     volunteers = valid & (rng.random(safe.shape) < willing)
     has_volunteer = volunteers.any(axis=1)
     comply_draw, takeover_draw = rng.random((2, n_act))
@@ -222,7 +239,8 @@ def close_projects(model, step: int) -> None:
     # each member perceives the mean outcome of its projects that ended now
     rows, slots = np.nonzero(team >= 0)
     who = team[rows, slots]
-    outcome = np.where(success, value, -1.0)
+    # perceived against what members expected of a success; a failure is a plain setback
+    outcome = np.where(success, value - p["progress_expectation"], -1.0)
     model.outcomes_since_meeting[0] += float(outcome.sum())
     model.outcomes_since_meeting[1] += len(due)
     felt = outcome[rows]
