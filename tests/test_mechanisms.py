@@ -296,8 +296,9 @@ def primary_care_projects(seed, attendance):
 
 
 def test_m9_projects_needing_the_rarely_attending_sector_succeed_less():
-    rare = np.array([primary_care_projects(s, 0.1) for s in range(12)])
-    present = np.array([primary_care_projects(s, 0.6) for s in range(12)])
+    # 24 replications: a dozen leaves this comparison too close to the significance level
+    rare = np.array([primary_care_projects(s, 0.1) for s in range(24)])
+    present = np.array([primary_care_projects(s, 0.6) for s in range(24)])
     assert_greater(present[:, 0], rare[:, 0], "primary care present vs rare")
     assert_greater(rare[:, 1], rare[:, 0], "within runs: other projects vs primary care ones")
 
