@@ -4,7 +4,7 @@ one-sided Mann-Whitney test on the outcome of interest."""
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import mannwhitneyu
+from scipy.stats import mannwhitneyu, wilcoxon
 
 from trustnet.run import run_model
 
@@ -19,9 +19,14 @@ def outcomes(params: dict, outcome: str | tuple[str, ...], *, seeds=range(12),
     return np.array([sum(r[name] for name in names) for r in results])
 
 
-def assert_greater(high: np.ndarray, low: np.ndarray, label: str = "") -> None:
-    """``high`` is stochastically greater than ``low`` (one-sided Mann-Whitney, alpha 1%)."""
-    p = mannwhitneyu(high, low, alternative="greater").pvalue
+def assert_greater(high: np.ndarray, low: np.ndarray, label: str = "", *,
+                   paired: bool = False) -> None:
+    """``high`` is greater than ``low``: one-sided Mann-Whitney, or Wilcoxon signed-rank when
+    the two come in pairs (the same run, or the same seed in both arms); alpha 1%."""
+    if paired:
+        p = wilcoxon(high, low, alternative="greater").pvalue
+    else:
+        p = mannwhitneyu(high, low, alternative="greater").pvalue
     assert p < ALPHA, (
         f"{label}: expected greater, medians {np.median(high):.4g} vs {np.median(low):.4g}, "
         f"p = {p:.3g}")

@@ -56,8 +56,8 @@ def test_m1_ambition_grows_with_the_trust_of_those_present():
                           steps=96).projects
         return table[table.start > 48]["ambition"].mean()
 
-    loop = [late_ambition({}, s) for s in range(10)]
-    no_loop = [late_ambition({"ambition_trust_gain": 0.0}, s) for s in range(10)]
+    loop = [late_ambition({}, s) for s in range(16)]
+    no_loop = [late_ambition({"ambition_trust_gain": 0.0}, s) for s in range(16)]
     assert_greater(np.array(loop), np.array(no_loop), "late ambition")
 
 
@@ -300,7 +300,8 @@ def test_m9_projects_needing_the_rarely_attending_sector_succeed_less():
     rare = np.array([primary_care_projects(s, 0.1) for s in range(24)])
     present = np.array([primary_care_projects(s, 0.6) for s in range(24)])
     assert_greater(present[:, 0], rare[:, 0], "primary care present vs rare")
-    assert_greater(rare[:, 1], rare[:, 0], "within runs: other projects vs primary care ones")
+    assert_greater(rare[:, 1], rare[:, 0], "within runs: other projects vs primary care ones",
+                   paired=True)
 
 
 def test_m9_absent_members_build_no_trust():
