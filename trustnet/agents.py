@@ -92,22 +92,24 @@ class Organisations:
         """Perceived progress of members ``who`` moves with a signal in [-1, 1] (M2).
 
         Commitment and trust in the network follow perceived progress; negative progress
-        disillusions.
+        disillusions. Each update moves a share (a rate in [0, 1]) of the way to a bound, so
+        every state stays within [0, 1] without clipping.
         """
-        value = np.clip(value, -1.0, 1.0)
+        if np.ndim(value) == 0:
+            value = min(max(float(value), -1.0), 1.0)
+        else:
+            value = np.minimum(np.maximum(value, -1.0), 1.0)
         rho = params["progress_memory"]
         pp = self.perceived_progress[who] * (1 - rho) + rho * value
         self.perceived_progress[who] = pp
+        up = pp > 0
         k = params["motivation_rate"]
         m = self.commitment[who]
-        self.commitment[who] = np.clip(m + k * np.where(pp > 0, pp * (1 - m), pp * m), 0.0, 1.0)
+        self.commitment[who] = m + k * pp * np.where(up, 1 - m, m)
         t = self.trust_in_network[who]
-        self.trust_in_network[who] = np.clip(
-            t + 0.5 * k * np.where(pp > 0, pp * (1 - t), pp * t), 0.0, 1.0)
+        self.trust_in_network[who] = t + 0.5 * k * pp * np.where(up, 1 - t, t)
         d = self.disillusionment[who]
-        rate = params["disillusion_rate"]
-        self.disillusionment[who] = np.clip(
-            d - rate * pp * np.where(pp < 0, 1 - d, d), 0.0, 1.0)
+        self.disillusionment[who] = d - params["disillusion_rate"] * pp * np.where(up, d, 1 - d)
 
 
 class Organisation(mesa.Agent):

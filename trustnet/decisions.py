@@ -145,7 +145,7 @@ def decide(model, agenda: list[Proposal], present: np.ndarray) -> tuple[list, li
                 adopted.append(item)
                 overrule(orgs, present[~yes], p)
             continue
-        agreed = k > 0 and yes.mean() >= p["consensus_quorum"]
+        agreed = k > 0 and np.count_nonzero(yes) >= p["consensus_quorum"] * k
         if agreed and nobody_coordinates and k > 1:
             agreed = not np.any(~yes & (veto_draw[row] < veto_chance))
         if agreed:

@@ -18,7 +18,7 @@ from trustnet.agents import Organisations
 from trustnet.projects import Portfolio, meaning
 from trustnet.ties import Ties
 
-ON_TRACK_SIGNAL = 0.3  # perceived progress of a running project reported on or off track
+ON_TRACK_SIGNAL = 0.3  # weight of a report that a running project is on or off track (no lit.)
 
 
 def draw_attendance(orgs: Organisations, params: dict, rng: np.random.Generator) -> np.ndarray:
@@ -27,7 +27,7 @@ def draw_attendance(orgs: Organisations, params: dict, rng: np.random.Generator)
               * (1.0 + params["coordinator_pull"] * orgs.coordinator_tie))
     if params["mandated"]:
         chance = np.maximum(chance, params["mandated_attendance"])
-    attending = (rng.random(orgs.n) < np.clip(chance, 0.0, 1.0)) & orgs.active
+    attending = (rng.random(orgs.n) < chance) & orgs.active  # a chance above 1 is certainty
     orgs.attending = attending
     return np.flatnonzero(attending)
 
@@ -61,7 +61,9 @@ def report_progress(orgs: Organisations, projects: Portfolio, present: np.ndarra
     """Attendees perceive the progress reported at the meeting (M2).
 
     ``outcomes`` holds the sum and number of the perceived values of the projects that ended
-    since the last meeting (meaning of a success, -1 for a failure).
+    since the last meeting (meaning of a success less ``progress_expectation``, -1 for a
+    failure). A running project reported on track adds ON_TRACK_SIGNAL times its meaning,
+    one off track subtracts ON_TRACK_SIGNAL.
     """
     if len(present) == 0:
         return

@@ -29,9 +29,11 @@ class TrustNetworkModel(mesa.Model):
     2. If a meeting falls this month:
        a. forgetting of trust evidence, decay of relationship strength and recovery of
           commitment towards its starting value, for the months since the last meeting;
-       b. attendance (sector base rate x commitment; mandated floor);
-       c. conversations: trust evidence and relationship strength between attendees; pair
-          metrics recomputed;
+       b. attendance (sector base rate x commitment x the pull of a tie to the coordinator;
+          mandated floor);
+       c. conversations: trust evidence (in proportion to the pair's commitment) and
+          relationship strength between attendees; joint work since the last meeting
+          credited to ties; pair metrics recomputed;
        d. reporting: attendees perceive progress, which moves commitment, trust in the
           network and disillusionment;
        e. disillusioned members of a voluntary network may leave;

@@ -241,7 +241,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        "(symbolic participation)", source=DARCIS, unit="probability", low=0.0, high=1.0,
        group="members"),
     _p("base_attendance", "float", 0.5, "chance that a member of a typical sector with average "
-       "commitment attends a meeting", source=f"{HALLBERG} (about 20 of 40 at a meeting)",
+       "commitment and no tie to a coordinator attends a meeting", source=f"{HALLBERG} (about 20 of 40 at a meeting)",
        unit="probability", low=0.0, high=1.0, group="members"),
     _p("coordinator_pull", "float", 0.4, "relative rise of a member's chance to attend with its "
        "tie to the coordinator (personal invitations, agendas and notes that keep work on track)",

@@ -55,19 +55,19 @@ class Ties:
         Pairs that work together (the core) count; pairs that hardly know each other do not.
         The initial trust when there are no relationships at all.
         """
-        present = np.zeros(self.n, dtype=np.float32)
-        present[members] = 1.0
-        total = float(present @ (self.strength @ present))  # the diagonal has no strength
+        strength = self.strength[members][:, members]  # rows first: cheaper than np.ix_
+        total = float(strength.sum(dtype=np.float64))  # the diagonal has no strength
         if total <= 0.0:
             return self.a0 / 2.0
-        return float(present @ (self._weighted @ present)) / total
+        trust = self._trust[members][:, members]
+        return float(np.vdot(trust, strength)) / total
 
     def level_shares_among(self, members: np.ndarray) -> np.ndarray:
         """Share of ordered pairs within ``members`` at or above each level 1..3."""
         k = len(members)
         if k < 2:
             return np.ones(3)
-        level = self.level[np.ix_(members, members)]  # the diagonal is level 0
+        level = self.level[members][:, members]  # the diagonal is level 0
         return np.array([np.count_nonzero(level >= 1), np.count_nonzero(level >= 2),
                          np.count_nonzero(level >= 3)]) / (k * (k - 1))
 
@@ -104,7 +104,7 @@ class Ties:
 
     # --- derived state and metrics -------------------------------------------------------
     def _derive(self, r, s, strength):
-        """Trust, level, and trust times strength (the squared tie quality)."""
+        """Trust and level of the given pairs."""
         trust = r + s
         trust += 2.0
         np.divide(r + np.float32(self.a0), trust, out=trust)
@@ -113,11 +113,11 @@ class Ties:
         level = (product >= t1).view(np.int8)
         level += product >= t2
         level += product >= t3
-        return trust, level, product
+        return trust, level
 
     def refresh(self) -> None:
         """Recompute trust and level of every pair, and the pair metrics."""
-        self._trust, self.level, self._weighted = self._derive(self.r, self.s, self.strength)
+        self._trust, self.level = self._derive(self.r, self.s, self.strength)
         np.fill_diagonal(self._trust, 0.0)
         np.fill_diagonal(self.level, 0)
         self._sums()
@@ -155,11 +155,10 @@ class Ties:
         rows, cols, flat = rows[keep], cols[keep], flat[keep]
         old_t = self._trust.ravel()[flat]
         old_l = self.level.ravel()[flat]
-        new_t, new_l, new_w = self._derive(self.r.ravel()[flat], self.s.ravel()[flat],
-                                           self.strength.ravel()[flat])
+        new_t, new_l = self._derive(self.r.ravel()[flat], self.s.ravel()[flat],
+                                    self.strength.ravel()[flat])
         self._trust.ravel()[flat] = new_t
         self.level.ravel()[flat] = new_l
-        self._weighted.ravel()[flat] = new_w
         counted = self.active[rows] & self.active[cols]
         if not counted.all():
             old_t, old_l = old_t[counted], old_l[counted]
