@@ -60,7 +60,7 @@ class Ties:
         if total <= 0.0:
             return self.a0 / 2.0
         trust = self._trust[members][:, members]
-        return float(np.vdot(trust, strength)) / total
+        return float((trust * strength).sum(dtype=np.float64)) / total
 
     def level_shares_among(self, members: np.ndarray) -> np.ndarray:
         """Share of ordered pairs within ``members`` at or above each level 1..3."""
