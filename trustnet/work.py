@@ -76,6 +76,8 @@ class Teams:
 
 
 def active_teams(model, step: int) -> Teams:
+    """The working groups of this month, from the cache unless the portfolio or members changed;
+    groups all of whose members left are abandoned here."""
     projects, orgs = model.projects, model.orgs
     key = (projects.version, orgs.exits)
     cached = model._teams
@@ -146,9 +148,8 @@ def work_month(model, step: int) -> None:
     efficiency, teammate_trust = tie_effects(model, teams)
     routine = (1.0 - p["open_task_share"]) * (spare[safe] * teams.per_project).sum(axis=1)
     routine *= efficiency
-    # the open task: volunteer round, else the coordinator may take it over
-    # willingness falls with group size and grows with trust in the teammates (twice the
-    # propensity at full trust, none at none): trust makes the next task easier to share
+    # the open task's volunteer round: willingness falls with group size and grows with trust
+    # in the teammates (twice the propensity at full trust, none at none)
     willing = (orgs.volunteering[safe] * orgs.commitment[safe] * teams.size_factor[:, None]
                * 2.0 * teammate_trust)
     volunteers = valid & (rng.random(safe.shape) < willing)
@@ -172,13 +173,12 @@ def work_month(model, step: int) -> None:
             if takeover_draw[row] < p["takeover"] and coordinator.free_capacity() >= task[row]:
                 coordinator.workload += task[row]
                 coordinator_effort[row] = task[row]
-    member_effort = routine + np.where(done_by_member, task * efficiency, 0.0)
-    if coordinator.present and len(orphaned):
         taken = coordinator_effort > 0
-        if taken.any():
+        if taken.any():  # members of those groups learn to rely on the coordinator
             reliant = safe[taken][valid[taken]]
             orgs.volunteering[reliant] *= 1.0 - p["reliance_erosion"]
             orgs.coordinator_tie[reliant] += 0.05 * (1.0 - orgs.coordinator_tie[reliant])
+    member_effort = routine + np.where(done_by_member, task * efficiency, 0.0)
     projects.progress[act] += member_effort + coordinator_effort
     projects.effort_members[act] += member_effort
     projects.effort_coordinator[act] += coordinator_effort
