@@ -10,7 +10,7 @@ Decision rules by who coordinates and how:
   it, the more likely the less they trust the others present: decision cost grows fast with
   size and falls with dense trust (Provan & Kenis 2008).
 - directive (a directive coordinator, or an adaptive one on an item that has stalled, i.e.
-  was deferred before): adopted at once when the power-weighted support (plus the coordinator's own
+  two meetings could not agree on it): adopted at once when the power-weighted support (plus the coordinator's own
   legitimacy behind its own or imposed items) reaches one half, else dropped; members present
   who did not support an adopted item are overruled and lose trust in the network and some
   commitment, the more the less power (say) they have.
@@ -39,6 +39,7 @@ from trustnet.projects import ORIGINS
 
 MEMBER, COORDINATOR, EXTERNAL = range(len(ORIGINS))
 MAX_DEFERRALS = 3
+STALLED = 2  # deferrals after which an item has stalled (two meetings could not agree)
 DELIBERATION_BONUS = 0.1  # support gained per deferral (no lit.)
 OWN_SECTOR_SUPPORT = 0.25  # extra support for an item that needs one's own sector (no lit.)
 RECRUITMENT_WORK = 0.02  # coordinator FTE-months spent recruiting one working group (no lit.)
@@ -137,7 +138,7 @@ def decide(model, agenda: list[Proposal], present: np.ndarray) -> tuple[list, li
             adopted.append(item)
             overrule(orgs, present[~yes], p)
             continue
-        if not nobody_coordinates and coordinator.decides_directively(item.deferrals > 0):
+        if not nobody_coordinates and coordinator.decides_directively(item.deferrals >= STALLED):
             share = (power * yes).sum() / max(power.sum(), 1e-12) if k else 0.0
             if item.origin != MEMBER:
                 share += 0.2 * coordinator.legitimacy

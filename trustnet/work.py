@@ -10,8 +10,8 @@ with its trust in its teammates, which closes the trust-building loop (M1). If n
 volunteers, the coordinator takes it over with propensity ``takeover`` when it has capacity
 left: progress continues, but each member of that group relies on the coordinator a little
 more (their volunteering erodes), and work the coordinator does builds no ties between
-members (M3). A directive coordinator, or an adaptive one whose project's deadline looms,
-first assigns the task to the member with most time to spare, who complies as far as it
+members (M3). A directive coordinator, or an adaptive one whose project's deadline looms
+(it is this month or next and the project is behind schedule), first assigns the task to the member with most time to spare, who complies as far as it
 accepts the coordinator's legitimacy and resents being overruled (M5). Members who volunteer
 earn their teammates' trust.
 
@@ -160,7 +160,12 @@ def work_month(model, step: int) -> None:
     coordinator_effort = np.zeros(n_act)
     orphaned = np.flatnonzero(~has_volunteer)
     if coordinator.present and len(orphaned):
-        looming = projects.deadline[act[orphaned]] - step <= p["meeting_interval"]
+        # a deadline looms when it is this month or next and the project is behind
+        late = act[orphaned]
+        start, deadline = projects.start[late], projects.deadline[late]
+        due_share = (step - start + 1) / np.maximum(deadline - start, 1)
+        looming = ((deadline - step <= 1)
+                   & (projects.progress[late] < due_share * projects.required[late]))
         for row, looms in zip(orphaned, looming):
             if coordinator.assigns_task(bool(looms)):
                 # told to do it, the most available member complies as far as it accepts the
