@@ -1,0 +1,5 @@
+import sys
+
+from trustnet.validation.cli import main
+
+sys.exit(main())

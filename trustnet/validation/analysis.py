@@ -1,0 +1,198 @@
+"""Reading a pattern sweep: per-replication values of one arm, windows of the series, results.
+
+A :class:`View` wraps a sweep's tables (``SweepResult``) so that an analysis can ask for "end
+mean trust of the arm with ambition 2.0, by replication" without knowing the table layout; the
+replication index is the pairing key (replication r has the same seed in every arm).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trustnet.validation.stats import Comparison, mean_ci
+
+VERDICTS = ("reproduced", "partly", "not reproduced")
+
+
+@dataclass
+class Check:
+    """One part of a pattern's claim and whether the data support it."""
+
+    name: str
+    text: str
+    holds: bool
+    evidence: str = ""
+
+
+@dataclass
+class PatternResult:
+    """Everything the report shows for one pattern, and what the tests assert."""
+
+    key: str
+    arms: list[str]
+    n: str
+    arm_table: pd.DataFrame           # arm, outcome, n, mean, ci_low, ci_high
+    comparisons: list[Comparison]
+    checks: list[Check]
+    verdict: str
+    key_number: str
+    frames: dict[str, pd.DataFrame]   # what the figure draws
+    notes: list[str] = field(default_factory=list)
+    secondary: list[Comparison] = field(default_factory=list)  # reported, not in the verdict
+
+    def check(self, name: str) -> Check:
+        for c in self.checks:
+            if c.name == name:
+                return c
+        raise KeyError(f"no check {name!r}; checks: {', '.join(c.name for c in self.checks)}")
+
+
+def verdict_of(checks: list[Check]) -> str:
+    """All parts hold: reproduced; some: partly; none: not reproduced."""
+    held = sum(c.holds for c in checks)
+    if held == len(checks):
+        return "reproduced"
+    return "partly" if held else "not reproduced"
+
+
+def check_from(c: Comparison, text: str | None = None) -> Check:
+    return Check(c.name, text or c.claim, c.holds, evidence(c))
+
+
+def evidence(c: Comparison) -> str:
+    """One line of numbers: estimate [CI], test statistic, p."""
+    label = "rho" if c.kind == "correlation" else "difference"
+    return (f"{label} {fmt(c.estimate)} [{fmt(c.ci_low)}, {fmt(c.ci_high)}], "
+            f"{c.effect_name} {fmt(c.effect)}, p {fmt_p(c.p_value)} (n {c.n})")
+
+
+def fmt(x: float) -> str:
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    ax = abs(x)
+    if ax == 0:
+        return "0"
+    if ax >= 100:
+        return f"{x:.0f}"
+    if ax >= 10:
+        return f"{x:.1f}"
+    if ax >= 0.01:
+        return f"{x:.3f}"
+    return f"{x:.2g}"
+
+
+def fmt_p(p: float) -> str:
+    if not np.isfinite(p):
+        return "n/a"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+class View:
+    """Per-replication access to the arms of one sweep."""
+
+    def __init__(self, result: Any) -> None:
+        runs = result.runs
+        self.runs = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
+        self.series = result.series
+        self.projects = result.projects
+        self.arms = {a["arm"]: a for a in result.manifest["arms"]}
+        self.steps = int(result.manifest["steps"])
+        self.n_failed = int((runs["status"] != "ok").sum()) if "status" in runs.columns else 0
+
+    def arm(self, label: str | None = None, scenario: str | None = None, **varied: Any) -> int:
+        """The arm with this label / scenario / swept values (None stands for "none")."""
+        for number, arm in self.arms.items():
+            if label is not None and arm["label"] != label:
+                continue
+            if scenario is not None and arm["scenario"] != scenario:
+                continue
+            if all(_same(arm["varied"].get(k, _MISSING), v) for k, v in varied.items()):
+                return number
+        raise KeyError(f"no arm with label={label!r}, scenario={scenario!r}, {varied}")
+
+    def has_arm(self, label: str | None = None, scenario: str | None = None, **varied: Any
+                ) -> bool:
+        try:
+            self.arm(label, scenario, **varied)
+        except KeyError:
+            return False
+        return True
+
+    def values(self, arm: int, outcome: str) -> pd.Series:
+        """A summary outcome of every replication of ``arm`` (index: replication)."""
+        from trustnet.experiment.tables import outcome_column
+
+        rows = self.runs[self.runs["arm"] == arm]
+        return rows.set_index("replication")[outcome_column(outcome)].astype(float).sort_index()
+
+    def wide(self, arm: int, reporter: str) -> pd.DataFrame:
+        """The kept series of ``reporter``: one row per replication, one column per step."""
+        if self.series is None or reporter not in self.series.columns:
+            raise KeyError(f"series of {reporter!r} not kept by this sweep ([outputs] series)")
+        rows = self.series[self.series["arm"] == arm]
+        return rows.pivot(index="replication", columns="step", values=reporter).sort_index()
+
+    def at(self, arm: int, reporter: str, step: int) -> pd.Series:
+        wide = self.wide(arm, reporter)
+        if step not in wide.columns:
+            raise KeyError(f"step {step} of {reporter!r} not kept (series every k steps)")
+        return wide[step]
+
+    def window(self, arm: int, reporter: str, first: int, last: int) -> pd.Series:
+        """Mean of ``reporter`` over months ``first``..``last`` (inclusive) per replication."""
+        wide = self.wide(arm, reporter)
+        cols = [s for s in wide.columns if first <= s <= last]
+        return wide[cols].mean(axis=1)
+
+    def project_rows(self, arm: int) -> pd.DataFrame:
+        if self.projects is None:
+            raise KeyError("projects not kept by this sweep ([outputs] projects = true)")
+        return self.projects[self.projects["arm"] == arm]
+
+    def replications(self, arm: int) -> pd.Index:
+        return pd.Index(sorted(self.runs.loc[self.runs["arm"] == arm, "replication"]))
+
+
+_MISSING = object()
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is _MISSING:
+        return False
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return bool(np.isclose(float(a), float(b)))
+    return a == b
+
+
+def row(arm: str, outcome: str, values: Any) -> dict[str, Any]:
+    m, lo, hi, n = mean_ci(values)
+    return {"arm": arm, "outcome": outcome, "n": n, "mean": m, "ci_low": lo, "ci_high": hi}
+
+
+def table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["arm", "outcome", "n", "mean", "ci_low", "ci_high"])
+
+
+def band(wide: pd.DataFrame, **labels: Any) -> pd.DataFrame:
+    """Mean and 95% interval over replications at each step of a wide series frame."""
+    from scipy import stats
+
+    n = wide.count()
+    mean = wide.mean()
+    sem = wide.std(ddof=1) / np.sqrt(n)
+    half = sem * stats.t.ppf(0.975, np.maximum(n - 1, 1))
+    out = pd.DataFrame({"step": wide.columns.astype(int), "mean": mean.to_numpy(),
+                        "ci_low": (mean - half).to_numpy(), "ci_high": (mean + half).to_numpy()})
+    for k, v in labels.items():
+        out[k] = v
+    return out
+
+
+Analysis = Callable[[Any], PatternResult]

@@ -1,0 +1,217 @@
+"""One figure per pattern, drawn from the data frames an analysis returns (never from models).
+
+Every function takes ``PatternResult.frames`` (a dict of data frames) and returns a matplotlib
+Figure; :func:`figure` picks the one for a pattern.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+
+
+def _fig(ncols: int, width: float = 4.2, height: float = 3.4) -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, ncols, figsize=(width * ncols, height), squeeze=False,
+                             layout="constrained")
+    return fig, axes[0]
+
+
+def _errorbar(ax: Any, x: Any, frame: pd.DataFrame, **kw: Any) -> None:
+    y = frame["mean"].to_numpy()
+    err = np.vstack([y - frame["ci_low"].to_numpy(), frame["ci_high"].to_numpy() - y])
+    ax.errorbar(x, y, yerr=err, capsize=3, marker="o", **kw)
+
+
+def _bands(ax: Any, frame: pd.DataFrame, by: str, title: str, ylabel: str,
+           vline: float | None = None) -> None:
+    for i, (name, part) in enumerate(frame.groupby(by, sort=False)):
+        c = COLORS[i % len(COLORS)]
+        ax.plot(part["step"], part["mean"], color=c, label=str(name), lw=1.5)
+        ax.fill_between(part["step"], part["ci_low"], part["ci_high"], color=c, alpha=0.2, lw=0)
+    if vline is not None:
+        ax.axvline(vline, color="grey", ls=":", lw=1)
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("month")
+    ax.set_ylabel(ylabel)
+
+
+def _bars(ax: Any, frame: pd.DataFrame, title: str, ylabel: str) -> None:
+    x = np.arange(len(frame))
+    y = frame["mean"].to_numpy()
+    err = np.vstack([y - frame["ci_low"].to_numpy(), frame["ci_high"].to_numpy() - y])
+    ax.bar(x, y, yerr=err, capsize=3, color=[COLORS[i % len(COLORS)] for i in x], alpha=0.8)
+    ax.set_xticks(x, [str(a).replace(", ", ",\n") for a in frame["arm"]], fontsize=8)
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel(ylabel)
+
+
+def fig_p01(frames: dict[str, pd.DataFrame]) -> Any:
+    f = frames["by_ambition"]
+    panels = [("end mean trust", "mean trust"), ("successes", "projects succeeded"),
+              ("mean attendance", "attendance (run mean)")]
+    fig, axes = _fig(len(panels))
+    for ax, (outcome, ylabel) in zip(axes, panels, strict=True):
+        part = f[f["outcome"] == outcome].sort_values("ambition")
+        _errorbar(ax, part["ambition"], part, color=COLORS[0])
+        ax.set_xlabel("ambition")
+        ax.set_ylabel(ylabel)
+        ax.set_title(f"{outcome} (mean, 95% CI)", fontsize=10)
+    return fig
+
+
+def fig_p02(frames: dict[str, pd.DataFrame]) -> Any:
+    fig, axes = _fig(2)
+    _bands(axes[0], frames["trust_bands"], "group", "mean trust by early success",
+           "mean trust")
+    axes[0].legend(fontsize=8)
+    pts = frames["points"]
+    groups = list(dict.fromkeys(pts["group"]))
+    data = [pts.loc[pts["group"] == g, "later_ambition"].dropna() for g in groups]
+    axes[1].boxplot(data, tick_labels=groups)
+    axes[1].set_title("ambition of projects started after month 72", fontsize=10)
+    axes[1].set_ylabel("mean ambition per run")
+    return fig
+
+
+def fig_p03(frames: dict[str, pd.DataFrame]) -> Any:
+    pts = frames["points"]
+    levels = sorted(pts["ambition"].unique())
+    fig, axes = _fig(len(levels))
+    for ax, lv in zip(axes, levels, strict=True):
+        part = pts[pts["ambition"] == lv]
+        ax.scatter(part["output"], part["mean_trust"], s=10, alpha=0.6, color=COLORS[0])
+        ax.set_title(f"ambition {lv:g}: one point per replication", fontsize=10)
+        ax.set_xlabel("output at month 120")
+        ax.set_ylabel("mean trust at month 120")
+    return fig
+
+
+def fig_p04(frames: dict[str, pd.DataFrame]) -> Any:
+    b = frames["bands"]
+    fig, axes = _fig(2, width=5)
+    for ax, rep, ylabel in ((axes[0], "output", "cumulative output"),
+                            (axes[1], "attendance", "attendance (latest meeting)")):
+        _bands(ax, b[b["reporter"] == rep], "arm", ylabel, ylabel, vline=60)
+    axes[0].legend(fontsize=7)
+    return fig
+
+
+def fig_p05(frames: dict[str, pd.DataFrame]) -> Any:
+    f = frames["by_takeover"]
+    names = [o for o in dict.fromkeys(f["outcome"]) if "task share" not in o]
+    fig, axes = _fig(len(names), width=3.4)
+    for ax, name in zip(axes, names, strict=True):
+        part = f[f["outcome"] == name].sort_values("takeover")
+        _errorbar(ax, part["takeover"], part, color=COLORS[0])
+        ax.set_xlabel("takeover")
+        ax.set_title(name, fontsize=9)
+    return fig
+
+
+def fig_p06(frames: dict[str, pd.DataFrame]) -> Any:
+    f = frames["arms"]
+    names = list(dict.fromkeys(f["outcome"]))[:3]
+    fig, axes = _fig(len(names), width=4)
+    for ax, name in zip(axes, names, strict=True):
+        _bars(ax, f[f["outcome"] == name], name, "")
+    return fig
+
+
+def fig_p07(frames: dict[str, pd.DataFrame]) -> Any:
+    b = frames["bands"]
+    panels = (("output", "cumulative output"), ("mean_trust", "mean trust"),
+              ("inclusion_gap", "inclusion gap"))
+    fig, axes = _fig(3)
+    for ax, (rep, label) in zip(axes, panels, strict=True):
+        _bands(ax, b[b["reporter"] == rep], "arm", label, label, vline=36)
+    axes[0].legend(fontsize=8)
+    return fig
+
+
+def fig_p08(frames: dict[str, pd.DataFrame]) -> Any:
+    s = frames["summary"]
+    fig, axes = _fig(1, width=5.2, height=4)
+    ax = axes[0]
+    for i, r in s.reset_index(drop=True).iterrows():
+        ax.errorbar(r["output"], r["trust"],
+                    xerr=[[r["output"] - r["output_lo"]], [r["output_hi"] - r["output"]]],
+                    yerr=[[r["trust"] - r["trust_lo"]], [r["trust_hi"] - r["trust"]]],
+                    marker="o", capsize=3, color=COLORS[i % len(COLORS)],
+                    label=f"{r['style']} (inclusion gap {r['gap']:.3f})")
+    ax.set_xlabel("output at month 120")
+    ax.set_ylabel("late mean trust (months 84-120)")
+    ax.set_title("styles: arm means with 95% CIs", fontsize=10)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def fig_p09(frames: dict[str, pd.DataFrame]) -> Any:
+    b = frames["bands"]
+    arms = list(dict.fromkeys(b["arm"]))
+    fig, axes = _fig(len(arms), width=4.6)
+    for ax, arm in zip(axes, arms, strict=True):
+        _bands(ax, b[b["arm"] == arm], "reporter", arm, "share of active pairs")
+        ax.set_ylim(0, 1)
+        ax.legend(fontsize=8)
+    return fig
+
+
+def fig_p10(frames: dict[str, pd.DataFrame]) -> Any:
+    f = frames["rates"]
+    f = f[f["outcome"].str.startswith("success rate")]
+    arms = list(dict.fromkeys(f["arm"]))
+    fig, axes = _fig(1, width=6)
+    ax = axes[0]
+    width = 0.38
+    for j, (kind, color) in enumerate((("needing primary care", COLORS[1]),
+                                       ("other", COLORS[0]))):
+        part = f[f["outcome"].str.contains(kind)].set_index("arm").reindex(arms)
+        x = np.arange(len(arms)) + (j - 0.5) * width
+        y = part["mean"].to_numpy()
+        err = np.vstack([y - part["ci_low"].to_numpy(), part["ci_high"].to_numpy() - y])
+        ax.bar(x, y, width, yerr=err, capsize=3, color=color, alpha=0.8,
+               label=f"projects {kind}")
+    ax.set_xticks(np.arange(len(arms)), arms, fontsize=8)
+    ax.set_ylabel("success rate of ended projects")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def fig_p11(frames: dict[str, pd.DataFrame]) -> Any:
+    f = frames["arms"]
+    names = ["end output", "end mean trust", "success rate", "active members at the end"]
+    fig, axes = _fig(len(names), width=3.6)
+    for ax, name in zip(axes, names, strict=True):
+        _bars(ax, f[f["outcome"] == name], name, "")
+    return fig
+
+
+def fig_p12(frames: dict[str, pd.DataFrame]) -> Any:
+    b = frames["bands"]
+    panels = (("attendance", "attendance", 24), ("mean_trust", "mean trust", 24),
+              ("mean_commitment", "mean commitment", 24),
+              ("active_members", "active members (ambition 1.3)", None))
+    fig, axes = _fig(4, width=3.6)
+    for ax, (rep, label, upto) in zip(axes, panels, strict=True):
+        part = b[b["reporter"] == rep]
+        if upto is not None:
+            part = part[part["step"] <= upto]
+        _bands(ax, part, "arm", label, label)
+        ax.legend(fontsize=7)
+    return fig
+
+
+FIGURES = {f"p{i:02d}": globals()[f"fig_p{i:02d}"] for i in range(1, 13)}
+
+
+def figure(key: str, frames: dict[str, pd.DataFrame]) -> Any:
+    return FIGURES[key](frames)

@@ -1,0 +1,848 @@
+"""The twelve patterns of the design brief: claim, source, spec, operationalisation, analysis.
+
+Each analysis takes the tables of its sweep (a ``SweepResult``, from ``run_sweep`` or
+``load_results``) and returns a :class:`PatternResult`; the report and the test suite call the
+same functions, the report on the full sweeps, the tests on small ones. Analyses only ask for the
+arms they need, so a test may run a sweep with fewer arms (e.g. without a reference arm).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trustnet.validation import stats as st
+from trustnet.validation.analysis import (
+    Check,
+    PatternResult,
+    View,
+    band,
+    check_from,
+    evidence,
+    fmt,
+    row,
+    table,
+    verdict_of,
+)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str
+    spec: str            # file in experiments/
+    title: str
+    claim: str           # as in the design brief
+    source: str
+    operationalisation: str
+    analyse: Any         # (SweepResult, *needed SweepResults) -> PatternResult
+    needs: tuple[str, ...] = ()  # patterns whose sweeps the analysis also reads
+
+
+def _pc(v: float) -> str:
+    return f"{100 * v:.0f}%" if abs(v) >= 0.01 else f"{100 * v:.1g}%"
+
+
+def _param(v: View, arm: int, name: str) -> Any:
+    return v.runs.loc[v.runs["arm"] == arm, name].iloc[0]
+
+
+# --------------------------------------------------------------------------- P1
+def analyse_p01(result: Any) -> PatternResult:
+    v = View(result)
+    levels = sorted({float(a["varied"]["ambition"]) for a in v.arms.values()})
+    outs = {"mean_trust": "end mean trust", "projects_succeeded": "successes",
+            "attendance_mean": "mean attendance", "success_rate": "success rate"}
+    vals = {(lv, o): v.values(v.arm(ambition=lv), o) for lv in levels for o in outs}
+    moderate = [lv for lv in (0.5, 0.8) if lv in levels]
+    peak = max(moderate, key=lambda lv: vals[(lv, "mean_trust")].mean())
+    high, low = max(levels), min(levels)
+    comps = [
+        st.paired("high_trust", f"end mean trust lower at ambition {high:g} than at the peak "
+                  f"{peak:g}", vals[(high, "mean_trust")], vals[(peak, "mean_trust")], -1),
+        st.paired("high_successes", f"fewer successes at {high:g} than at {peak:g}",
+                  vals[(high, "projects_succeeded")], vals[(peak, "projects_succeeded")], -1),
+        st.paired("high_attendance", f"lower mean attendance at {high:g} than at {peak:g}",
+                  vals[(high, "attendance_mean")], vals[(peak, "attendance_mean")], -1),
+        st.paired("low_trust", f"end mean trust lower at ambition {low:g} than at the peak "
+                  f"{peak:g}", vals[(low, "mean_trust")], vals[(peak, "mean_trust")], -1),
+    ]
+    checks = [check_from(c) for c in comps]
+    rows = [row(f"ambition {lv:g}", outs[o], vals[(lv, o)]) for o in outs for lv in levels]
+    frame = pd.DataFrame([{**r, "ambition": float(r["arm"].split()[-1]), "key": o}
+                          for o in outs for r in rows if r["outcome"] == outs[o]])
+    trust_gain = vals[(low, "mean_trust")].mean() - 0.5
+    return PatternResult(
+        key="p01", arms=[f"ambition {lv:g}" for lv in levels],
+        n=f"{len(vals[(peak, 'mean_trust')])} replications per arm", arm_table=table(rows),
+        comparisons=comps, checks=checks, verdict=verdict_of(checks),
+        key_number=(f"trust {fmt(comps[0].estimate)} at {high:g} and {fmt(comps[3].estimate)} "
+                    f"at {low:g} vs peak {peak:g}"),
+        frames={"by_ambition": frame},
+        notes=[(f"The moderate peak is the ambition among {', '.join(map(str, moderate))} with the "
+               f"higher mean end trust: {peak:g}. Trust starts at 0.5; at ambition {low:g} it "
+               f"ends {fmt(trust_gain)} away from there on average.")])
+
+
+# --------------------------------------------------------------------------- P2
+def analyse_p02(result: Any) -> PatternResult:
+    v = View(result)
+    arm = next(iter(v.arms))
+    steps = v.steps
+    early_end, later_start = round(steps * 0.2), round(steps * 0.6)
+    late_first = round(steps * 0.8)
+    proj = v.project_rows(arm)
+    judged = proj[proj["status"].isin(["succeeded", "failed"])]
+    early = judged[(judged["ended"] >= 0) & (judged["ended"] <= early_end)]
+    share = early.groupby("replication")["status"].apply(lambda s: (s == "succeeded").mean())
+    median = float(share.median())
+    hi_reps, lo_reps = share.index[share > median], share.index[share < median]
+    late_trust = v.window(arm, "mean_trust", late_first, steps)
+    later = proj[proj["start"] > later_start].groupby("replication")["ambition"].mean()
+    gained = v.at(arm, "output", steps) - v.at(arm, "output", later_start)
+
+    def split(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+        return s.reindex(hi_reps), s.reindex(lo_reps)
+
+    comps = [
+        st.unpaired("late_trust", f"mean trust over months {late_first}-{steps} higher after "
+                    "early success", *split(late_trust), 1),
+        st.unpaired("later_ambition", f"mean ambition of projects started after month "
+                    f"{later_start} higher after early success", *split(later), 1),
+        st.unpaired("later_output", f"output gained after month {later_start} higher after early "
+                    "success", *split(gained), 1),
+    ]
+    mid = v.window(arm, "mean_trust", early_end + 1, 2 * early_end)
+    secondary = [st.unpaired("mid_trust", f"mean trust over months {early_end + 1}-"
+                             f"{2 * early_end} higher after early success", *split(mid), 1)]
+    checks = [check_from(c) for c in comps]
+    groups = {"early success": hi_reps, "early failure": lo_reps}
+    rows = []
+    for g, reps in groups.items():
+        rows += [row(g, f"early success share (ended by month {early_end})", share.reindex(reps)),
+                 row(g, f"late trust (months {late_first}-{steps})", late_trust.reindex(reps)),
+                 row(g, f"ambition of projects started after month {later_start}",
+                     later.reindex(reps)),
+                 row(g, f"output gained after month {later_start}", gained.reindex(reps))]
+    wide = v.wide(arm, "mean_trust")
+    bands = pd.concat([band(wide.reindex(reps), group=g) for g, reps in groups.items()])
+    points = pd.concat([pd.DataFrame({"group": g, "later_ambition": later.reindex(reps),
+                                      "late_trust": late_trust.reindex(reps)})
+                        for g, reps in groups.items()])
+    excluded = len(share) - len(hi_reps) - len(lo_reps)
+    return PatternResult(
+        key="p02", arms=["one arm (default network), runs split by early success"],
+        n=(f"{len(v.replications(arm))} replications; {len(hi_reps)} above and {len(lo_reps)} "
+           f"below the median"), arm_table=table(rows), comparisons=comps, checks=checks,
+        secondary=secondary,
+        verdict=verdict_of(checks),
+        key_number=(f"late trust {fmt(comps[0].estimate)}, later ambition "
+                    f"{fmt(comps[1].estimate)} (early success - failure)"),
+        frames={"trust_bands": bands, "points": points},
+        notes=[(f"Early success share: successes among the projects that succeeded or failed by "
+               f"month {early_end}; median {fmt(median)}. Runs exactly at the median ({excluded}) "
+               f"and runs with no project ended by then ({len(v.replications(arm)) - len(share)}) "
+               "are in neither group. The split is within one arm, so the groups are compared "
+               "unpaired (Mann-Whitney). The further comparison asks whether early success "
+               "leaves a mark on trust in the two years that follow, before the late window."),
+               (f"Trust evidence is forgotten at the monthly rate forgetting = "
+               f"{_param(v, arm, 'forgetting'):g}: evidence from month {early_end} keeps "
+               f"{_pc(_param(v, arm, 'forgetting') ** (late_first - early_end))} of its weight "
+               f"by month {late_first}, so any lasting effect of early success has to run "
+               "through later events rather than through remembered evidence.")])
+
+
+# --------------------------------------------------------------------------- P3
+def analyse_p03(result: Any) -> PatternResult:
+    v = View(result)
+    levels = sorted({float(a["varied"]["ambition"]) for a in v.arms.values()})
+    main = 0.8 if 0.8 in levels else levels[-1]
+    comps, secondary, rows, pts = [], [], [], []
+    for lv in levels:
+        arm = v.arm(ambition=lv)
+        out, trust = v.values(arm, "output"), v.values(arm, "mean_trust")
+        c = st.spearman(f"rho_{lv:g}", f"end output and end mean trust correlate positively "
+                        f"across replications at ambition {lv:g}", out, trust, 1)
+        (comps if lv == main else secondary).append(c)
+        rows += [row(f"ambition {lv:g}", "output", out), row(f"ambition {lv:g}", "mean trust",
+                                                              trust)]
+        pts.append(pd.DataFrame({"ambition": lv, "output": out, "mean_trust": trust}))
+    checks = [check_from(c) for c in comps]
+    return PatternResult(
+        key="p03", arms=[f"ambition {lv:g}" for lv in levels],
+        n=f"{len(v.replications(v.arm(ambition=main)))} replications per ambition",
+        arm_table=table(rows), comparisons=comps, secondary=secondary, checks=checks,
+        verdict=verdict_of(checks), key_number=f"Spearman rho {fmt(comps[0].estimate)} at "
+        f"ambition {main:g}", frames={"points": pd.concat(pts)},
+        notes=[("Replications of one setting differ only by the model's own randomness (who "
+               "attends, which projects succeed), so a positive correlation across them says "
+               "that runs that delivered more also built more trust: the loop of the claim. "
+               "Varying starting trust, capacity or consensus (a Latin hypercube) would move "
+               "trust and output together for exogenous reasons and could not separate the "
+               "loop from the conditions.")])
+
+
+# --------------------------------------------------------------------------- P4, P5 helpers
+def _withdrawal_drop(v: View, takeover: float, at: int, steps: int, reporter: str = "output"
+                     ) -> tuple[pd.Series, pd.Series]:
+    """Per replication, what the coordinator's staying is worth after ``at`` (stay - withdraw)."""
+    stay, gone = v.arm(nao_withdrawal_step=None, takeover=takeover), v.arm(
+        nao_withdrawal_step=at, takeover=takeover)
+    if reporter == "output":
+        gain = {a: v.at(a, "output", steps) - v.at(a, "output", at) for a in (stay, gone)}
+    else:
+        gain = {a: v.window(a, reporter, at + 1, steps) for a in (stay, gone)}
+    return gain[stay], gain[gone]
+
+
+def _withdrawal_step(v: View) -> int:
+    return int(next(a["varied"]["nao_withdrawal_step"] for a in v.arms.values()
+                    if a["varied"].get("nao_withdrawal_step") is not None))
+
+
+# --------------------------------------------------------------------------- P4
+def analyse_p04(result: Any) -> PatternResult:
+    v = View(result)
+    at, steps = _withdrawal_step(v), v.steps
+    comps, rows, secondary = [], [], []
+    drops: dict[float, pd.Series] = {}
+    for t in (0.0, 1.0):
+        stay, gone = _withdrawal_drop(v, t, at, steps)
+        drops[t] = stay - gone
+        comps.append(st.paired(f"output_t{t:g}", f"withdrawal at month {at} lowers output "
+                               f"gained after it (takeover {t:g})", gone, stay, -1))
+        a_stay, a_gone = _withdrawal_drop(v, t, at, steps, "attendance")
+        comps.append(st.paired(f"attendance_t{t:g}", f"withdrawal lowers mean attendance after "
+                               f"month {at} (takeover {t:g})", a_gone, a_stay, -1))
+        rows += [row(f"takeover {t:g}, stays", f"output gained after month {at}", stay),
+                 row(f"takeover {t:g}, withdrawn", f"output gained after month {at}", gone),
+                 row(f"takeover {t:g}, stays", f"mean attendance after month {at}", a_stay),
+                 row(f"takeover {t:g}, withdrawn", f"mean attendance after month {at}", a_gone)]
+        s_arm = v.arm(nao_withdrawal_step=None, takeover=t)
+        share = v.window(s_arm, "coordinator_task_share", 1, at)
+        coord = (v.at(s_arm, "share_coordination", at) + v.at(s_arm, "share_collaboration", at))
+        rows += [row(f"takeover {t:g}", f"coordinator task share, months 1-{at}", share),
+                 row(f"takeover {t:g}", f"share of pairs at coordination or better, month {at}",
+                     coord)]
+        rel = (stay - gone) / stay.where(stay > 0)
+        rows.append(row(f"takeover {t:g}", "relative output drop (drop / output gained when it "
+                        "stays)", rel))
+    comps.append(st.paired("drop_interaction", "the output drop is larger with takeover 1 than "
+                           "with takeover 0", drops[1.0], drops[0.0], 1))
+    a_drops = {t: _withdrawal_drop(v, t, at, steps, "attendance") for t in (0.0, 1.0)}
+    secondary.append(st.paired("attendance_interaction", "the attendance drop is larger with "
+                               "takeover 1 than with takeover 0",
+                               a_drops[1.0][0] - a_drops[1.0][1],
+                               a_drops[0.0][0] - a_drops[0.0][1], 1))
+    checks = [check_from(c) for c in comps]
+    bands = []
+    for t in (0.0, 1.0):
+        for w in (None, at):
+            arm = v.arm(nao_withdrawal_step=w, takeover=t)
+            label = f"takeover {t:g}, " + ("stays" if w is None else f"withdrawn at {w}")
+            for rep in ("output", "attendance"):
+                bands.append(band(v.wide(arm, rep), arm=label, reporter=rep))
+    return PatternResult(
+        key="p04", arms=[f"takeover {t:g}, coordinator {w}" for t in (0, 1)
+                         for w in ("stays", f"withdrawn at month {at}")],
+        n=f"{len(v.replications(0))} replications per arm", arm_table=table(rows),
+        comparisons=comps, secondary=secondary, checks=checks, verdict=verdict_of(checks),
+        key_number=(f"output after month {at}: {fmt(comps[0].estimate)} (takeover 0), "
+                    f"{fmt(comps[2].estimate)} (takeover 1)"),
+        frames={"bands": pd.concat(bands)},
+        notes=[("Output gained after the withdrawal is output(120) - output(60); attendance is "
+               "the share of active members at the latest meeting, averaged over months 61-120. "
+               "The interaction is the paired difference of differences: (stays - withdrawn) "
+               "at takeover 1 minus the same at takeover 0.")])
+
+
+# --------------------------------------------------------------------------- P5
+def analyse_p05(result: Any, withdrawal: Any = None) -> PatternResult:
+    """Takeover 1 vs 0; the drop at withdrawal from ``withdrawal`` (pattern 4's sweep) when
+    given, else from this sweep's own withdrawal arms."""
+    v = View(result)
+    steps = v.steps
+    early = min(36, steps)
+    levels = sorted({float(a["varied"]["takeover"]) for a in v.arms.values()})
+    stay = {t: v.arm(nao_withdrawal_step=None, takeover=t) for t in levels}
+    out36 = {t: v.at(stay[t], "output", early) for t in levels}
+    vol = {t: v.values(stay[t], "volunteering") for t in levels}
+    ties = {t: v.values(stay[t], "share_coordination") + v.values(stay[t], "share_collaboration")
+            for t in levels}
+    dens = {t: v.values(stay[t], "trust_density") for t in levels}
+    task = {t: v.values(stay[t], "coordinator_task_share_mean") for t in levels}
+    lo, hi = min(levels), max(levels)
+    own = any(a["varied"].get("nao_withdrawal_step") is not None for a in v.arms.values())
+    at = _withdrawal_step(v) if own else None
+    drop: dict[float, pd.Series] = {}
+    own_drop = None
+    if own:
+        for t in levels:
+            s, g = _withdrawal_drop(v, t, at, steps)
+            drop[t] = s - g
+        own_drop = st.paired("withdrawal_drop_own_seeds", f"larger output drop after "
+                             f"withdrawal at month {at}, this sweep's withdrawal arms (seeds "
+                             "independent of pattern 4's)", drop[hi], drop[lo], 1)
+    if withdrawal is not None:
+        w = View(withdrawal)
+        at_w = _withdrawal_step(w)
+        d4 = {}
+        for t in (lo, hi):
+            s, g = _withdrawal_drop(w, t, at_w, w.steps)
+            d4[t] = s - g
+        drop_check = st.paired("withdrawal_drop", f"larger output drop after withdrawal at "
+                               f"month {at_w} with takeover {hi:g} than {lo:g} (pattern 4's "
+                               "runs)", d4[hi], d4[lo], 1)
+    elif own_drop is not None:
+        drop_check = own_drop
+        drop_check.name = "withdrawal_drop"
+    else:
+        raise ValueError("p05: the drop at withdrawal needs pattern 4's sweep or withdrawal arms")
+    comps = [
+        st.paired("early_output", f"output at month {early} higher with takeover {hi:g} than "
+                  f"{lo:g}", out36[hi], out36[lo], 1),
+        st.paired("volunteering", "end volunteering lower", vol[hi], vol[lo], -1),
+        st.paired("member_ties", "fewer pairs at coordination or better at the end (thinner "
+                  "member ties)", ties[hi], ties[lo], -1),
+        drop_check,
+    ]
+    secondary = [st.paired("trust_density", "trust density at the end lower", dens[hi], dens[lo],
+                           -1)]
+    if own_drop is not None and withdrawal is not None:
+        secondary.append(own_drop)
+    checks = [check_from(c) for c in comps]
+    named = {f"output at month {early}": out36, "end volunteering": vol,
+             "end share at coordination or better": ties, "end trust density": dens,
+             "coordinator task share (run mean)": task}
+    if own:
+        named[f"output drop after withdrawal at month {at} (this sweep)"] = drop
+    rows = [row(f"takeover {t:g}", k, d[t]) for k, d in named.items() for t in levels]
+    frame = table(rows)
+    return PatternResult(
+        key="p05", arms=[f"takeover {t:g}" + (" (with and without withdrawal)" if own else "")
+                         for t in levels],
+        n=f"{len(v.replications(stay[lo]))} replications per arm", arm_table=frame,
+        comparisons=comps, secondary=secondary, checks=checks, verdict=verdict_of(checks),
+        key_number=(f"month-{early} output {fmt(comps[0].estimate)}, volunteering "
+                    f"{fmt(comps[1].estimate)}, drop {fmt(comps[3].estimate)} "
+                    f"(takeover {hi:g} - {lo:g})"),
+        frames={"by_takeover": frame.assign(takeover=[float(a.split()[-1]) for a in frame.arm])},
+        notes=[("Member ties are measured as the share of active pairs at coordination or "
+               "collaboration level at month 120; trust density (share of pairs trusting above "
+               "0.5) is shown as a second view. The drop is output gained after the withdrawal "
+               "month when the coordinator stays minus when it is withdrawn, paired by seed; "
+               "the check uses pattern 4's runs (the same difference of differences as there), "
+               "and this sweep's own withdrawal arms, on independent seeds, are reported as a "
+               "replication.")])
+
+
+# --------------------------------------------------------------------------- P6
+def analyse_p06(result: Any) -> PatternResult:
+    v = View(result)
+    vol, man = v.arm(label="voluntary"), v.arm(label="mandated")
+    outs = {"coordinator_disillusionment_mean": ("coordinator disillusionment (run mean)", 1),
+            "mean_coordinator_tenure": ("mean coordinator tenure (months)", -1),
+            "coordinator_exits": ("coordinator exits", 1)}
+    comps = [st.paired(o, f"{text} {'higher' if d > 0 else 'shorter'} when mandated"
+                       if o != "coordinator_exits" else "more coordinator exits when mandated",
+                       v.values(man, o), v.values(vol, o), d) for o, (text, d) in outs.items()]
+    checks = [check_from(c) for c in comps]
+    labels = [a["label"] for a in v.arms.values()]
+    extra = {"coordinator_strain_mean": "coordinator strain (run mean)",
+             "coordinator_present_mean": "coordinator present (share of months)"}
+    rows = [row(lab, text, v.values(v.arm(label=lab), o))
+            for o, (text, _) in outs.items() for lab in labels]
+    rows += [row(lab, text, v.values(v.arm(label=lab), o)) for o, text in extra.items()
+             for lab in labels]
+    return PatternResult(
+        key="p06", arms=labels, n=f"{len(v.replications(vol))} replications per arm",
+        arm_table=table(rows), comparisons=comps, checks=checks, verdict=verdict_of(checks),
+        key_number=(f"disillusionment {fmt(comps[0].estimate)}, tenure {fmt(comps[1].estimate)} "
+                    f"months, exits {fmt(comps[2].estimate)} (mandated - voluntary)"),
+        frames={"arms": table(rows)},
+        notes=[("A mandate fixes the coordinator's aspiration at mandate_aspiration (0.9) and "
+               "scales its legitimacy by mandated_leverage (0.5); it also enrols members with "
+               "lower motivation who cannot leave. Mean tenure averages finished tenures and "
+               "the one running at month 120 (a coordinator who never leaves has tenure 120). "
+               "The Belgian mandated scenario (30 members, imposed projects) is shown for "
+               "reference only; it differs in more than the mandate.")])
+
+
+# --------------------------------------------------------------------------- P7
+def analyse_p07(result: Any) -> PatternResult:
+    v = View(result)
+    steps = v.steps
+    early, late = min(36, steps), round(steps * 0.7)
+    d, c = v.arm(nao_style="directive"), v.arm(nao_style="coordinating")
+
+    def adopted(arm: int) -> pd.Series:
+        p = v.project_rows(arm)
+        counts = p[p["start"] <= early].groupby("replication").size()
+        return counts.reindex(v.replications(arm), fill_value=0).astype(float)
+
+    vals = {
+        f"output at month {early}": {a: v.at(a, "output", early) for a in (d, c)},
+        f"projects adopted by month {early}": {a: adopted(a) for a in (d, c)},
+        "inclusion gap (run mean)": {a: v.values(a, "inclusion_gap_mean") for a in (d, c)},
+        f"late mean trust (months {late}-{steps})": {a: v.window(a, "mean_trust", late, steps)
+                                                     for a in (d, c)},
+        f"early mean trust (months 1-{early})": {a: v.window(a, "mean_trust", 1, early)
+                                                  for a in (d, c)},
+        "end output": {a: v.values(a, "output") for a in (d, c)},
+    }
+    k = list(vals)
+    comps = [
+        st.paired("early_output", f"directive: higher output at month {early}", vals[k[0]][d],
+                  vals[k[0]][c], 1),
+        st.paired("early_decisions", f"directive: more projects adopted by month {early}",
+                  vals[k[1]][d], vals[k[1]][c], 1),
+        st.paired("inclusion_gap", "directive: larger inclusion gap", vals[k[2]][d],
+                  vals[k[2]][c], 1),
+        st.paired("late_trust", f"coordinating: higher mean trust over months {late}-{steps}",
+                  vals[k[3]][c], vals[k[3]][d], 1),
+    ]
+    secondary = [st.paired("catching_up", f"coordinating's trust advantage grows: (coordinating "
+                           f"- directive) mean trust over months {late}-{steps} minus the same "
+                           f"over months 1-{early}", vals[k[3]][c] - vals[k[3]][d],
+                           vals[k[4]][c] - vals[k[4]][d], 1)]
+    checks = [check_from(x) for x in comps]
+    rows = [row(name, o, vals[o][a]) for o in vals for name, a in (("directive", d),
+                                                                    ("coordinating", c))]
+    bands = pd.concat([band(v.wide(a, rep), arm=name, reporter=rep)
+                       for name, a in (("directive", d), ("coordinating", c))
+                       for rep in ("output", "mean_trust", "inclusion_gap")])
+    return PatternResult(
+        key="p07", arms=["NAO style directive", "NAO style coordinating"],
+        n=f"{len(v.replications(d))} replications per arm", arm_table=table(rows),
+        comparisons=comps, secondary=secondary, checks=checks, verdict=verdict_of(checks),
+        key_number=(f"month-{early} output {fmt(comps[0].estimate)}, inclusion gap "
+                    f"{fmt(comps[2].estimate)}, late trust {fmt(comps[3].estimate)}"),
+        frames={"bands": bands},
+        notes=[("Projects adopted counts every project started by month 36 (the projects table); "
+               "the inclusion gap is the trust in the network of the more powerful half of "
+               "members minus the less powerful half, averaged over the run.")])
+
+
+# --------------------------------------------------------------------------- P8
+def analyse_p08(result: Any) -> PatternResult:
+    v = View(result)
+    steps = v.steps
+    late = round(steps * 0.7)
+    styles = ("coordinating", "directive", "adaptive")
+    arms = {s: v.arm(nao_style=s) for s in styles}
+    measures = {"output": lambda a: v.values(a, "output"),
+                "late_trust": lambda a: v.window(a, "mean_trust", late, steps),
+                "inclusion_gap": lambda a: v.values(a, "inclusion_gap_mean")}
+    text = {"output": "end output", "late_trust": f"late mean trust (months {late}-{steps})",
+            "inclusion_gap": "inclusion gap (run mean)"}
+    vals = {(s, m): f(arms[s]) for s in styles for m, f in measures.items()}
+    comps, checks = [], []
+    for s in ("coordinating", "directive"):
+        pair = []
+        for m in ("output", "late_trust", "inclusion_gap"):
+            c = st.paired(f"{s}_{m}", f"{s} - adaptive, {text[m]}", vals[(s, m)],
+                          vals[("adaptive", m)], 1 if m != "inclusion_gap" else -1)
+            comps.append(c)
+            if m != "inclusion_gap":
+                pair.append(c)
+        beats = all(c.holds for c in pair)
+        checks.append(Check(f"not_dominated_by_{s}", f"the {s} style is not significantly "
+                            "better than the adaptive one on both output and late trust",
+                            not beats, "; ".join(f"{c.name}: {evidence(c)}" for c in pair)))
+    rows = [row(s, text[m], vals[(s, m)]) for m in measures for s in styles]
+    means = {s: (vals[(s, "output")].mean(), vals[(s, "late_trust")].mean()) for s in styles}
+    a_out, a_tr = means["adaptive"]
+    position = []
+    for s in ("coordinating", "directive"):
+        o, t = means[s]
+        position.append(f"{'more' if a_out > o else 'less'} output and "
+                        f"{'more' if a_tr > t else 'less'} late trust than {s}")
+    frontier = not any(means[s][0] >= a_out and means[s][1] >= a_tr
+                       for s in ("coordinating", "directive"))
+    by = {c.name: c for c in comps}
+    three = []
+    for s in ("coordinating", "directive"):
+        cs = [by[f"{s}_{m}"] for m in ("output", "late_trust", "inclusion_gap")]
+        better = [c for c in cs if c.holds]
+        worse = [c for c in cs if c.p_value < st.ALPHA and np.sign(c.estimate) == -c.expected]
+        three.append(f"{s} is significantly better than adaptive on "
+                     f"{', '.join(c.name.split('_', 1)[1] for c in better) or 'nothing'} and "
+                     f"significantly worse on "
+                     f"{', '.join(c.name.split('_', 1)[1] for c in worse) or 'nothing'}")
+    summary = pd.DataFrame([{"style": s, "output": vals[(s, "output")].mean(),
+                             "output_lo": row(s, "", vals[(s, "output")])["ci_low"],
+                             "output_hi": row(s, "", vals[(s, "output")])["ci_high"],
+                             "trust": vals[(s, "late_trust")].mean(),
+                             "trust_lo": row(s, "", vals[(s, "late_trust")])["ci_low"],
+                             "trust_hi": row(s, "", vals[(s, "late_trust")])["ci_high"],
+                             "gap": vals[(s, "inclusion_gap")].mean()} for s in styles])
+    return PatternResult(
+        key="p08", arms=[f"NAO style {s}" for s in styles],
+        n=f"{len(v.replications(arms['adaptive']))} replications per arm",
+        arm_table=table(rows), comparisons=comps, checks=checks, verdict=verdict_of(checks),
+        key_number=(f"coordinating - adaptive: output {fmt(by['coordinating_output'].estimate)}"
+                    f", late trust {fmt(by['coordinating_late_trust'].estimate)}; directive - "
+                    f"adaptive: output {fmt(by['directive_output'].estimate)}, late trust "
+                    f"{fmt(by['directive_late_trust'].estimate)}"),
+        frames={"summary": summary},
+        notes=["Adaptive sits " + ("on the frontier of the arm means (no fixed style has both "
+                                   "more output and more late trust)" if frontier else
+                                   "inside the frontier of the arm means (a fixed style has "
+                                   "both more output and more late trust on average)")
+               + ": it has " + "; ".join(position) + ". The check is one of non-inferiority "
+               "on the pair of outcomes: it fails only if a fixed style is significantly "
+               "better on both (paired Wilcoxon, p < 0.05), so it can pass for lack of power; "
+               "the intervals above show how close the styles are.",
+               "Counting the inclusion gap as a third dimension of the trade-off: "
+               + "; ".join(three) + ". A fixed style that is significantly better on one of the "
+               "three outcomes and not significantly worse on any would dominate the adaptive "
+               "style in three dimensions."])
+
+
+# --------------------------------------------------------------------------- P9
+def _levels(v: View, arm: int) -> dict[str, pd.Series]:
+    coop = v.values(arm, "share_cooperation")
+    coord = v.values(arm, "share_coordination")
+    collab = v.values(arm, "share_collaboration")
+    return {"cooperation": coop, "coordination": coord, "collaboration": collab,
+            "coordination or better": coord + collab,
+            "none or cooperation": 1 - coord - collab}
+
+
+def _p09_comparisons(v: View, scenario: str, suffix: str = "") -> list[Any]:
+    rts = sorted({float(a["varied"]["relationship_time"]) for a in v.arms.values()})
+    lo, hi = min(rts), max(rts)
+    with_, without = (_levels(v, v.arm(scenario=scenario, relationship_time=r)) for r in (hi, lo))
+    return [
+        st.paired(f"broader{suffix}", f"more pairs at coordination or better with relationship "
+                  f"time {hi:g} than {lo:g}", with_["coordination or better"],
+                  without["coordination or better"], 1),
+        st.one_sample(f"broadly{suffix}", "with investment, most pairs (> 50%) at coordination "
+                      "or better", with_["coordination or better"], 1, 0.5),
+        st.one_sample(f"core{suffix}", "with investment, some collaboration (share > 0)",
+                      with_["collaboration"], 1),
+        st.paired(f"core_limited{suffix}", "with investment, collaboration limited to a core: "
+                  "share at collaboration < share at coordination", with_["collaboration"],
+                  with_["coordination"], -1),
+        st.one_sample(f"stays_lower{suffix}", "without investment, cooperation or below "
+                      "dominates (> 50% of pairs)", without["none or cooperation"], 1, 0.5),
+    ]
+
+
+def analyse_p09(result: Any) -> PatternResult:
+    v = View(result)
+    scenarios = list(dict.fromkeys(a["scenario"] for a in v.arms.values()))
+    main = "swedish_eldercare" if "swedish_eldercare" in scenarios else scenarios[0]
+    comps = _p09_comparisons(v, main)
+    by = {c.name: c for c in comps}
+    checks = [check_from(by["broader"]), check_from(by["broadly"]),
+              Check("core", "with investment, collaboration limited to a core (0 < share at "
+                    "collaboration < share at coordination)",
+                    by["core"].holds and by["core_limited"].holds,
+                    f"{evidence(by['core'])}; {evidence(by['core_limited'])}"),
+              check_from(by["stays_lower"])]
+    secondary = [c for s in scenarios if s != main for c in _p09_comparisons(v, s, f"_{s}")]
+    rows, bands = [], []
+    for a in v.arms.values():
+        name = f"{a['scenario']}, relationship time {a['varied']['relationship_time']:g}"
+        rows += [row(name, f"end share at {k}", s) for k, s in _levels(v, a["arm"]).items()]
+        if a["scenario"] == main:
+            wides = {rep: v.wide(a["arm"], f"share_{rep}")
+                     for rep in ("cooperation", "coordination", "collaboration")}
+            wides = {"none": 1 - sum(wides.values()), **wides}
+            bands += [band(w, arm=name, reporter=rep) for rep, w in wides.items()]
+    hi_arm = v.arm(scenario=main, relationship_time=max(
+        float(a["varied"]["relationship_time"]) for a in v.arms.values()))
+    return PatternResult(
+        key="p09", arms=[f"{s}, relationship time {r}" for s in scenarios for r in ("0", "0.7")],
+        n=f"{len(v.replications(hi_arm))} replications per arm", arm_table=table(rows),
+        comparisons=comps, secondary=secondary, checks=checks, verdict=verdict_of(checks),
+        key_number=(f"coordination or better {fmt(by['broader'].estimate)} with investment; "
+                    f"{_pc(_levels(v, hi_arm)['coordination or better'].mean())} of pairs"),
+        frames={"bands": pd.concat(bands)},
+        notes=[("Both arms start weak (initial strength 0.03, initial trust 0.45). The verdict "
+               "uses the default network (40 members); the same comparison in the top-down "
+               "scenario of case 001 (15 members, coordinating NAO, collaboration rhetoric) is "
+               "reported below as a second view. 'Broadly' is read as most pairs (> 50%) at "
+               "coordination or better, 'a core' as some but fewer pairs at collaboration than "
+               "at coordination, and 'stays lower' as most pairs at cooperation or no level.")])
+
+
+# --------------------------------------------------------------------------- P10
+def _success_by_need(proj: pd.DataFrame, reps: pd.Index, sector: str = "primary_care"
+                     ) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    judged = proj[proj["status"].isin(["succeeded", "failed"])]
+    needs = judged["needs"].fillna("").str.split(",").apply(lambda s: sector in s)
+    ok = judged["status"] == "succeeded"
+    frame = pd.DataFrame({"replication": judged["replication"], "needs": needs, "ok": ok})
+    g = frame.groupby(["replication", "needs"])["ok"]
+    rate, count = g.mean().unstack(), g.size().unstack()
+    get = (lambda f, k: f[k].reindex(reps) if k in f.columns else pd.Series(np.nan, index=reps))
+    return get(rate, True), get(rate, False), get(count, True), get(count, False)
+
+
+def analyse_p10(result: Any) -> PatternResult:
+    v = View(result)
+    levels = sorted({float(a["varied"]["primary_care_attendance"]) for a in v.arms.values()})
+    low, high = min(levels), max(levels)
+    data = {}
+    for lv in levels:
+        arm = v.arm(primary_care_attendance=lv)
+        data[lv] = _success_by_need(v.project_rows(arm), v.replications(arm))
+    comps = [
+        st.paired("within_runs", f"within runs (primary care attendance {low:g}): success rate "
+                  "of ended projects needing primary care lower than of the others",
+                  data[low][0], data[low][1], -1),
+        st.paired("across_arms", f"success rate of projects needing primary care higher when "
+                  f"primary care attends more ({high:g} vs {low:g})", data[high][0],
+                  data[low][0], 1),
+    ]
+    checks = [check_from(c) for c in comps]
+    rows = []
+    for lv in levels:
+        name = f"primary care attendance {lv:g}"
+        rows += [row(name, "success rate, projects needing primary care", data[lv][0]),
+                 row(name, "success rate, other projects", data[lv][1]),
+                 row(name, "ended projects needing primary care", data[lv][2].fillna(0)),
+                 row(name, "other ended projects", data[lv][3].fillna(0))]
+    frame = table(rows)
+    return PatternResult(
+        key="p10", arms=[f"primary care attendance {lv:g}" for lv in levels],
+        n=f"{len(v.replications(v.arm(primary_care_attendance=low)))} replications per arm",
+        arm_table=frame, comparisons=comps, checks=checks, verdict=verdict_of(checks),
+        key_number=(f"success {fmt(comps[0].estimate)} within runs, "
+                    f"{fmt(comps[1].estimate)} across arms"),
+        frames={"rates": frame},
+        notes=[("Ended projects are those that succeeded or failed (abandoned ones are not "
+               "judged). A run without an ended project of a kind has no rate for it and "
+               "drops out of that pair.")])
+
+
+# --------------------------------------------------------------------------- P11
+def analyse_p11(result: Any) -> PatternResult:
+    v = View(result)
+    sizes = list(dict.fromkeys(a["label"] for a in v.arms.values()))
+    small, large = sizes[0], sizes[-1]
+    outs = {"output": "end output", "mean_trust": "end mean trust",
+            "success_rate": "success rate", "active_members": "active members at the end"}
+    vals = {(lab, g, o): v.values(v.arm(label=lab, governance=g), o)
+            for lab in sizes for g in ("shared", "nao") for o in outs}
+    comps, secondary, checks, rel = [], [], [], {}
+    for o, text in outs.items():
+        for lab in sizes:
+            sh, na = vals[(lab, "shared", o)], vals[(lab, "nao", o)]
+            rel[(lab, o)] = (sh - na) / na.where(na != 0)
+        primary = o in ("output", "mean_trust")
+        c_small = st.paired(f"{o}_small", f"{small}: shared no worse than NAO on {text}",
+                            vals[(small, "shared", o)], vals[(small, "nao", o)], 0)
+        c_large = st.paired(f"{o}_large", f"{large}: shared behind NAO on {text}",
+                            vals[(large, "shared", o)], vals[(large, "nao", o)], -1)
+        c_gap = st.unpaired(f"{o}_gap", f"relative gap (shared - NAO) / NAO on {text} more "
+                            f"negative for {large} than for {small}", rel[(large, o)],
+                            rel[(small, o)], -1)
+        (comps if primary else secondary).extend([c_small, c_large, c_gap])
+        if primary:
+            checks += [check_from(c) for c in (c_small, c_large, c_gap)]
+    rows = [row(f"{lab}, {g}", outs[o], vals[(lab, g, o)]) for o in outs for lab in sizes
+            for g in ("shared", "nao")]
+    rows += [row(lab, f"relative gap (shared - NAO) / NAO, {outs[o]}", rel[(lab, o)])
+             for o in outs for lab in sizes]
+    frame = table(rows)
+    return PatternResult(
+        key="p11", arms=[f"{lab}, {g}" for lab in sizes for g in ("shared", "NAO")],
+        n=f"{len(v.replications(0))} replications per arm", arm_table=frame,
+        comparisons=comps, secondary=secondary, checks=checks, verdict=verdict_of(checks),
+        key_number=(f"output gap {_pc(rel[(small, 'output')].mean())} (small) vs "
+                    f"{_pc(rel[(large, 'output')].mean())} (large); trust gap "
+                    f"{_pc(rel[(small, 'mean_trust')].mean())} vs "
+                    f"{_pc(rel[(large, 'mean_trust')].mean())}"),
+        frames={"arms": frame},
+        notes=[("'Matches' is read as: shared governance is not significantly worse than the NAO "
+               "(paired Wilcoxon, p >= 0.05, or shared ahead); 'falls behind' as significantly "
+               "worse; and the gap relative to the NAO should widen from the small to the large "
+               "network (Mann-Whitney on the per-replication relative gaps; the two sizes are "
+               "different networks, so they are not paired). The verdict uses output and mean "
+               "trust; success rate and active members are reported.")])
+
+
+# --------------------------------------------------------------------------- P12
+def analyse_p12(result: Any) -> PatternResult:
+    v = View(result)
+    levels = sorted({float(a["varied"]["ambition"]) for a in v.arms.values()})
+    base = 0.8 if 0.8 in levels else levels[0]
+    low_progress = max(levels)
+    steps = v.steps
+    first, trust_months = 12, 24
+    meetings = len(range(1, trust_months + 1, 3))
+    vo, ma = v.arm(mandated=False, ambition=base), v.arm(mandated=True, ambition=base)
+
+    def per_meeting(a: int) -> pd.Series:
+        return (v.at(a, "mean_trust", trust_months) - v.at(a, "mean_trust", 0)) / meetings
+
+    vals = {
+        f"attendance, months 1-{first}": {a: v.window(a, "attendance", 1, first) for a in (vo, ma)},
+        f"trust gained per meeting, months 0-{trust_months}": {a: per_meeting(a)
+                                                                for a in (vo, ma)},
+        f"commitment, months 1-{first}": {a: v.window(a, "mean_commitment", 1, first)
+                                          for a in (vo, ma)},
+    }
+    k = list(vals)
+    vlow, mlow = (v.arm(mandated=m, ambition=low_progress) for m in (False, True))
+    members = {a: v.values(a, "active_members") for a in (vo, ma, vlow, mlow)}
+    comps = [
+        st.paired("broader", f"mandated: higher attendance over months 1-{first}",
+                  vals[k[0]][ma], vals[k[0]][vo], 1),
+        st.paired("trust_per_meeting", f"mandated: less trust gained per meeting over the first "
+                  f"{trust_months} months ({meetings} meetings)", vals[k[1]][ma], vals[k[1]][vo],
+                  -1),
+        st.paired("motivated", f"voluntary: higher mean commitment over months 1-{first}",
+                  vals[k[2]][vo], vals[k[2]][ma], 1),
+        st.paired("lose_members", f"at ambition {low_progress:g} (low progress) voluntary "
+                  "networks have fewer active members at the end than mandated ones",
+                  members[vlow], members[mlow], -1),
+    ]
+    secondary = [st.paired("lose_more_when_low", f"voluntary networks lose more members at "
+                           f"ambition {low_progress:g} than at {base:g}", members[vlow],
+                           members[vo], -1)]
+    checks = [check_from(c) for c in comps]
+    rows = [row(name, o, vals[o][a]) for o in vals for name, a in (("voluntary", vo),
+                                                                    ("mandated", ma))]
+    rows += [row(f"{name}, ambition {amb:g}", f"active members at month {steps}", members[a])
+             for name, amb, a in (("voluntary", base, vo), ("mandated", base, ma),
+                                  ("voluntary", low_progress, vlow),
+                                  ("mandated", low_progress, mlow))]
+    bands = [band(v.wide(a, rep), arm=name, reporter=rep)
+             for name, a in (("voluntary", vo), ("mandated", ma))
+             for rep in ("attendance", "mean_trust", "mean_commitment")]
+    bands += [band(v.wide(a, "active_members"), arm=f"{name}, ambition {low_progress:g}",
+                   reporter="active_members") for name, a in (("voluntary", vlow),
+                                                              ("mandated", mlow))]
+    return PatternResult(
+        key="p12", arms=[f"{'mandated' if m else 'voluntary'}, ambition {a:g}"
+                         for m in (False, True) for a in levels],
+        n=f"{len(v.replications(vo))} replications per arm", arm_table=table(rows),
+        comparisons=comps, secondary=secondary, checks=checks, verdict=verdict_of(checks),
+        key_number=(f"attendance {fmt(comps[0].estimate)}, trust/meeting "
+                    f"{fmt(comps[1].estimate)}, members {fmt(comps[3].estimate)} "
+                    "(mandated or voluntary contrasts)"),
+        frames={"bands": pd.concat(bands)},
+        notes=[(f"Meetings fall on months 1, 4, 7, ...: {meetings} in the first {trust_months} "
+               "months. A mandated network cannot lose members, so the last check asks whether "
+               "voluntary members leave when progress is low.")])
+
+
+PATTERNS: dict[str, Pattern] = {p.key: p for p in (
+    Pattern("p01", "p01_ambition.toml", "Ambition: an inverted U of trust",
+            "Ambition well above capacity gives lower trust, fewer successes and lower "
+            "attendance than moderate ambition; very low ambition gives little trust growth (an "
+            "inverted U).",
+            "Aunger et al. 2021; Hallberg, Winblad & Fredriksson 2021 (M2: perception of "
+            "progress vs ambition); Huxham & Vangen 2004 (M1)",
+            "Ambition 0.2, 0.5, 0.8, 1.2, 2.0 in the default network (swedish_eldercare, 40 "
+            "organisations, 120 months). At 2.0 vs the moderate peak (the better of 0.5 and 0.8 "
+            "on end mean trust): end mean trust, projects succeeded and the run's mean "
+            "attendance should be lower; at 0.2 end mean trust should be lower than at the "
+            "peak. Reproduced only if both ends hold.", analyse_p01),
+    Pattern("p02", "p02_path_dependence.toml", "Path dependence of early success",
+            "Path dependence: runs whose first projects succeed end with higher trust and larger "
+            "later projects than runs whose first projects fail.",
+            "Huxham & Vangen 2004; Vangen & Huxham 2003 (M1: the trust-building loop)",
+            "Many replications of the default network. Runs are split at the median share of "
+            "successes among projects ended by month 24; the groups are compared on late trust "
+            "(mean of the mean_trust series over months 96-120), the mean ambition of projects "
+            "started after month 72, and output gained after month 72 (unpaired Mann-Whitney, "
+            "the split is within one arm).", analyse_p02),
+    Pattern("p03", "p03_pragmatism.toml", "Output and trust rise together",
+            "At moderate ambition, output and trust rise together (pragmatism reinforces "
+            "sustainability).",
+            "Hallberg, Winblad & Fredriksson 2021; Huxham & Vangen 2004",
+            "Replications of one setting at ambition 0.8 (and 0.5 as a second view): Spearman "
+            "correlation between end output and end mean trust across replications should be "
+            "positive.", analyse_p03),
+    Pattern("p04", "p04_withdrawal.toml", "Withdrawing the coordinator",
+            "Withdrawing the coordinator cuts output and attendance afterwards, more so when its "
+            "task share was high and member-to-member ties thin.",
+            "Stadtler & Karakulak 2020; Hallberg, Winblad & Fredriksson 2021 (M3: role drift)",
+            "NAO withdrawn at month 60 vs staying, crossed with takeover 0 and 1. Output gained "
+            "after month 60 and mean attendance over months 61-120 should be lower with "
+            "withdrawal (paired, at each takeover level), and the output drop larger with "
+            "takeover 1 (paired difference of differences). The coordinator's task share and "
+            "the share of pairs at coordination or better before the withdrawal are reported.",
+            analyse_p04),
+    Pattern("p05", "p05_takeover.toml", "Role drift: takeover",
+            "High takeover gives more early output, but less volunteering, thinner member ties, "
+            "and a bigger drop at withdrawal (role drift).",
+            "Stadtler & Karakulak 2020 (M3: role drift)",
+            "Takeover 1.0 vs 0.0 (0.5 shown for the dose), the NAO staying: output at month 36 "
+            "higher, end volunteering lower, fewer pairs at coordination or better at the end "
+            "(thinner member ties); and, from the paired withdrawal arms (month 60), a larger "
+            "output drop with takeover 1 (pattern 4's runs; this sweep's own withdrawal arms "
+            "as a replication on other seeds).", analyse_p05, needs=("p04",)),
+    Pattern("p06", "p06_mandated_coordinator.toml", "Mandated coordinators' disillusionment",
+            "Mandated networks with fixed high aspiration and low leverage show more coordinator "
+            "disillusionment, shorter tenure and more turnover than voluntary ones.",
+            "Darcis 2025 (M4, M7)",
+            "The default network, mandated (fixed mandate_aspiration 0.9, leverage 0.5) vs "
+            "voluntary, paired by seed: the run's mean coordinator disillusionment higher, mean "
+            "coordinator tenure shorter, coordinator exits more.", analyse_p06),
+    Pattern("p07", "p07_directive_style.toml", "Directive vs coordinating style",
+            "Directive style: more decisions and output early, a larger inclusion gap between "
+            "low- and high-power members; coordinating catches up on trust later.",
+            "Newman 2001; Klaster et al. 2017; Hallberg, Winblad & Fredriksson 2021 (M5)",
+            "NAO style directive vs coordinating, paired: output at month 36 and projects "
+            "adopted by month 36 higher with directive, the run's mean inclusion gap larger; "
+            "mean trust over months 84-120 higher with coordinating.", analyse_p07),
+    Pattern("p08", "p08_adaptive_frontier.toml", "Adaptive style and the frontier (hypothesis)",
+            "Adaptive style is on or beyond the trade-off frontier of fixed styles (a hypothesis "
+            "to test, never to hard-code).",
+            "Hallberg, Winblad & Fredriksson 2021 (the 'balancing act'); Klaster et al. 2017",
+            "Adaptive vs coordinating and vs directive, paired, on end output, late mean trust "
+            "(months 84-120) and the inclusion gap. Reproduced if no fixed style is "
+            "significantly better than adaptive on both output and trust; where adaptive sits "
+            "is reported.", analyse_p08),
+    Pattern("p09", "p09_relationship_building.toml", "Relationship building from weak ties",
+            "A network starting with weak ties that invests in relationship building moves from "
+            "cooperation to coordination broadly, with collaboration limited to a core; without "
+            "that investment it stays lower.",
+            "Keast, Brown & Mandell 2007 (case 001; M8)",
+            "Weak start (initial strength 0.03, initial trust 0.45), relationship time 0.7 vs "
+            "0.0, default network (the top-down scenario as a second view), at month 120: more "
+            "pairs at coordination or better with investment, and most of them; collaboration "
+            "present but below coordination; without investment most pairs at cooperation or "
+            "below.", analyse_p09),
+    Pattern("p10", "p10_missing_sector.toml", "Missing sector",
+            "Projects needing a rarely attending sector are implemented less often.",
+            "Hallberg, Winblad & Fredriksson 2021; Provan & Milward 1995 (M9)",
+            "Within runs at the default primary care attendance (0.15): success rate of ended "
+            "projects needing primary care lower than of the others (paired by run). Across "
+            "arms, primary care attendance 0.6 vs 0.15: success rate of primary-care projects "
+            "higher when primary care attends.", analyse_p10),
+    Pattern("p11", "p11_governance_size.toml", "Shared governance and network size",
+            "Shared governance matches an NAO for a few members with dense trust, and falls "
+            "behind it for ~40 members with moderate trust.",
+            "Provan & Kenis 2008 (M6)",
+            "Shared vs NAO at 6 members (initial trust 0.7, initial strength 0.4) and at 40 "
+            "members (initial trust 0.5), paired by seed within size: on end output and end mean "
+            "trust, shared no worse than the NAO when small, behind it when large, and its "
+            "relative gap wider when large. Success rate and active members are reported.",
+            analyse_p11),
+    Pattern("p12", "p12_mandated_breadth.toml", "Mandated breadth vs voluntary motivation",
+            "Mandated networks start broader but gain less trust per meeting; voluntary ones are "
+            "narrower, more motivated, and lose members when progress is low.",
+            "Darcis 2025; Rodríguez et al. 2007 (M7)",
+            "Mandated vs voluntary, paired: at ambition 0.8, attendance over the first 12 months "
+            "higher when mandated, trust gained per meeting over the first 24 months ((mean "
+            "trust at month 24 - at month 0) / 8) lower when mandated, mean commitment over the "
+            "first 12 months higher when voluntary; at ambition 1.3 (low progress), fewer active "
+            "members at month 120 in the voluntary network.", analyse_p12),
+)}
+
+
+def analyse(key: str, result: Any, *needed: Any) -> PatternResult:
+    """The analysis of pattern ``key`` ("p01" ... "p12") on the tables of its sweep (and of the
+    sweeps it ``needs``, in that order)."""
+    if key not in PATTERNS:
+        raise KeyError(f"unknown pattern {key!r}; allowed: {', '.join(PATTERNS)}")
+    return PATTERNS[key].analyse(result, *needed)
