@@ -208,6 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_scenarios)
 
     p = sub.add_parser(
+        "validate", help="reproduce the twelve patterns and write docs/VALIDATION.md",
+        add_help=False, prefix_chars="\0",  # every argument goes to the validation command
+        description=_wrap("Run the pattern sweeps, compare their arms statistically and write "
+                           "docs/VALIDATION.md with its figures."))
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser(
         "viz", help="interactive browser visualisation (Solara)", formatter_class=raw,
         description=_wrap("Serve the interactive visualisation in a browser."),
         epilog=_fmt_epilog("""
@@ -570,6 +578,14 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         overrides = ", ".join(f"{k}={_default(v)}" for k, v in s.overrides.items())
         print(f"    overrides: {overrides or '(none: the defaults)'}\n")
     return 0
+
+
+# --- validate -----------------------------------------------------------------------------
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from trustnet.validation import main as validate
+
+    return validate(args.args)
 
 
 # --- viz ----------------------------------------------------------------------------------
