@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# The main job: install if needed, run the showcase comparison of governance modes and
-# coordinator styles, and draw its figures. Results land in results/showcase/.
+# The main job: install if needed, show one run of the Swedish case, then run the showcase
+# comparison of governance modes and coordinator styles and draw its figures.
+# Results land in results/ (or the folder given as the first argument).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash .ci/bootstrap
-out="${1:-results/showcase}"
-.venv/bin/trustnet sweep experiments/showcase.toml --out "$out" --resume
-.venv/bin/trustnet plot "$out"
+base="${1:-results}"
+mkdir -p "$base"
+.venv/bin/trustnet run --scenario swedish_eldercare --steps 60 \
+  --out "$base/swedish_eldercare.parquet" --plot "$base/swedish_eldercare.png"
 echo
-echo "Results and figures are in $out/ (runs table, manifest.json, figures/)."
+.venv/bin/trustnet sweep experiments/showcase.toml --out "$base/showcase" --resume
+.venv/bin/trustnet plot "$base/showcase"
+echo
+echo "One run of the Swedish case: $base/swedish_eldercare.parquet and .png"
+echo "The showcase comparison: $base/showcase/ (runs table, manifest.json, figures/)"
