@@ -49,7 +49,7 @@ def _bars(ax: Any, frame: pd.DataFrame, title: str, ylabel: str) -> None:
     y = frame["mean"].to_numpy()
     err = np.vstack([y - frame["ci_low"].to_numpy(), frame["ci_high"].to_numpy() - y])
     ax.bar(x, y, yerr=err, capsize=3, color=[COLORS[i % len(COLORS)] for i in x], alpha=0.8)
-    ax.set_xticks(x, [str(a).replace(", ", ",\n") for a in frame["arm"]], fontsize=8)
+    ax.set_xticks(x, [str(a).replace(", ", ",\n") for a in frame["arm"]], fontsize=7)
     ax.set_title(title, fontsize=10)
     ax.set_ylabel(ylabel)
 

@@ -559,8 +559,9 @@ def analyse_p09(result: Any) -> PatternResult:
         key="p09", arms=[f"{s}, relationship time {r}" for s in scenarios for r in ("0", "0.7")],
         n=f"{len(v.replications(hi_arm))} replications per arm", arm_table=table(rows),
         comparisons=comps, secondary=secondary, checks=checks, verdict=verdict_of(checks),
-        key_number=(f"coordination or better {fmt(by['broader'].estimate)} with investment; "
-                    f"{_pc(_levels(v, hi_arm)['coordination or better'].mean())} of pairs"),
+        key_number=(f"coordination or better +{_pc(by['broader'].estimate)} of pairs with "
+                    f"investment (to {_pc(_levels(v, hi_arm)['coordination or better'].mean())}"
+                    f"; {_pc(_levels(v, hi_arm)['collaboration'].mean())} collaborate)"),
         frames={"bands": pd.concat(bands)},
         notes=[("Both arms start weak (initial strength 0.03, initial trust 0.45). The verdict "
                "uses the default network (40 members); the same comparison in the top-down "
@@ -664,7 +665,9 @@ def analyse_p11(result: Any) -> PatternResult:
                "worse; and the gap relative to the NAO should widen from the small to the large "
                "network (Mann-Whitney on the per-replication relative gaps; the two sizes are "
                "different networks, so they are not paired). The verdict uses output and mean "
-               "trust; success rate and active members are reported.")])
+               "trust; success rate and active members are reported. The sweep runs 300 "
+               "replications per arm because this comparison between sizes is unpaired and "
+               "its effect small; with 100 per arm it fell short of significance.")])
 
 
 # --------------------------------------------------------------------------- P12
