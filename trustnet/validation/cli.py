@@ -27,17 +27,14 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _positive(name: str):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{name}: got {text!r}; allowed: an integer >= 1") from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"{name}: got {text!r}; allowed: an integer >= 1")
-        return value
-    return parse
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: an integer >= 1")
+    return value
 
 
 def parse_only(text: str) -> list[str]:
@@ -48,10 +45,10 @@ def parse_only(text: str) -> list[str]:
         key = f"p{int(digits):02d}" if digits.isdigit() else part
         if key not in PATTERNS:
             raise argparse.ArgumentTypeError(
-                f"--only: unknown pattern {part!r}; allowed: {', '.join(PATTERNS)}")
+                f"unknown pattern {part!r}; allowed: {', '.join(PATTERNS)}")
         keys.append(key)
     if not keys:
-        raise argparse.ArgumentTypeError(f"--only: got {text!r}; allowed: a comma-separated list "
+        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: a comma-separated list "
                                          f"of {', '.join(PATTERNS)}")
     return [k for k in PATTERNS if k in keys]
 
@@ -65,10 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
         "with another spec or model source are recomputed.")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                         help=f"folder for the sweep results (default: {DEFAULT_OUT})")
-    parser.add_argument("--replications", type=_positive("--replications"), default=None,
+    parser.add_argument("--replications", type=_positive, default=None,
                         metavar="N", help="replications per arm (default: each spec's own, 100; "
                         "path dependence and the correlation scale theirs by the same ratio)")
-    parser.add_argument("--workers", type=_positive("--workers"), default=None, metavar="N",
+    parser.add_argument("--workers", type=_positive, default=None, metavar="N",
                         help="worker processes (default: all usable cores)")
     parser.add_argument("--only", type=parse_only, default=None, metavar="p01,p02",
                         help="run only these patterns (the report keeps the others whose "
