@@ -107,7 +107,7 @@ def _validate(args: argparse.Namespace) -> int:
     to_run = set(selected) | {n for k in selected for n in PATTERNS[k].needs}
     fig_dir = args.report.parent / "validation"
     fig_dir.mkdir(parents=True, exist_ok=True)
-    entries, compute, results = [], 0.0, {}
+    entries, compute, results, workers = [], 0.0, {}, set()
     start = time.perf_counter()
     for key in PATTERNS:
         out = args.out / PATTERNS[key].spec.removesuffix(".toml")
@@ -134,6 +134,7 @@ def _validate(args: argparse.Namespace) -> int:
         plt.close(fig)
         seconds = float(result.manifest.get("elapsed_s_total") or 0.0)
         compute += seconds
+        workers |= {x["workers"] for x in result.manifest.get("sessions", []) if x.get("workers")}
         failed = int((result.runs["status"] != "ok").sum())
         entries.append(report.Entry(key, res, f"{fig_dir.name}/{name}", seconds,
                                     len(result.runs), failed))
@@ -146,9 +147,11 @@ def _validate(args: argparse.Namespace) -> int:
         "model_source": model_source_hash(),
         "replications_text": f"{reps} per arm, except " + ", ".join(
             f"{PATTERNS[k].title.lower()} ({r * reps})" for k, r in ratios().items() if r > 1),
-        "compute_text": (f"{compute:.0f} s for {sum(e.runs for e in entries)} runs "
-                         "(sum over the sweeps, as recorded in their manifests); this "
-                         f"invocation took {time.perf_counter() - start:.0f} s"),
+        "compute_text": (f"{compute:.0f} s wall clock for {sum(e.runs for e in entries)} runs "
+                         f"with {'/'.join(map(str, sorted(workers))) or '?'} worker processes "
+                         "(summed over the sweeps, as their manifests record it); the "
+                         "invocation that wrote this file, reusing finished sweeps, took "
+                         f"{time.perf_counter() - start:.0f} s"),
     }
     report.write(entries, args.report, meta)
     log(f"wrote {args.report} and figures in {fig_dir}")
