@@ -208,6 +208,7 @@ def analyse_p04(result: Any) -> PatternResult:
     at, steps = _withdrawal_step(v), v.steps
     comps, rows, secondary = [], [], []
     drops: dict[float, pd.Series] = {}
+    context: dict[float, tuple[float, float, float]] = {}
     for t in (0.0, 1.0):
         stay, gone = _withdrawal_drop(v, t, at, steps)
         drops[t] = stay - gone
@@ -227,6 +228,7 @@ def analyse_p04(result: Any) -> PatternResult:
                  row(f"takeover {t:g}", f"share of pairs at coordination or better, month {at}",
                      coord)]
         rel = (stay - gone) / stay.where(stay > 0)
+        context[t] = (share.mean(), coord.mean(), rel.mean())
         rows.append(row(f"takeover {t:g}", "relative output drop (drop / output gained when it "
                         "stays)", rel))
     comps.append(st.paired("drop_interaction", "the output drop is larger with takeover 1 than "
@@ -255,7 +257,13 @@ def analyse_p04(result: Any) -> PatternResult:
         notes=[("Output gained after the withdrawal is output(120) - output(60); attendance is "
                "the share of active members at the latest meeting, averaged over months 61-120. "
                "The interaction is the paired difference of differences: (stays - withdrawn) "
-               "at takeover 1 minus the same at takeover 0.")])
+               "at takeover 1 minus the same at takeover 0."),
+               (f"Before the withdrawal the coordinator did {_pc(context[0.0][0])} of the task "
+                f"effort with takeover 0 and {_pc(context[1.0][0])} with takeover 1; "
+                f"{_pc(context[0.0][1])} and {_pc(context[1.0][1])} of pairs were at "
+                f"coordination or better at month {at}. Withdrawal removes "
+                f"{_pc(context[0.0][2])} (takeover 0) and {_pc(context[1.0][2])} (takeover 1) of "
+                "the output the network gains when the coordinator stays.")])
 
 
 # --------------------------------------------------------------------------- P5
