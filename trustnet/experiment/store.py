@@ -35,12 +35,25 @@ class StoreError(ValueError):
     """An output folder that cannot be used as asked (names the folder and the way out)."""
 
 
+def model_source_hash() -> str:
+    """Hash of the model's source: the trustnet modules that decide a run's results."""
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(package.glob("*.py")):
+        if path.name in ("cli.py", "plots.py"):
+            continue
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def fingerprint(spec: Any, extra: str = "") -> str:
-    """Hash of everything that decides the runs (not the name, description or plot choice)."""
+    """Hash of everything that decides the runs (not the name, description or plot choice),
+    the model's source included, so that a resume never mixes two versions of the model."""
     raw = {k: v for k, v in spec.raw.items() if k not in ("name", "description")}
     if "outputs" in raw:
         raw["outputs"] = {k: v for k, v in raw["outputs"].items() if k != "plot"}
-    text = json.dumps(raw, sort_keys=True, default=str) + extra
+    text = json.dumps(raw, sort_keys=True, default=str) + model_source_hash() + extra
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -83,10 +96,10 @@ class ParquetStore:
         if has_results:
             old = self.read_manifest()
             if old.get("fingerprint") not in (None, fp):
-                raise StoreError(f"{self.out}: holds results of a different spec or different "
-                                 f"parameter defaults ({old.get('spec_source', '?')}); resume "
-                                 "needs the same spec and defaults: choose another --out or "
-                                 "delete the folder")
+                raise StoreError(f"{self.out}: holds results of a different spec, parameter "
+                                 f"defaults or model version ({old.get('spec_source', '?')}); "
+                                 "resume needs the same: choose another --out or delete the "
+                                 "folder")
             self.manifest = old
         self.runs_dir.mkdir(parents=True, exist_ok=True)
         if spec.series:

@@ -7,30 +7,19 @@ model's source or the spec changed, its results are stale and the folder is star
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from trustnet.experiment.store import model_source_hash
 from trustnet.validation.patterns import PATTERNS
 
 PACKAGE = Path(__file__).resolve().parents[1]
 REPO = PACKAGE.parent
 EXPERIMENTS = REPO / "experiments"
 KEY_FILE = "validation_key.json"
-
-
-def model_source_hash() -> str:
-    """Hash of the model's source (the trustnet modules that decide a run's results)."""
-    h = hashlib.sha256()
-    for path in sorted(PACKAGE.glob("*.py")):
-        if path.name in ("cli.py", "plots.py"):
-            continue
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
 
 
 def pattern_spec(key: str, *, replications: int | None = None, steps: int | None = None,
