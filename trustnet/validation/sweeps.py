@@ -59,6 +59,7 @@ def run_pattern(key: str, out: Path | None = None, *, replications: int | None =
                 progress: bool | None = None, log: Any = None, **changes: Any) -> Any:
     """Run (or finish, or reuse) the sweep of pattern ``key``; return its tables."""
     from trustnet.experiment import run_sweep
+    from trustnet.experiment.store import StoreError
 
     spec = pattern_spec(key, replications=replications, steps=steps, **changes)
     if out is None:
@@ -78,8 +79,20 @@ def run_pattern(key: str, out: Path | None = None, *, replications: int | None =
             shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     key_path.write_text(json.dumps(key_data, indent=1, sort_keys=True, default=str))
-    return run_sweep(spec, out, engine=engine, workers=workers, resume=resume,
-                     progress=progress, fingerprint_extra=source)
+    try:
+        return run_sweep(spec, out, engine=engine, workers=workers, resume=resume,
+                         progress=progress)
+    except StoreError:
+        if not resume:
+            raise
+        # the store knows more than the key (e.g. changed parameter defaults): this folder
+        # belongs to the validation, so its stale results are replaced
+        if log:
+            log(f"{out}: results the store cannot resume; starting afresh")
+        shutil.rmtree(out)
+        out.mkdir(parents=True)
+        key_path.write_text(json.dumps(key_data, indent=1, sort_keys=True, default=str))
+        return run_sweep(spec, out, engine=engine, workers=workers, progress=progress)
 
 
 def current_results(key: str, out: Path, *, replications: int | None = None,
