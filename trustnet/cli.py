@@ -43,24 +43,21 @@ def _fmt_epilog(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: a positive integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: a positive integer")
-    return value
+def _int_at_least(minimum: int):
+    """An argparse type: an integer >= ``minimum``, refused in one line otherwise."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(f"got {text!r}; allowed: an integer >= {minimum}")
+        return value
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: an integer >= 0") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: an integer >= 0")
-    return value
+_positive_int = _int_at_least(1)
+_seed = _int_at_least(0)
 
 
 def _port(text: str) -> int:
