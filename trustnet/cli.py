@@ -43,6 +43,19 @@ def _fmt_epilog(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
 
 
+def _add_engine_arguments(p: argparse.ArgumentParser, what: str) -> None:
+    """Where and how the runs of a sweep or an analysis execute."""
+    p.add_argument("--workers", type=_positive_int, metavar="N",
+                   help="worker processes (default: all cores)")
+    p.add_argument("--engine", choices=("processes", "serial", "dask"), default="processes",
+                   help="where runs execute: processes (default, all cores), serial, or dask "
+                        "(a LocalCluster unless --scheduler is given)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler to use, e.g. tcp://host:8786 (implies --engine dask)")
+    p.add_argument("--resume", action="store_true", help=f"continue an interrupted {what} in DIR")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
 def _int_at_least(minimum: int):
     """An argparse type: an integer >= ``minimum``, refused in one line otherwise."""
     def parse(text: str) -> int:
@@ -110,8 +123,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="FILE", help="draw the time series (.png, .pdf or .svg)")
     p.set_defaults(handler=cmd_run)
 
-    engine_help = ("where runs execute: processes (default, all cores), serial, or dask "
-                   "(a LocalCluster unless --scheduler is given)")
     p = sub.add_parser(
         "sweep", help="run a sweep spec (TOML) into a resumable Parquet dataset",
         formatter_class=raw,
@@ -123,20 +134,14 @@ def build_parser() -> argparse.ArgumentParser:
               trustnet sweep experiments/showcase.toml --out results/showcase
               trustnet sweep experiments/p01_ambition.toml --workers 2
               trustnet sweep spec.toml --out results/big --resume
-              trustnet sweep spec.toml --scheduler tcp://10.0.0.5:8786   # Dask cluster
+              trustnet sweep spec.toml --scheduler tcp://HOST:8786      # a Dask cluster
             spec format: see experiments/README.md
             """))
     p.add_argument("spec", metavar="SPEC.toml", help="sweep specification")
     p.add_argument("--out", metavar="DIR", help="output folder (default results/<spec name>)")
-    p.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes (default: all cores)")
-    p.add_argument("--engine", choices=("processes", "serial", "dask"), default="processes",
-                   help=engine_help)
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="Dask scheduler to use, e.g. tcp://host:8786 (implies --engine dask)")
-    p.add_argument("--resume", action="store_true", help="continue an interrupted sweep in DIR")
+    _add_engine_arguments(p, "sweep")
     p.add_argument("--chunk-size", type=_positive_int, metavar="N",
                    help="runs per task (default: automatic)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_sweep)
 
     p = sub.add_parser(
@@ -154,12 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=("morris", "sobol"), required=True)
     p.add_argument("--out", metavar="DIR",
                    help="output folder (default results/<spec name>_<method>)")
-    p.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes (default: all cores)")
-    p.add_argument("--engine", choices=("processes", "serial", "dask"), default="processes",
-                   help=engine_help)
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address")
-    p.add_argument("--resume", action="store_true", help="continue an interrupted analysis")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_engine_arguments(p, "analysis")
     p.set_defaults(handler=cmd_sensitivity)
 
     p = sub.add_parser(
