@@ -200,8 +200,9 @@ def recruit(model, item: Proposal, present: np.ndarray) -> np.ndarray | None:
         orgs.coordinator_tie[asked] += 0.1 * (1.0 - orgs.coordinator_tie[asked])
     if item.proposer >= 0:
         key = np.where(pool == item.proposer, -np.inf, key)
-    ordered = np.argsort(key, kind="stable")
-    accepted = ordered[accept_draw[ordered] < willing[ordered]][: p["team_size"]]
+    # those who accept, in the order they are asked (sorting only them gives the same order)
+    yes = np.flatnonzero(accept_draw < willing)
+    accepted = yes[np.argsort(key[yes], kind="stable")[: p["team_size"]]]
     if len(accepted) < MIN_TEAM:
         return None
     team = pool[accepted]

@@ -127,7 +127,7 @@ class Ties:
     def _tally(trust: np.ndarray, level: np.ndarray) -> list[float]:
         """Sum of trust, pairs above 0.5, and pairs at or above each level 1..3."""
         return [float(trust.sum(dtype=np.float64)), np.count_nonzero(trust > 0.5),
-                np.count_nonzero(level >= 1), np.count_nonzero(level >= 2),
+                np.count_nonzero(level), np.count_nonzero(level >= 2),
                 np.count_nonzero(level >= 3)]
 
     def _sums(self) -> None:
