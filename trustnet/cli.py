@@ -56,7 +56,7 @@ def _add_engine_arguments(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def _int_at_least(minimum: int):
+def int_at_least(minimum: int):
     """An argparse type: an integer >= ``minimum``, refused in one line otherwise."""
     def parse(text: str) -> int:
         try:
@@ -69,8 +69,8 @@ def _int_at_least(minimum: int):
     return parse
 
 
-_positive_int = _int_at_least(1)
-_seed = _int_at_least(0)
+_positive_int = int_at_least(1)
+_seed = int_at_least(0)
 
 
 def _port(text: str) -> int:

@@ -71,8 +71,8 @@ _SCENARIOS = (
     Scenario(
         "small_shared",
         "Small shared-governance network",
-        "A handful of committed organisations that know and trust each other, bring their own "
-        "agenda and govern the network together, without a coordinator.",
+        "A handful of committed organisations that know and trust each other and govern the "
+        "network together, without a coordinator, taking the initiative in turn.",
         "Provan & Kenis 2008",
         {
             "governance": "shared",
@@ -80,7 +80,6 @@ _SCENARIOS = (
             "initial_trust": 0.7,
             "initial_strength": 0.4,
             "initial_commitment": 0.8,
-            "proposal_rate": 2.5,
             "goal_consensus": 0.65,
         },
     ),

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from trustnet.cli import int_at_least
 from trustnet.validation.patterns import PATTERNS
 from trustnet.validation.sweeps import REPO, ratios
 
@@ -27,14 +28,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: an integer >= 1")
-    return value
+_positive = int_at_least(1)
 
 
 def parse_only(text: str) -> list[str]:
