@@ -10,20 +10,25 @@ import pytest
 from trustnet import TrustNetworkModel, run_model, work
 from trustnet.agents import PRIMARY_CARE
 from trustnet.projects import meaning, success_probability
-from trustnet.ties import Ties
+from trustnet.sparse_ties import SparseTies
+from trustnet.ties import DenseTies
 from trustnet.parameters import DEFAULTS
 from replications import assert_greater, outcomes
 
 SMALL = {"n_orgs": 30}
 
 
-def ties(n=3, **params):
-    return Ties(np.full((n, n), 0.5), {**DEFAULTS, **params})
+STORAGES = pytest.mark.parametrize("storage", [DenseTies, SparseTies])
+
+
+def ties(n=3, storage=DenseTies, **params):
+    return storage(np.full(n, 0.5), {**DEFAULTS, **params})
 
 
 # --- M1 trust-building loop -----------------------------------------------------------------
-def test_m1_beta_reputation_loses_trust_faster_than_it_wins_it():
-    t = ties(failure_weight=2.0)
+@STORAGES
+def test_m1_beta_reputation_loses_trust_faster_than_it_wins_it(storage):
+    t = ties(storage=storage, failure_weight=2.0)
     assert t.trust()[0, 1] == pytest.approx(0.5)
     t.add_evidence(np.array([0]), np.array([1]), 1.0)  # one success
     t.add_evidence(np.array([1]), np.array([0]), 0.0, 2.0)  # one failure, weight 2
@@ -34,8 +39,9 @@ def test_m1_beta_reputation_loses_trust_faster_than_it_wins_it():
     assert t.trust()[0, 2] == pytest.approx(0.5)  # asymmetric: only the pair that worked
 
 
-def test_m1_forgetting_returns_trust_to_the_prior():
-    t = ties(forgetting=0.9)
+@STORAGES
+def test_m1_forgetting_returns_trust_to_the_prior(storage):
+    t = ties(storage=storage, forgetting=0.9)
     t.add_evidence(np.array([0]), np.array([1]), 5.0)
     t.refresh()
     before = t.trust()[0, 1]
@@ -257,14 +263,20 @@ def test_m7_mandated_networks_attend_more_broadly():
 
 
 # --- M8 cooperation, coordination, collaboration -----------------------------------------------
-def test_m8_levels_follow_trust_and_strength_thresholds():
-    t = Ties(np.array([[0, 0.02, 0.3], [0.02, 0, 0.9], [0.3, 0.9, 0]]), {**DEFAULTS})
-    t.add_evidence(np.array([1, 2]), np.array([2, 1]), 10.0)
+@STORAGES
+def test_m8_levels_follow_trust_and_strength_thresholds(storage):
+    # a pair that has not met is as strong as its less embedded member
+    t = storage(np.array([1.0, 0.02, 0.3]), {**DEFAULTS})
+    pair = np.array([1, 2]), np.array([2, 1])
+    t.strengthen(*pair, (0.9 - 0.02) / 0.98)  # members 1 and 2 grow close: 0.9
+    t.add_evidence(*pair, 10.0)
     t.refresh()
+    level = t.level_of(np.array([0, 0, 1]), np.array([1, 2, 2]))
     # quality = sqrt(trust * strength) against the thresholds 0.15, 0.3, 0.5
-    assert t.level[0, 1] == 0  # sqrt(0.5 * 0.02) = 0.1: below cooperation
-    assert t.level[0, 2] == 2  # sqrt(0.5 * 0.3) = 0.39: coordination
-    assert t.level[1, 2] == 3  # sqrt(0.92 * 0.9) = 0.91: collaboration
+    assert level[0] == 0  # sqrt(0.5 * 0.02) = 0.1: below cooperation
+    assert level[1] == 2  # sqrt(0.5 * 0.3) = 0.39: coordination
+    assert level[2] == 3  # sqrt(0.92 * 0.9) = 0.91: collaboration
+    assert t.level_matrix()[2, 1] == 3 and t.metrics()[2] == pytest.approx((0, 2 / 6, 2 / 6))
 
 
 def test_m8_relationship_building_moves_pairs_up_the_levels():

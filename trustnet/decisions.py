@@ -127,8 +127,7 @@ def decide(model, agenda: list[Proposal], present: np.ndarray) -> tuple[list, li
     veto_draw = rng.random((len(agenda), k))
     nobody_coordinates = not coordinator.present
     if nobody_coordinates and k > 1:
-        trust = model.ties.trust()[np.ix_(present, present)]
-        others_trust = trust.sum(axis=1) / (k - 1)
+        others_trust = model.ties.mean_trust_within(present)
         veto_chance = 0.5 * (1.0 - others_trust)
     adopted, deferred = [], []
     power = orgs.power[present]

@@ -52,8 +52,8 @@ def hold_conversations(ties: Ties, present: np.ndarray, commitment: np.ndarray,
         i, j = np.concatenate([one, other]), np.concatenate([other, one])
     # a pair that talked counts once, however often the draw paired them; engaged members
     # build more trust than symbolic participants (the pair's mean commitment)
-    ties.r[i, j] += params["meeting_trust_gain"] * 0.5 * (commitment[i] + commitment[j])
-    ties.strengthen(i, j, params["strength_gain_meeting"] * relationship_time)
+    ties.talk(i, j, params["meeting_trust_gain"] * 0.5 * (commitment[i] + commitment[j]),
+              params["strength_gain_meeting"] * relationship_time)
 
 
 def report_progress(orgs: Organisations, projects: Portfolio, present: np.ndarray,

@@ -15,7 +15,7 @@ from trustnet.coordinator import Coordinator
 from trustnet.metrics import REPORTERS, measure
 from trustnet.parameters import PARAMETERS, resolve
 from trustnet.projects import Portfolio
-from trustnet.ties import LEVELS, Ties
+from trustnet.ties import LEVELS, make_ties
 
 
 class TrustNetworkModel(mesa.Model):
@@ -49,11 +49,15 @@ class TrustNetworkModel(mesa.Model):
     6. Reporters are measured and collected.
     """
 
-    def __init__(self, *, rng: Any = None, org_data_every: int = 0, scenario: Any = None,
-                 **params: Any) -> None:
-        """Build the network. ``scenario`` is accepted for Mesa's visualisation, which passes
-        its own (empty) scenario object on Reset; trustnet's named scenarios are parameter
-        sets (:func:`trustnet.scenario_params`)."""
+    def __init__(self, *, rng: Any = None, org_data_every: int = 0, tie_storage: str = "auto",
+                 scenario: Any = None, **params: Any) -> None:
+        """Build the network.
+
+        ``tie_storage`` is "dense" (n x n arrays), "sparse" (only pairs that have met) or
+        "auto" (dense up to ``trustnet.ties.DENSE_LIMIT`` members); results are the same.
+        ``scenario`` is accepted for Mesa's visualisation, which passes its own (empty)
+        scenario object on Reset; trustnet's named scenarios are parameter sets
+        (:func:`trustnet.scenario_params`)."""
         for name in params:
             if name not in PARAMETERS:
                 close = difflib.get_close_matches(name, PARAMETERS, n=3)
@@ -70,10 +74,10 @@ class TrustNetworkModel(mesa.Model):
         setup_rng = self.rng.spawn(1)[0]
         self.orgs = Organisations(p, setup_rng)
         n = p["n_orgs"]
-        upper = np.triu(setup_rng.random((n, n)), 1)
-        strength = np.minimum(1.0, p["initial_strength"] * (0.5 + upper + upper.T))
-        np.fill_diagonal(strength, 0.0)
-        self.ties = Ties(strength, p)
+        # prior embeddedness: a pair that has not met in the network is as strong as its less
+        # embedded member (the minimum of two draws from 0.5-2 x has the declared mean)
+        embeddedness = np.minimum(1.0, p["initial_strength"] * (0.5 + 1.5 * setup_rng.random(n)))
+        self.ties = make_ties(embeddedness, p, tie_storage)
         self.projects = Portfolio(p["team_size"])
         self.ledger = work.WorkLedger()
         self.organisations = [Organisation(self, i) for i in range(n)]

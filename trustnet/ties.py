@@ -3,14 +3,20 @@
 Trust is a beta reputation with forgetting: per ordered pair (i trusts j) the evidence counts
 ``r`` (good experiences) and ``s`` (bad ones) give ``T = (r + a0) / (r + s + a0 + b0)``, where
 the prior ``a0 + b0 = 2`` has mean ``initial_trust`` (so the default is the textbook
-``(r + 1) / (r + s + 2)``). Relationship strength is symmetric. Tie quality is the geometric
-mean of trust and strength, and thresholds on it place each pair at cooperation, coordination
-or collaboration.
+``(r + 1) / (r + s + 2)``). Relationship strength is symmetric; a pair that has not yet met in
+the network has the strength of its less embedded member's prior relationships. Tie quality is
+the geometric mean of trust and strength, and thresholds on it place each pair at cooperation,
+coordination or collaboration.
 
 Forgetting and decay are applied in one pass at each plenary meeting for the months since the
 last one, and the pair metrics are then recomputed; between meetings only the pairs touched by
 joint work change, and the metrics are updated for those pairs alone. That keeps a month
 without a meeting free of any work over all pairs.
+
+Two storages give the same results: :class:`DenseTies` keeps n x n arrays (fastest for the
+networks of tens to hundreds of members the model was built for), :class:`SparseTies`
+(in :mod:`trustnet.sparse_ties`) keeps only pairs that have met, so that memory grows with the
+number of ties, not with the square of the number of members.
 """
 
 from __future__ import annotations
@@ -20,34 +26,129 @@ import functools
 import numpy as np
 
 LEVELS = ("none", "cooperation", "coordination", "collaboration")
+STORAGES = ("auto", "dense", "sparse")
+DENSE_LIMIT = 2000  # "auto" stores ties densely up to this many members (see benchmarks/)
+
+
+def make_ties(embeddedness: np.ndarray, params: dict, storage: str = "auto") -> Ties:
+    """Dense or sparse ties for members with the given prior embeddedness."""
+    if storage not in STORAGES:
+        raise ValueError(f"parameter 'tie_storage': got {storage!r}; allowed: "
+                         f"{', '.join(STORAGES)}")
+    if storage == "sparse" or (storage == "auto" and len(embeddedness) > DENSE_LIMIT):
+        from trustnet.sparse_ties import SparseTies
+
+        return SparseTies(embeddedness, params)
+    return DenseTies(embeddedness, params)
 
 
 class Ties:
-    """Evidence, strength, cached trust and level for every ordered pair of members."""
+    """What both storages share: the parameters, the derivation of trust and level, metrics."""
 
-    def __init__(self, strength: np.ndarray, params: dict) -> None:
-        n = strength.shape[0]
-        self.n = n
+    def __init__(self, embeddedness: np.ndarray, params: dict) -> None:
+        self.n = n = len(embeddedness)
         self.a0 = 2.0 * params["initial_trust"]
         # single precision halves memory and the time of the passes over all pairs
-        self.r = np.zeros((n, n), dtype=np.float32)
-        self.s = np.zeros((n, n), dtype=np.float32)
-        self.strength = strength.astype(np.float32)
+        self.embeddedness = np.asarray(embeddedness, dtype=np.float32).copy()
         # thresholds on quality = sqrt(trust * strength), compared squared
         self.thresholds = tuple(np.float32(params[name]) ** 2 for name in (
             "cooperation_threshold", "coordination_threshold", "collaboration_threshold"))
         self.forgetting = params["forgetting"]
         self.retention = 1.0 - params["strength_decay"]
         self.active = np.ones(n, dtype=bool)
+        self.version = 0  # changes whenever any pair's trust or level may have changed
+        self.n_pairs = n * (n - 1)
+        self.sum_trust = 0.0
+        self.n_trusting = 0
+        self.at_least = [0, 0, 0]  # pairs at >= cooperation, coordination, collaboration
+
+    def _derive(self, r, s, strength):
+        """Trust and level of the given pairs."""
+        trust = r + s
+        trust += 2.0
+        np.divide(r + np.float32(self.a0), trust, out=trust)
+        product = trust * strength
+        t1, t2, t3 = self.thresholds
+        level = (product >= t1).view(np.int8)
+        level += product >= t2
+        level += product >= t3
+        return trust, level
+
+    @staticmethod
+    def _tally(trust: np.ndarray, level: np.ndarray) -> list[float]:
+        """Sum of trust, pairs above 0.5, and pairs at or above each level 1..3."""
+        return [float(trust.sum(dtype=np.float64)), np.count_nonzero(trust > 0.5),
+                np.count_nonzero(level), np.count_nonzero(level >= 2),
+                np.count_nonzero(level >= 3)]
+
+    def _update_sums(self, old_t, old_l, new_t, new_l) -> None:
+        """Move the pair metrics by the change of some pairs' trust and level."""
+        self.sum_trust += float(new_t.sum(dtype=np.float64) - old_t.sum(dtype=np.float64))
+        self.n_trusting += int(np.count_nonzero(new_t > 0.5) - np.count_nonzero(old_t > 0.5))
+        for level in (1, 2, 3):
+            self.at_least[level - 1] += int(np.count_nonzero(new_l >= level)
+                                            - np.count_nonzero(old_l >= level))
+        self.version += 1
+
+    def set_active(self, active: np.ndarray) -> None:
+        """Members who left no longer count in the pair metrics."""
+        self.active = active.copy()
+        self._sums()
+
+    def metrics(self) -> tuple[float, float, tuple[float, float, float]]:
+        """Mean trust, share of pairs trusting above 0.5, and share of pairs at each level."""
+        if self.n_pairs == 0:
+            return 0.0, 0.0, (0.0, 0.0, 0.0)
+        n = self.n_pairs
+        a, b, c = self.at_least
+        return self.sum_trust / n, self.n_trusting / n, ((a - b) / n, (b - c) / n, c / n)
+
+    def talk(self, i: np.ndarray, j: np.ndarray, evidence: np.ndarray, gain: float) -> None:
+        """Pairs that talked at a meeting: trust evidence and strength, once per pair however
+        often the draw paired them (pass both orders of a pair)."""
+        raise NotImplementedError
+
+    def _sums(self) -> None:
+        raise NotImplementedError
+
+
+class DenseTies(Ties):
+    """Evidence, strength, cached trust and level for every ordered pair, as n x n arrays."""
+
+    def __init__(self, embeddedness: np.ndarray, params: dict) -> None:
+        super().__init__(embeddedness, params)
+        n, e = self.n, self.embeddedness
+        self.r = np.zeros((n, n), dtype=np.float32)
+        self.s = np.zeros((n, n), dtype=np.float32)
+        self.strength = np.minimum.outer(e, e)
+        np.fill_diagonal(self.strength, 0.0)
         self._trust = np.empty((n, n), dtype=np.float32)
         self.level = np.zeros((n, n), dtype=np.int8)
-        self.version = 0  # changes whenever any pair's trust or level may have changed
         self.refresh()
 
     # --- reading -------------------------------------------------------------------------
     def trust(self) -> np.ndarray:
         """Row i's trust in j (the diagonal is 0 and means nothing)."""
         return self._trust
+
+    def level_matrix(self) -> np.ndarray:
+        return self.level
+
+    def strength_matrix(self) -> np.ndarray:
+        return self.strength
+
+    def trust_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return self._trust[i, j]
+
+    def level_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return self.level[i, j]
+
+    def strength_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return self.strength[i, j]
+
+    def count_ties(self) -> int:
+        """Ordered pairs with any shared history (trust evidence)."""
+        return int(np.count_nonzero((self.r + self.s) > 0))
 
     def core_trust_among(self, members: np.ndarray) -> float:
         """Trust within ``members``, each pair weighted by its relationship strength.
@@ -71,6 +172,10 @@ class Ties:
         return np.array([np.count_nonzero(level >= 1), np.count_nonzero(level >= 2),
                          np.count_nonzero(level >= 3)]) / (k * (k - 1))
 
+    def mean_trust_within(self, members: np.ndarray) -> np.ndarray:
+        """Each member's mean trust in the other ``members`` (at least two)."""
+        return self._trust[members][:, members].sum(axis=1) / (len(members) - 1)
+
     # --- changing ------------------------------------------------------------------------
     def add_evidence(self, i: np.ndarray, j: np.ndarray, good: np.ndarray | float,
                      bad: np.ndarray | float = 0.0) -> None:
@@ -85,6 +190,10 @@ class Ties:
         s = self.strength[i, j]
         self.strength[i, j] = s + gain * (1.0 - s)
 
+    def talk(self, i: np.ndarray, j: np.ndarray, evidence: np.ndarray, gain: float) -> None:
+        self.r[i, j] += evidence
+        self.strengthen(i, j, gain)
+
     def forget(self, months: int) -> None:
         """Apply forgetting of evidence and decay of strength for ``months`` months."""
         if months <= 0:
@@ -96,25 +205,9 @@ class Ties:
         fade = self.retention ** months
         if fade < 1.0:
             self.strength *= fade
-
-    def set_active(self, active: np.ndarray) -> None:
-        """Members who left no longer count in the pair metrics."""
-        self.active = active.copy()
-        self._sums()
+            self.embeddedness *= fade
 
     # --- derived state and metrics -------------------------------------------------------
-    def _derive(self, r, s, strength):
-        """Trust and level of the given pairs."""
-        trust = r + s
-        trust += 2.0
-        np.divide(r + np.float32(self.a0), trust, out=trust)
-        product = trust * strength
-        t1, t2, t3 = self.thresholds
-        level = (product >= t1).view(np.int8)
-        level += product >= t2
-        level += product >= t3
-        return trust, level
-
     def refresh(self) -> None:
         """Recompute trust and level of every pair, and the pair metrics."""
         self._trust, self.level = self._derive(self.r, self.s, self.strength)
@@ -122,13 +215,6 @@ class Ties:
         np.fill_diagonal(self.level, 0)
         self._sums()
         self.version += 1
-
-    @staticmethod
-    def _tally(trust: np.ndarray, level: np.ndarray) -> list[float]:
-        """Sum of trust, pairs above 0.5, and pairs at or above each level 1..3."""
-        return [float(trust.sum(dtype=np.float64)), np.count_nonzero(trust > 0.5),
-                np.count_nonzero(level), np.count_nonzero(level >= 2),
-                np.count_nonzero(level >= 3)]
 
     def _sums(self) -> None:
         gone = np.flatnonzero(~self.active)
@@ -143,7 +229,7 @@ class Ties:
                 tally = [a + sign * b for a, b in zip(tally, part)]
         self.sum_trust = tally[0]
         self.n_trusting = int(tally[1])
-        self.at_least = [int(x) for x in tally[2:]]  # pairs at >= cooperation, coordination, ...
+        self.at_least = [int(x) for x in tally[2:]]
 
     def touch(self, i: np.ndarray, j: np.ndarray) -> None:
         """Re-derive trust and level of the given pairs and update the metrics by difference."""
@@ -163,20 +249,7 @@ class Ties:
         if not counted.all():
             old_t, old_l = old_t[counted], old_l[counted]
             new_t, new_l = new_t[counted], new_l[counted]
-        self.sum_trust += float(new_t.sum(dtype=np.float64) - old_t.sum(dtype=np.float64))
-        self.n_trusting += int(np.count_nonzero(new_t > 0.5) - np.count_nonzero(old_t > 0.5))
-        for level in (1, 2, 3):
-            self.at_least[level - 1] += int(np.count_nonzero(new_l >= level)
-                                            - np.count_nonzero(old_l >= level))
-        self.version += 1
-
-    def metrics(self) -> tuple[float, float, tuple[float, float, float]]:
-        """Mean trust, share of pairs trusting above 0.5, and share of pairs at each level."""
-        if self.n_pairs == 0:
-            return 0.0, 0.0, (0.0, 0.0, 0.0)
-        n = self.n_pairs
-        a, b, c = self.at_least
-        return self.sum_trust / n, self.n_trusting / n, ((a - b) / n, (b - c) / n, c / n)
+        self._update_sums(old_t, old_l, new_t, new_l)
 
 
 @functools.cache

@@ -117,14 +117,14 @@ def tie_effects(model, teams: Teams) -> tuple[np.ndarray, np.ndarray]:
     required = model.projects.level[teams.act]
     n = len(teams.act)
     pairs = np.bincount(row, minlength=n)
-    at_level = np.bincount(row, weights=model.ties.level[i, j] >= required[row], minlength=n)
+    at_level = np.bincount(row, weights=model.ties.level_of(i, j) >= required[row], minlength=n)
     share = np.divide(at_level, pairs, out=np.ones(n), where=pairs > 0)
     fit = np.minimum(1.0, share / model.params["integration_quorum"])
     floor = model.params["misfit_efficiency"]
     teams.efficiency = floor + (1.0 - floor) * fit
     k = teams.team.shape[1]
     cell = row * k + slot_i
-    total = np.bincount(cell, weights=model.ties.trust()[i, j], minlength=n * k)
+    total = np.bincount(cell, weights=model.ties.trust_of(i, j), minlength=n * k)
     count = np.bincount(cell, minlength=n * k)
     initial = model.ties.a0 / 2.0
     teams.teammate_trust = np.divide(total, count, out=np.full(n * k, initial),

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from trustnet.agents import SECTORS
-from trustnet.viz.figures import NODE_STATES, NetworkSnapshot
+from trustnet.viz.figures import MAX_DRAWN, NODE_STATES, NetworkSnapshot
 
 
 def coordinator_state(model: Any) -> str:
@@ -39,7 +39,8 @@ def snapshot(model: Any) -> NetworkSnapshot:
         active=np.asarray(orgs.active, dtype=bool),
         attending=np.asarray(orgs.attending, dtype=bool),
         states={name: np.asarray(getattr(orgs, name), dtype=float) for name in NODE_STATES},
-        level=np.asarray(model.ties.level),
+        level=(model.ties.level_matrix() if orgs.n <= MAX_DRAWN
+               else np.zeros((0, 0), dtype=np.int8)),
         coordinator=coordinator_state(model),
         coordinator_style=model.coordinator.current_style,
     )

@@ -1,0 +1,239 @@
+"""Ties of large networks: only pairs that have met are stored (memory grows with the ties).
+
+A pair that has never talked or worked together in the network has no evidence (its trust is
+the prior) and the strength of its less embedded member's prior relationships,
+``min(e_i, e_j)``; both follow from per-member arrays, so such pairs need no storage. A pair
+is stored, as one row of flat arrays sorted by ``i * n + j``, from the first time it gains
+evidence or strength. Because rounding is monotone, ``min(e_i, e_j)`` decayed as two members'
+values equals the pair's value decayed by itself, and the level of an unmet pair is the lower
+of its members' levels; so this storage gives the same trust, strength and level for every
+pair as :class:`trustnet.ties.DenseTies`, with the same arithmetic, and the pair metrics agree
+to within floating-point summation order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from trustnet.ties import Ties
+
+
+class SparseTies(Ties):
+    """Evidence, strength, cached trust and level of the pairs that have met, as edge arrays."""
+
+    def __init__(self, embeddedness: np.ndarray, params: dict) -> None:
+        super().__init__(embeddedness, params)
+        self.key = np.empty(0, dtype=np.int64)  # i * n + j, sorted
+        self.i = np.empty(0, dtype=np.int32)
+        self.j = np.empty(0, dtype=np.int32)
+        self.r = np.empty(0, dtype=np.float32)
+        self.s = np.empty(0, dtype=np.float32)
+        self.strength = np.empty(0, dtype=np.float32)
+        self._trust = np.empty(0, dtype=np.float32)
+        self.level = np.empty(0, dtype=np.int8)
+        self.refresh()
+
+    # --- unmet pairs ---------------------------------------------------------------------
+    def _prior(self) -> None:
+        """Trust of an unmet pair, and each member's level as the weaker side of one."""
+        zero = np.zeros(self.n, dtype=np.float32)
+        trust, self.member_level = self._derive(zero, zero, self.embeddedness)
+        self.prior_trust = trust[:1].copy()  # float32, as stored trust is
+
+    def _unmet_level(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return np.minimum(self.member_level[i], self.member_level[j])
+
+    # --- finding and adding pairs --------------------------------------------------------
+    def _find(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Row of each pair in the edge arrays, and whether it is stored."""
+        query = np.asarray(i, dtype=np.int64) * self.n + j
+        row = np.searchsorted(self.key, query)
+        found = row < len(self.key)
+        found[found] = self.key[row[found]] == query[found]
+        return row, found
+
+    def _rows(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Rows of the given pairs, storing those not met before with their unmet state."""
+        row, found = self._find(i, j)
+        if found.all():
+            return row
+        query = np.asarray(i, dtype=np.int64)[~found] * self.n + np.asarray(j)[~found]
+        new = np.unique(query)
+        ni, nj = np.divmod(new, self.n)
+        at = np.searchsorted(self.key, new)
+        e = self.embeddedness
+        for name, values in (
+                ("key", new), ("i", ni), ("j", nj), ("r", 0.0), ("s", 0.0),
+                ("strength", np.minimum(e[ni], e[nj])),
+                ("_trust", self.prior_trust[0]), ("level", self._unmet_level(ni, nj))):
+            setattr(self, name, np.insert(getattr(self, name), at, values))
+        return np.searchsorted(self.key, np.asarray(i, dtype=np.int64) * self.n + j)
+
+    # --- reading -------------------------------------------------------------------------
+    def trust_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        row, found = self._find(i, j)
+        trust = np.full(len(row), self.prior_trust[0], dtype=np.float32)
+        trust[found] = self._trust[row[found]]
+        trust[np.asarray(i) == j] = 0.0
+        return trust
+
+    def level_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        row, found = self._find(i, j)
+        level = self._unmet_level(i, j)
+        level[found] = self.level[row[found]]
+        level[np.asarray(i) == j] = 0
+        return level
+
+    def strength_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        row, found = self._find(i, j)
+        e = self.embeddedness
+        strength = np.minimum(e[i], e[j])
+        strength[found] = self.strength[row[found]]
+        strength[np.asarray(i) == j] = 0.0
+        return strength
+
+    def _dense(self, stored: np.ndarray, unmet: np.ndarray) -> np.ndarray:
+        """A full n x n matrix (small networks only: tests and pictures)."""
+        unmet = unmet.copy()
+        unmet[self.i, self.j] = stored
+        np.fill_diagonal(unmet, 0)
+        return unmet
+
+    def trust(self) -> np.ndarray:
+        return self._dense(self._trust, np.full((self.n, self.n), self.prior_trust[0]))
+
+    def level_matrix(self) -> np.ndarray:
+        return self._dense(self.level, np.minimum.outer(self.member_level, self.member_level))
+
+    def strength_matrix(self) -> np.ndarray:
+        return self._dense(self.strength, np.minimum.outer(self.embeddedness, self.embeddedness))
+
+    def count_ties(self) -> int:
+        """Ordered pairs with any shared history (trust evidence)."""
+        return int(np.count_nonzero((self.r + self.s) > 0))
+
+    def _within(self, members: np.ndarray) -> np.ndarray:
+        """Stored rows whose two members are both among ``members``."""
+        among = np.zeros(self.n, dtype=bool)
+        among[members] = True
+        return np.flatnonzero(among[self.i] & among[self.j])
+
+    def core_trust_among(self, members: np.ndarray) -> float:
+        """Trust within ``members``, each pair weighted by its relationship strength."""
+        rows = self._within(members)
+        strength = self.strength[rows]
+        met_total = float(strength.sum(dtype=np.float64))
+        weighted = float((self._trust[rows] * strength).sum(dtype=np.float64))
+        # unmet pairs: all ordered pairs' min(e_i, e_j), sorted, less the stored pairs' share
+        e = np.sort(self.embeddedness[members].astype(np.float64))
+        all_pairs = 2.0 * float(e @ np.arange(len(e) - 1, -1, -1, dtype=np.float64))
+        e32 = self.embeddedness
+        met_prior = float(np.minimum(e32[self.i[rows]], e32[self.j[rows]]).sum(dtype=np.float64))
+        unmet_total = max(0.0, all_pairs - met_prior)
+        total = met_total + unmet_total
+        if total <= 0.0:
+            return self.a0 / 2.0
+        return (weighted + float(self.prior_trust[0]) * unmet_total) / total
+
+    def level_shares_among(self, members: np.ndarray) -> np.ndarray:
+        """Share of ordered pairs within ``members`` at or above each level 1..3."""
+        k = len(members)
+        if k < 2:
+            return np.ones(3)
+        return self._level_counts(self._within(members), self.member_level[members]) / (
+            k * (k - 1))
+
+    def _level_counts(self, rows: np.ndarray, member_level: np.ndarray) -> np.ndarray:
+        """Ordered pairs at or above each level 1..3: stored ``rows`` plus the unmet pairs
+        among members with ``member_level``."""
+        level, unmet = self.level[rows], self._unmet_level(self.i[rows], self.j[rows])
+        counts = np.empty(3)
+        for lv in (1, 2, 3):
+            m = np.count_nonzero(member_level >= lv)
+            counts[lv - 1] = (m * (m - 1) - np.count_nonzero(unmet >= lv)
+                              + np.count_nonzero(level >= lv))
+        return counts
+
+    def mean_trust_within(self, members: np.ndarray) -> np.ndarray:
+        """Each member's mean trust in the other ``members`` (at least two)."""
+        k = len(members)
+        rows = self._within(members)
+        slot = np.empty(self.n, dtype=np.int64)
+        slot[members] = np.arange(k)
+        prior = float(self.prior_trust[0])
+        extra = np.bincount(slot[self.i[rows]], weights=self._trust[rows] - prior, minlength=k)
+        return (prior * (k - 1) + extra) / (k - 1)
+
+    # --- changing ------------------------------------------------------------------------
+    def add_evidence(self, i: np.ndarray, j: np.ndarray, good: np.ndarray | float,
+                     bad: np.ndarray | float = 0.0) -> None:
+        """Add good and bad experiences of i with j (pairs may repeat)."""
+        if not (np.any(good) or np.any(bad)):
+            return
+        rows = self._rows(i, j)
+        if np.any(good):
+            np.add.at(self.r, rows, good)
+        if np.any(bad):
+            np.add.at(self.s, rows, bad)
+
+    def strengthen(self, i: np.ndarray, j: np.ndarray, gain: np.ndarray | float) -> None:
+        """Move the strength of pairs towards 1; pass both orders of a pair to keep symmetry."""
+        rows = self._rows(i, j)
+        s = self.strength[rows]
+        self.strength[rows] = s + gain * (1.0 - s)
+
+    def talk(self, i: np.ndarray, j: np.ndarray, evidence: np.ndarray, gain: float) -> None:
+        rows = self._rows(i, j)
+        self.r[rows] += evidence
+        s = self.strength[rows]
+        self.strength[rows] = s + gain * (1.0 - s)
+
+    def forget(self, months: int) -> None:
+        """Apply forgetting of evidence and decay of strength for ``months`` months."""
+        if months <= 0:
+            return
+        keep = self.forgetting ** months
+        if keep < 1.0:
+            self.r *= keep
+            self.s *= keep
+        fade = self.retention ** months
+        if fade < 1.0:
+            self.strength *= fade
+            self.embeddedness *= fade  # and with it every unmet pair's strength
+
+    # --- derived state and metrics -------------------------------------------------------
+    def refresh(self) -> None:
+        """Recompute trust and level of every stored pair and of unmet pairs, and the metrics."""
+        self._prior()
+        self._trust, self.level = self._derive(self.r, self.s, self.strength)
+        self._sums()
+        self.version += 1
+
+    def _sums(self) -> None:
+        active = self.active
+        k = int(np.count_nonzero(active))
+        self.n_pairs = k * (k - 1)
+        rows = (np.arange(len(self.key)) if active.all()
+                else np.flatnonzero(active[self.i] & active[self.j]))
+        trust = self._trust[rows]
+        unmet = self.n_pairs - len(rows)
+        prior = float(self.prior_trust[0])
+        self.sum_trust = float(trust.sum(dtype=np.float64)) + unmet * prior
+        self.n_trusting = int(np.count_nonzero(trust > 0.5)) + (unmet if prior > 0.5 else 0)
+        self.at_least = [int(x) for x in
+                         self._level_counts(rows, self.member_level[active])]
+
+    def touch(self, i: np.ndarray, j: np.ndarray) -> None:
+        """Re-derive trust and level of the given pairs and update the metrics by difference."""
+        if len(i) == 0:
+            return
+        keep = i != j
+        rows = np.unique(self._rows(i[keep], j[keep]))
+        old_t, old_l = self._trust[rows], self.level[rows]
+        new_t, new_l = self._derive(self.r[rows], self.s[rows], self.strength[rows])
+        self._trust[rows], self.level[rows] = new_t, new_l
+        counted = self.active[self.i[rows]] & self.active[self.j[rows]]
+        if not counted.all():
+            old_t, old_l = old_t[counted], old_l[counted]
+            new_t, new_l = new_t[counted], new_l[counted]
+        self._update_sums(old_t, old_l, new_t, new_l)
