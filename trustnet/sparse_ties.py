@@ -3,8 +3,8 @@
 A pair that has never talked or worked together in the network has no evidence (its trust is
 the prior) and the strength of its less embedded member's prior relationships,
 ``min(e_i, e_j)``; both follow from per-member arrays, so such pairs need no storage. A pair
-is stored, as one row of flat arrays sorted by ``i * n + j``, from the first time it gains
-evidence or strength. Because rounding is monotone, ``min(e_i, e_j)`` decayed as two members'
+is stored, as a row appended to flat arrays (found through an index of ``i * n + j``
+kept sorted), from the first time it gains evidence or strength. Because rounding is monotone, ``min(e_i, e_j)`` decayed as two members'
 values equals the pair's value decayed by itself, and the level of an unmet pair is the lower
 of its members' levels; so this storage gives the same trust, strength and level for every
 pair as :class:`trustnet.ties.DenseTies`, with the same arithmetic, and the pair metrics agree
@@ -21,17 +21,21 @@ from trustnet.ties import Ties
 class SparseTies(Ties):
     """Evidence, strength, cached trust and level of the pairs that have met, as edge arrays."""
 
+    COLUMNS = {"key": np.int64, "i": np.int32, "j": np.int32, "r": np.float32,
+               "s": np.float32, "strength": np.float32, "_trust": np.float32, "level": np.int8}
+
     def __init__(self, embeddedness: np.ndarray, params: dict) -> None:
         super().__init__(embeddedness, params)
-        self.key = np.empty(0, dtype=np.int64)  # i * n + j, sorted
-        self.i = np.empty(0, dtype=np.int32)
-        self.j = np.empty(0, dtype=np.int32)
-        self.r = np.empty(0, dtype=np.float32)
-        self.s = np.empty(0, dtype=np.float32)
-        self.strength = np.empty(0, dtype=np.float32)
-        self._trust = np.empty(0, dtype=np.float32)
-        self.level = np.empty(0, dtype=np.int8)
+        self.size = 0  # stored pairs; the columns are views of the first ``size`` rows
+        self._columns = {name: np.empty(0, dtype) for name, dtype in self.COLUMNS.items()}
+        self._view()
+        self._sorted_key = np.empty(0, dtype=np.int64)  # the index: keys sorted, and the row
+        self._row_of = np.empty(0, dtype=np.int64)  # of each
         self.refresh()
+
+    def _view(self) -> None:
+        for name, column in self._columns.items():
+            setattr(self, name, column[: self.size])
 
     # --- unmet pairs ---------------------------------------------------------------------
     def _prior(self) -> None:
@@ -46,28 +50,55 @@ class SparseTies(Ties):
     # --- finding and adding pairs --------------------------------------------------------
     def _find(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Row of each pair in the edge arrays, and whether it is stored."""
-        query = np.asarray(i, dtype=np.int64) * self.n + j
-        row = np.searchsorted(self.key, query)
-        found = row < len(self.key)
-        found[found] = self.key[row[found]] == query[found]
-        return row, found
+        return self._find_keys(np.asarray(i, dtype=np.int64) * self.n + j)
+
+    def _find_keys(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        at = np.searchsorted(self._sorted_key, query)
+        found = at < self.size
+        found[found] = self._sorted_key[at[found]] == query[found]
+        return np.where(found, self._row_of[np.minimum(at, max(self.size - 1, 0))]
+                        if self.size else 0, -1), found
 
     def _rows(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Rows of the given pairs, storing those not met before with their unmet state."""
-        row, found = self._find(i, j)
+        return self._rows_of_keys(np.asarray(i, dtype=np.int64) * self.n + j)
+
+    def _rows_of_keys(self, query: np.ndarray) -> np.ndarray:
+        row, found = self._find_keys(query)
         if found.all():
             return row
-        query = np.asarray(i, dtype=np.int64)[~found] * self.n + np.asarray(j)[~found]
-        new = np.unique(query)
+        new = np.unique(query[~found])
+        row[~found] = self.size + np.searchsorted(new, query[~found])
+        self._append(new)
+        return row
+
+    def _append(self, new: np.ndarray) -> None:
+        """Store the pairs with the (sorted, unstored) keys ``new`` in their unmet state."""
+        old, m = self.size, len(new)
+        if old + m > len(self._columns["key"]):  # grow by half, so appends cost O(1) each
+            capacity = max(old + m, int(1.5 * len(self._columns["key"])), 1024)
+            for name, column in self._columns.items():
+                grown = np.empty(capacity, dtype=column.dtype)
+                grown[:old] = column[:old]
+                self._columns[name] = grown
         ni, nj = np.divmod(new, self.n)
-        at = np.searchsorted(self.key, new)
         e = self.embeddedness
         for name, values in (
                 ("key", new), ("i", ni), ("j", nj), ("r", 0.0), ("s", 0.0),
                 ("strength", np.minimum(e[ni], e[nj])),
                 ("_trust", self.prior_trust[0]), ("level", self._unmet_level(ni, nj))):
-            setattr(self, name, np.insert(getattr(self, name), at, values))
-        return np.searchsorted(self.key, np.asarray(i, dtype=np.int64) * self.n + j)
+            self._columns[name][old:old + m] = values
+        self.size = old + m
+        self._view()
+        # the index: merge the new keys into the sorted ones
+        at = np.searchsorted(self._sorted_key, new) + np.arange(m)
+        kept = np.ones(old + m, dtype=bool)
+        kept[at] = False
+        sorted_key = np.empty(old + m, dtype=np.int64)
+        sorted_key[at], sorted_key[kept] = new, self._sorted_key
+        row_of = np.empty(old + m, dtype=np.int64)
+        row_of[at], row_of[kept] = np.arange(old, old + m), self._row_of
+        self._sorted_key, self._row_of = sorted_key, row_of
 
     # --- reading -------------------------------------------------------------------------
     def trust_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -205,7 +236,8 @@ class SparseTies(Ties):
     def refresh(self) -> None:
         """Recompute trust and level of every stored pair and of unmet pairs, and the metrics."""
         self._prior()
-        self._trust, self.level = self._derive(self.r, self.s, self.strength)
+        # in place: the cached columns are views of the stored rows
+        self._trust[:], self.level[:] = self._derive(self.r, self.s, self.strength)
         self._sums()
         self.version += 1
 
@@ -213,10 +245,10 @@ class SparseTies(Ties):
         active = self.active
         k = int(np.count_nonzero(active))
         self.n_pairs = k * (k - 1)
-        rows = (np.arange(len(self.key)) if active.all()
+        rows = (slice(None) if active.all()
                 else np.flatnonzero(active[self.i] & active[self.j]))
         trust = self._trust[rows]
-        unmet = self.n_pairs - len(rows)
+        unmet = self.n_pairs - len(trust)
         prior = float(self.prior_trust[0])
         self.sum_trust = float(trust.sum(dtype=np.float64)) + unmet * prior
         self.n_trusting = int(np.count_nonzero(trust > 0.5)) + (unmet if prior > 0.5 else 0)
@@ -228,7 +260,8 @@ class SparseTies(Ties):
         if len(i) == 0:
             return
         keep = i != j
-        rows = np.unique(self._rows(i[keep], j[keep]))
+        # in order of the pairs, as the dense storage takes them (the same sums)
+        rows = self._rows_of_keys(np.unique(i[keep].astype(np.int64) * self.n + j[keep]))
         old_t, old_l = self._trust[rows], self.level[rows]
         new_t, new_l = self._derive(self.r[rows], self.s[rows], self.strength[rows])
         self._trust[rows], self.level[rows] = new_t, new_l
