@@ -74,8 +74,7 @@ class Ties:
         level += product >= t3
         return trust, level
 
-    @staticmethod
-    def _tally(trust: np.ndarray, level: np.ndarray) -> list[float]:
+    def _tally(self, trust: np.ndarray, level: np.ndarray) -> list[float]:
         """Sum of trust, pairs above 0.5, and pairs at or above each level 1..3."""
         return [float(trust.sum(dtype=np.float64)), np.count_nonzero(trust > 0.5),
                 np.count_nonzero(level), np.count_nonzero(level >= 2),
@@ -124,6 +123,8 @@ class DenseTies(Ties):
         np.fill_diagonal(self.strength, 0.0)
         self._trust = np.empty((n, n), dtype=np.float32)
         self.level = np.zeros((n, n), dtype=np.int8)
+        self._work = np.empty((n, n), dtype=np.float32)  # scratch space of refresh
+        self._mask = np.empty((n, n), dtype=bool)
         self.refresh()
 
     # --- reading -------------------------------------------------------------------------
@@ -209,12 +210,36 @@ class DenseTies(Ties):
 
     # --- derived state and metrics -------------------------------------------------------
     def refresh(self) -> None:
-        """Recompute trust and level of every pair, and the pair metrics."""
-        self._trust, self.level = self._derive(self.r, self.s, self.strength)
-        np.fill_diagonal(self._trust, 0.0)
-        np.fill_diagonal(self.level, 0)
+        """Recompute trust and level of every pair, and the pair metrics.
+
+        The same arithmetic as ``_derive``, written into arrays kept from one meeting to the
+        next: allocating n x n temporaries costs more than the arithmetic on large networks.
+        """
+        trust, level, work, mask = self._trust, self.level, self._work, self._mask
+        np.add(self.r, self.s, out=trust)
+        trust += 2.0
+        np.add(self.r, np.float32(self.a0), out=work)
+        np.divide(work, trust, out=trust)
+        np.multiply(trust, self.strength, out=work)
+        t1, t2, t3 = self.thresholds
+        np.greater_equal(work, t1, out=mask)
+        np.copyto(level, mask)
+        for threshold in (t2, t3):
+            np.greater_equal(work, threshold, out=mask)
+            level += mask
+        np.fill_diagonal(trust, 0.0)
+        np.fill_diagonal(level, 0)
         self._sums()
         self.version += 1
+
+    def _tally(self, trust: np.ndarray, level: np.ndarray) -> list[float]:
+        if trust.shape != self._mask.shape:
+            return super()._tally(trust, level)
+        mask = self._mask  # the whole matrix: count without temporaries
+        return [float(trust.sum(dtype=np.float64)),
+                np.count_nonzero(np.greater(trust, 0.5, out=mask)), np.count_nonzero(level),
+                np.count_nonzero(np.greater_equal(level, 2, out=mask)),
+                np.count_nonzero(np.greater_equal(level, 3, out=mask))]
 
     def _sums(self) -> None:
         gone = np.flatnonzero(~self.active)

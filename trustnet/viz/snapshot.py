@@ -39,7 +39,7 @@ def snapshot(model: Any) -> NetworkSnapshot:
         active=np.asarray(orgs.active, dtype=bool),
         attending=np.asarray(orgs.attending, dtype=bool),
         states={name: np.asarray(getattr(orgs, name), dtype=float) for name in NODE_STATES},
-        level=(model.ties.level_matrix() if orgs.n <= MAX_DRAWN
+        level=(model.ties.level_matrix().copy() if orgs.n <= MAX_DRAWN
                else np.zeros((0, 0), dtype=np.int8)),
         coordinator=coordinator_state(model),
         coordinator_style=model.coordinator.current_style,
