@@ -132,8 +132,17 @@ import numpy, mesa, trustnet
 from trustnet.model import TrustNetworkModel
 
 def maxrss():
+    # Linux: this process's own high-water mark (ru_maxrss would carry over the parent's
+    # from before the exec); elsewhere ru_maxrss (bytes on macOS)
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return r if sys.platform == "darwin" else r * 1024  # bytes on macOS, KiB on Linux
+    return r if sys.platform == "darwin" else r * 1024
 
 n, steps = int(sys.argv[1]), int(sys.argv[2])
 baseline = maxrss()
@@ -422,7 +431,7 @@ def tables(results: dict) -> list[Table]:
                            target_cell(results, "memory_10000") if r["n_orgs"] == 10000 else
                            r.get("error", "")])
         t.notes.append("Baseline: the same process after importing numpy, Mesa and the model "
-                       "code. Both are high-water marks (ru_maxrss), so a run that never grows "
+                       "code. Both are high-water marks (VmHWM on Linux), so a run that never grows "
                        "beyond what the imports reached shows a share of 0. MB = 2^20 bytes. "
                        f"Load average before: {memory['load_before']}.")
         out.append(t)
