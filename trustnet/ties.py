@@ -125,6 +125,7 @@ class DenseTies(Ties):
         self.level = np.zeros((n, n), dtype=np.int8)
         self._work = np.empty((n, n), dtype=np.float32)  # scratch space of refresh
         self._mask = np.empty((n, n), dtype=bool)
+        self._product_fresh = False
         self.refresh()
 
     # --- reading -------------------------------------------------------------------------
@@ -157,12 +158,18 @@ class DenseTies(Ties):
         Pairs that work together (the core) count; pairs that hardly know each other do not.
         The initial trust when there are no relationships at all.
         """
-        strength = self.strength[members][:, members]  # rows first: cheaper than np.ix_
-        total = float(strength.sum(dtype=np.float64))  # the diagonal has no strength
+        # sums over the members' rows, then over their columns: cheaper than gathering the
+        # block (the diagonal has no strength)
+        among = np.zeros(self.n)
+        among[members] = 1.0
+        total = float(self.strength[members].sum(axis=0, dtype=np.float64) @ among)
         if total <= 0.0:
             return self.a0 / 2.0
-        trust = self._trust[members][:, members]
-        return float((trust * strength).sum(dtype=np.float64)) / total
+        if self._product_fresh:  # trust x strength as the last refresh left it
+            weighted = self._work[members]
+        else:
+            weighted = self._trust[members] * self.strength[members]
+        return float(weighted.sum(axis=0, dtype=np.float64) @ among) / total
 
     def level_shares_among(self, members: np.ndarray) -> np.ndarray:
         """Share of ordered pairs within ``members`` at or above each level 1..3."""
@@ -190,6 +197,7 @@ class DenseTies(Ties):
         """Move the strength of pairs towards 1; pass both orders of a pair to keep symmetry."""
         s = self.strength[i, j]
         self.strength[i, j] = s + gain * (1.0 - s)
+        self._product_fresh = False
 
     def talk(self, i: np.ndarray, j: np.ndarray, evidence: np.ndarray, gain: float) -> None:
         self.r[i, j] += evidence
@@ -207,6 +215,7 @@ class DenseTies(Ties):
         if fade < 1.0:
             self.strength *= fade
             self.embeddedness *= fade
+            self._product_fresh = False
 
     # --- derived state and metrics -------------------------------------------------------
     def refresh(self) -> None:
@@ -229,6 +238,7 @@ class DenseTies(Ties):
             level += mask
         np.fill_diagonal(trust, 0.0)
         np.fill_diagonal(level, 0)
+        self._product_fresh = True  # ``work`` holds trust x strength (0 on the diagonal)
         self._sums()
         self.version += 1
 
@@ -270,6 +280,7 @@ class DenseTies(Ties):
                                     self.strength.ravel()[flat])
         self._trust.ravel()[flat] = new_t
         self.level.ravel()[flat] = new_l
+        self._product_fresh = False
         counted = self.active[rows] & self.active[cols]
         if not counted.all():
             old_t, old_l = old_t[counted], old_l[counted]
