@@ -441,7 +441,9 @@ def tables(results: dict) -> list[Table]:
         for label, g in results["growth"].items():
             t.rows.append([label, fmt(g["vs_orgs"], ".2f"), fmt(g["vs_ties"], ".2f")])
         t.notes.append("1 = linear, 2 = quadratic. Ties: ordered pairs with any shared history "
-                       "at the end of a run (n/a where the model cannot count them).")
+                       "at the end of a run (n/a where the model cannot count them). The fit "
+                       "spans the switch from n x n tie arrays to storing only the pairs that "
+                       "met, above 2,000 organisations (trustnet.ties.DENSE_LIMIT).")
         out.append(t)
     if sweep := results.get("sweep"):
         t = Table(f"Sweep throughput: {sweep['runs']:,} default runs ({sweep['n_orgs']} "
@@ -537,6 +539,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="where to write the results (default: benchmarks/results.json)")
     parser.add_argument("--update-readme", action="store_true",
                         help="rewrite the results section of benchmarks/README.md")
+    parser.add_argument("--from-json", type=Path, metavar="PATH",
+                        help="measure nothing: print (and with --update-readme, write) the "
+                             "tables of results saved earlier")
     args = parser.parse_args(argv)
     args.only = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = [s for s in args.only if s not in SECTIONS]
@@ -565,6 +570,19 @@ def write_json(results: dict, path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.from_json:
+        try:
+            results = json.loads(args.from_json.read_text())
+            render_text(results)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            print(f"suite.py: error: --from-json {args.from_json}: not a results file of this "
+                  f"suite ({exc})", file=sys.stderr)
+            sys.exit(2)
+        print(render_text(results))
+        if args.update_readme:
+            update_readme(results)
+            print("results section of benchmarks/README.md rewritten")
+        return
     began = time.perf_counter()
     results = {"machine": machine_record()}
     measure = {"model": measure_model, "memory": measure_memory, "sweep": measure_sweep,

@@ -219,19 +219,6 @@ class SparseTies(Ties):
         s = self.strength[rows]
         self.strength[rows] = s + gain * (1.0 - s)
 
-    def forget(self, months: int) -> None:
-        """Apply forgetting of evidence and decay of strength for ``months`` months."""
-        if months <= 0:
-            return
-        keep = self.forgetting ** months
-        if keep < 1.0:
-            self.r *= keep
-            self.s *= keep
-        fade = self.retention ** months
-        if fade < 1.0:
-            self.strength *= fade
-            self.embeddedness *= fade  # and with it every unmet pair's strength
-
     # --- derived state and metrics -------------------------------------------------------
     def refresh(self) -> None:
         """Recompute trust and level of every stored pair and of unmet pairs, and the metrics."""

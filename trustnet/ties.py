@@ -107,6 +107,19 @@ class Ties:
         often the draw paired them (pass both orders of a pair)."""
         raise NotImplementedError
 
+    def forget(self, months: int) -> None:
+        """Apply forgetting of evidence and decay of strength for ``months`` months."""
+        if months <= 0:
+            return
+        keep = self.forgetting ** months
+        if keep < 1.0:
+            self.r *= keep
+            self.s *= keep
+        fade = self.retention ** months
+        if fade < 1.0:
+            self.strength *= fade
+            self.embeddedness *= fade  # the strength of pairs that have not met
+
     def _sums(self) -> None:
         raise NotImplementedError
 
@@ -204,18 +217,8 @@ class DenseTies(Ties):
         self.strengthen(i, j, gain)
 
     def forget(self, months: int) -> None:
-        """Apply forgetting of evidence and decay of strength for ``months`` months."""
-        if months <= 0:
-            return
-        keep = self.forgetting ** months
-        if keep < 1.0:
-            self.r *= keep
-            self.s *= keep
-        fade = self.retention ** months
-        if fade < 1.0:
-            self.strength *= fade
-            self.embeddedness *= fade
-            self._product_fresh = False
+        super().forget(months)
+        self._product_fresh = False
 
     # --- derived state and metrics -------------------------------------------------------
     def refresh(self) -> None:
