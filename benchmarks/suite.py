@@ -519,8 +519,14 @@ def update_readme(results: dict, path: Path = HERE / "README.md") -> None:
 
 # ---------------------------------------------------------------- command line
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        """One line, exit code 2: the usage is one ``--help`` away."""
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         description="trustnet's benchmark suite (see benchmarks/README.md).")
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"comma-separated sections to run (default: {','.join(SECTIONS)})")

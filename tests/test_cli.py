@@ -19,22 +19,20 @@ HEAVY = ("mesa", "pandas", "numpy", "dask", "distributed", "scipy", "matplotlib"
 
 @pytest.mark.parametrize("argv", [["--help"], ["sweep", "--help"], ["run", "--help"]])
 def test_help_imports_no_heavy_module(argv):
+    # what keeps the help fast (benchmarks/suite.py times it)
     code = (
-        "import sys, time\n"
-        "t = time.perf_counter()\n"
+        "import sys\n"
         "from trustnet.cli import main\n"
         "try:\n"
         f"    main({argv!r})\n"
         "except SystemExit as e:\n"
         "    assert e.code == 0, e.code\n"
         f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
-        "print(heavy, time.perf_counter() - t, file=sys.stderr)\n"
         "assert not heavy, heavy\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "examples:" in result.stdout
-    assert float(result.stderr.split()[-1]) < 0.3
 
 
 def _error(capsys, argv) -> str:
