@@ -3,12 +3,14 @@
 A pair that has never talked or worked together in the network has no evidence (its trust is
 the prior) and the strength of its less embedded member's prior relationships,
 ``min(e_i, e_j)``; both follow from per-member arrays, so such pairs need no storage. A pair
-is stored, as a row appended to flat arrays (found through an index of ``i * n + j``
-kept sorted), from the first time it gains evidence or strength. Because rounding is monotone, ``min(e_i, e_j)`` decayed as two members'
-values equals the pair's value decayed by itself, and the level of an unmet pair is the lower
-of its members' levels; so this storage gives the same trust, strength and level for every
-pair as :class:`trustnet.ties.DenseTies`, with the same arithmetic, and the pair metrics agree
-to within floating-point summation order.
+is stored from the first time it gains evidence or strength, as a row appended to flat
+arrays and found through an index of the keys ``i * n + j`` kept sorted.
+
+Because rounding is monotone, ``min(e_i, e_j)`` decayed as two members' values equals the
+pair's value decayed by itself, and the level of an unmet pair is the lower of its members'
+levels; so this storage gives the same trust, strength and level for every pair as
+:class:`trustnet.ties.DenseTies`, with the same arithmetic, and the pair metrics agree to
+within floating-point summation order.
 """
 
 from __future__ import annotations
@@ -21,16 +23,16 @@ from trustnet.ties import Ties
 class SparseTies(Ties):
     """Evidence, strength, cached trust and level of the pairs that have met, as edge arrays."""
 
-    COLUMNS = {"key": np.int64, "i": np.int32, "j": np.int32, "r": np.float32,
-               "s": np.float32, "strength": np.float32, "_trust": np.float32, "level": np.int8}
+    COLUMNS = {"i": np.int32, "j": np.int32, "r": np.float32, "s": np.float32,
+               "strength": np.float32, "_trust": np.float32, "level": np.int8}
 
     def __init__(self, embeddedness: np.ndarray, params: dict) -> None:
         super().__init__(embeddedness, params)
         self.size = 0  # stored pairs; the columns are views of the first ``size`` rows
         self._columns = {name: np.empty(0, dtype) for name, dtype in self.COLUMNS.items()}
         self._view()
-        self._sorted_key = np.empty(0, dtype=np.int64)  # the index: keys sorted, and the row
-        self._row_of = np.empty(0, dtype=np.int64)  # of each
+        self._sorted_key = np.empty(0, dtype=np.int64)  # the index: i * n + j, sorted,
+        self._row_of = np.empty(0, dtype=np.int64)  # and the row of each
         self.refresh()
 
     def _view(self) -> None:
@@ -56,8 +58,9 @@ class SparseTies(Ties):
         at = np.searchsorted(self._sorted_key, query)
         found = at < self.size
         found[found] = self._sorted_key[at[found]] == query[found]
-        return np.where(found, self._row_of[np.minimum(at, max(self.size - 1, 0))]
-                        if self.size else 0, -1), found
+        row = np.full(len(query), -1, dtype=np.int64)
+        row[found] = self._row_of[at[found]]
+        return row, found
 
     def _rows(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Rows of the given pairs, storing those not met before with their unmet state."""
@@ -75,8 +78,9 @@ class SparseTies(Ties):
     def _append(self, new: np.ndarray) -> None:
         """Store the pairs with the (sorted, unstored) keys ``new`` in their unmet state."""
         old, m = self.size, len(new)
-        if old + m > len(self._columns["key"]):  # grow by half, so appends cost O(1) each
-            capacity = max(old + m, int(1.5 * len(self._columns["key"])), 1024)
+        capacity = len(self._columns["r"])
+        if old + m > capacity:  # grow by half, so appends cost O(1) each
+            capacity = max(old + m, int(1.5 * capacity), 1024)
             for name, column in self._columns.items():
                 grown = np.empty(capacity, dtype=column.dtype)
                 grown[:old] = column[:old]
@@ -84,7 +88,7 @@ class SparseTies(Ties):
         ni, nj = np.divmod(new, self.n)
         e = self.embeddedness
         for name, values in (
-                ("key", new), ("i", ni), ("j", nj), ("r", 0.0), ("s", 0.0),
+                ("i", ni), ("j", nj), ("r", 0.0), ("s", 0.0),
                 ("strength", np.minimum(e[ni], e[nj])),
                 ("_trust", self.prior_trust[0]), ("level", self._unmet_level(ni, nj))):
             self._columns[name][old:old + m] = values
@@ -124,8 +128,8 @@ class SparseTies(Ties):
         return strength
 
     def _dense(self, stored: np.ndarray, unmet: np.ndarray) -> np.ndarray:
-        """A full n x n matrix (small networks only: tests and pictures)."""
-        unmet = unmet.copy()
+        """A full n x n matrix from the unmet pairs' one (small networks only: tests and
+        pictures)."""
         unmet[self.i, self.j] = stored
         np.fill_diagonal(unmet, 0)
         return unmet
