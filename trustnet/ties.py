@@ -74,12 +74,6 @@ class Ties:
         level += product >= t3
         return trust, level
 
-    def _tally(self, trust: np.ndarray, level: np.ndarray) -> list[float]:
-        """Sum of trust, pairs above 0.5, and pairs at or above each level 1..3."""
-        return [float(trust.sum(dtype=np.float64)), np.count_nonzero(trust > 0.5),
-                np.count_nonzero(level), np.count_nonzero(level >= 2),
-                np.count_nonzero(level >= 3)]
-
     def _update_sums(self, old_t, old_l, new_t, new_l) -> None:
         """Move the pair metrics by the change of some pairs' trust and level."""
         self.sum_trust += float(new_t.sum(dtype=np.float64) - old_t.sum(dtype=np.float64))
@@ -246,13 +240,13 @@ class DenseTies(Ties):
         self.version += 1
 
     def _tally(self, trust: np.ndarray, level: np.ndarray) -> list[float]:
-        if trust.shape != self._mask.shape:
-            return super()._tally(trust, level)
-        mask = self._mask  # the whole matrix: count without temporaries
-        return [float(trust.sum(dtype=np.float64)),
-                np.count_nonzero(np.greater(trust, 0.5, out=mask)), np.count_nonzero(level),
-                np.count_nonzero(np.greater_equal(level, 2, out=mask)),
-                np.count_nonzero(np.greater_equal(level, 3, out=mask))]
+        """Sum of trust, pairs above 0.5, and pairs at or above each level 1..3."""
+        # the whole matrix is counted without temporaries
+        out = self._mask if trust.shape == self._mask.shape else None
+        count = np.count_nonzero
+        return [float(trust.sum(dtype=np.float64)), count(np.greater(trust, 0.5, out=out)),
+                count(level), count(np.greater_equal(level, 2, out=out)),
+                count(np.greater_equal(level, 3, out=out))]
 
     def _sums(self) -> None:
         gone = np.flatnonzero(~self.active)
