@@ -117,13 +117,17 @@ def fig_p05(frames: dict[str, pd.DataFrame]) -> Any:
     return fig
 
 
+def _outcome_panels(frame: pd.DataFrame, names: list[str], width: float) -> Any:
+    """One panel of bars per outcome of an arms table."""
+    fig, axes = _fig(len(names), width=width)
+    for ax, name in zip(axes, names, strict=True):
+        _bars(ax, frame[frame["outcome"] == name], name, "")
+    return fig
+
+
 def fig_p06(frames: dict[str, pd.DataFrame]) -> Any:
     f = frames["arms"]
-    names = list(dict.fromkeys(f["outcome"]))[:3]
-    fig, axes = _fig(len(names), width=4)
-    for ax, name in zip(axes, names, strict=True):
-        _bars(ax, f[f["outcome"] == name], name, "")
-    return fig
+    return _outcome_panels(f, list(dict.fromkeys(f["outcome"]))[:3], width=4)
 
 
 def fig_p07(frames: dict[str, pd.DataFrame]) -> Any:
@@ -187,12 +191,8 @@ def fig_p10(frames: dict[str, pd.DataFrame]) -> Any:
 
 
 def fig_p11(frames: dict[str, pd.DataFrame]) -> Any:
-    f = frames["arms"]
     names = ["end output", "end mean trust", "success rate", "active members at the end"]
-    fig, axes = _fig(len(names), width=3.6)
-    for ax, name in zip(axes, names, strict=True):
-        _bars(ax, f[f["outcome"] == name], name, "")
-    return fig
+    return _outcome_panels(frames["arms"], names, width=3.6)
 
 
 def fig_p12(frames: dict[str, pd.DataFrame]) -> Any:
