@@ -51,7 +51,7 @@ TARGETS = {
 # ---------------------------------------------------------------- 1. model vs virus_on_network
 
 def run_trustnet(n: int, steps: int, seed: int):
-    from trustnet.model import TrustNetworkModel
+    from trustnet.core.model import TrustNetworkModel
 
     model = TrustNetworkModel(rng=seed, n_orgs=n)
     for _ in range(steps):
@@ -129,7 +129,7 @@ def median_or_none(values: list) -> float | None:
 MEMORY_CHILD = """
 import json, resource, sys
 import numpy, mesa, trustnet
-from trustnet.model import TrustNetworkModel
+from trustnet.core.model import TrustNetworkModel
 
 def maxrss():
     # Linux: this process's own high-water mark (ru_maxrss would carry over the parent's
@@ -239,7 +239,7 @@ def dask_seconds(spec: dict, workers: int) -> tuple[float, float, int, int]:
     with (LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                        dashboard_address=None) as cluster, Client(cluster) as client):
         client.wait_for_workers(workers)
-        client.run(import_module, "trustnet.run")
+        client.run(import_module, "trustnet.core.run")
         startup = time.perf_counter() - start
         seconds, used, failed = sweep_seconds(spec, engine="dask",
                                               scheduler=cluster.scheduler_address)
@@ -443,7 +443,7 @@ def tables(results: dict) -> list[Table]:
         t.notes.append("1 = linear, 2 = quadratic. Ties: ordered pairs with any shared history "
                        "at the end of a run (n/a where the model cannot count them). The fit "
                        "spans the switch from n x n tie arrays to storing only the pairs that "
-                       "met, above 2,000 organisations (trustnet.ties.DENSE_LIMIT).")
+                       "met, above 2,000 organisations (trustnet.core.ties.DENSE_LIMIT).")
         out.append(t)
     if sweep := results.get("sweep"):
         t = Table(f"Sweep throughput: {sweep['runs']:,} default runs ({sweep['n_orgs']} "

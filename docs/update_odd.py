@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from trustnet.parameters import markdown_table
+from trustnet.core.parameters import markdown_table
 
 ODD = Path(__file__).with_name("ODD.md")
 START, END = "<!-- parameter-table:start -->", "<!-- parameter-table:end -->"

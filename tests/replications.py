@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import mannwhitneyu, wilcoxon
 
-from trustnet.run import run_model
+from trustnet.core.run import run_model
 
 ALPHA = 0.01
 

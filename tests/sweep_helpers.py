@@ -9,7 +9,7 @@ SMALL = {"n_orgs": 8}
 
 def failing_runner(params: dict[str, Any], *, seed: int, steps: int, series_every: int = 1):
     """The real run, except that ambition above 2 raises (a stand-in for a model error)."""
-    from trustnet.run import run_model
+    from trustnet.core.run import run_model
 
     if params["ambition"] > 2:
         raise RuntimeError(f"ambition {params['ambition']} is out of the tested range")

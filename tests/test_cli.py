@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from trustnet.cli import main
-from trustnet.parameters import PARAMETERS
-from trustnet.scenarios import SCENARIOS
+from trustnet.core.parameters import PARAMETERS
+from trustnet.core.scenarios import SCENARIOS
 
 HEAVY = ("mesa", "pandas", "numpy", "dask", "distributed", "scipy", "matplotlib", "pyarrow")
 

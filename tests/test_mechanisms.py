@@ -7,12 +7,13 @@ with a one-sided Mann-Whitney test; unit-level rules are checked directly.
 import numpy as np
 import pytest
 
-from trustnet import TrustNetworkModel, run_model, work
-from trustnet.agents import PRIMARY_CARE
-from trustnet.projects import meaning, success_probability
-from trustnet.sparse_ties import SparseTies
-from trustnet.ties import DenseTies
-from trustnet.parameters import DEFAULTS
+from trustnet import TrustNetworkModel, run_model
+from trustnet.core import work
+from trustnet.core.organisations import PRIMARY_CARE
+from trustnet.core.projects import meaning, success_probability
+from trustnet.core.ties import SparseTies
+from trustnet.core.ties import DenseTies
+from trustnet.core.parameters import DEFAULTS
 from replications import assert_greater, outcomes
 
 SMALL = {"n_orgs": 30}

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from trustnet import TrustNetworkModel, run_model
-from trustnet.agents import STATE_VARIABLES, Organisation
-from trustnet.metrics import REPORTERS, SUMMARY_OUTCOMES
-from trustnet.scenarios import SCENARIOS
-from trustnet.ties import LEVELS
+from trustnet.core.organisations import STATE_VARIABLES, Organisation
+from trustnet.core.metrics import REPORTERS, SUMMARY_OUTCOMES
+from trustnet.core.scenarios import SCENARIOS
+from trustnet.core.ties import LEVELS
 
 
 def test_defaults_build_and_collect_at_construction_and_every_step():

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from trustnet.parameters import (
+from trustnet.core.parameters import (
     DEFAULTS,
     PARAMETERS,
     markdown_table,
@@ -12,7 +12,7 @@ from trustnet.parameters import (
     parse_assignment,
     resolve,
 )
-from trustnet.scenarios import SCENARIOS, scenario_params
+from trustnet.core.scenarios import SCENARIOS, scenario_params
 
 
 def test_every_parameter_is_fully_declared():

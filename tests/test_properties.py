@@ -5,8 +5,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trustnet import TrustNetworkModel
-from trustnet.parameters import PARAMETERS
-from trustnet.projects import STATUSES
+from trustnet.core.parameters import PARAMETERS
+from trustnet.core.projects import STATUSES
 
 SHARES = ("mean_trust", "trust_density", "attendance", "coordinator_task_share", "volunteering",
           "mean_commitment", "mean_disillusionment", "coordinator_strain",

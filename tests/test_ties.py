@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from trustnet import TrustNetworkModel, scenario_params
-from trustnet.sparse_ties import SparseTies
-from trustnet.ties import DENSE_LIMIT, DenseTies
+from trustnet.core.ties import SparseTies
+from trustnet.core.ties import DENSE_LIMIT, DenseTies
 from test_properties import valid_params
 
 

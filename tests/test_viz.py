@@ -11,8 +11,8 @@ import pytest
 
 solara = pytest.importorskip("solara")
 
-from trustnet.parameters import PARAMETERS  # noqa: E402
-from trustnet.scenarios import SCENARIOS, scenario_params  # noqa: E402
+from trustnet.core.parameters import PARAMETERS  # noqa: E402
+from trustnet.core.scenarios import SCENARIOS, scenario_params  # noqa: E402
 from trustnet.viz import app as viz_app  # noqa: E402
 from trustnet.viz.controls import SEED_CONTROL, label, main_parameters, model_params  # noqa: E402
 from trustnet.viz.figures import network_layout  # noqa: E402

@@ -1,6 +1,8 @@
 """trustnet: trust dynamics in interorganisational networks, as a Mesa model.
 
-Heavy modules (Mesa, numpy, pandas) load on first use, so that the command line answers fast.
+The model is :mod:`trustnet.core`; sweeps, validation, plots, the command line and the
+browser view are applications beside it. Heavy modules (Mesa, numpy, pandas) load on first
+use, so that the command line answers fast.
 """
 
 from __future__ import annotations
@@ -8,20 +10,9 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__version__ = "0.1.0"
+from trustnet.core import _EXPORTS
 
-_EXPORTS = {
-    "TrustNetworkModel": "trustnet.model",
-    "run_model": "trustnet.run",
-    "RunResult": "trustnet.run",
-    "PARAMETERS": "trustnet.parameters",
-    "resolve": "trustnet.parameters",
-    "SCENARIOS": "trustnet.scenarios",
-    "scenario_params": "trustnet.scenarios",
-    "REPORTERS": "trustnet.metrics",
-    "SUMMARY_OUTCOMES": "trustnet.metrics",
-}
-
+__version__ = "0.2.0"
 __all__ = sorted(_EXPORTS)
 
 

@@ -257,7 +257,7 @@ def _usage(exc: BaseException) -> UsageError:
 
 
 def _check_scenario(name: str | None) -> str:
-    from trustnet.scenarios import DEFAULT_SCENARIO, SCENARIOS
+    from trustnet.core.scenarios import DEFAULT_SCENARIO, SCENARIOS
 
     name = name or DEFAULT_SCENARIO
     if name not in SCENARIOS:
@@ -304,8 +304,8 @@ MIDRUN = ("mean_trust", "attendance", "active_members", "projects_succeeded", "o
 # --- run ----------------------------------------------------------------------------------
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from trustnet.parameters import DEFAULTS, parse_assignment
-    from trustnet.scenarios import scenario_params
+    from trustnet.core.parameters import DEFAULTS, parse_assignment
+    from trustnet.core.scenarios import scenario_params
 
     scenario = _check_scenario(args.scenario)
     overrides = {}
@@ -323,8 +323,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.plot and os.path.splitext(args.plot)[1].lower() not in (".png", ".pdf", ".svg"):
         raise UsageError(f"--plot {args.plot}: unknown extension; allowed: .png, .pdf, .svg")
 
-    from trustnet.metrics import SUMMARY_OUTCOMES
-    from trustnet.run import run_model
+    from trustnet.core.metrics import SUMMARY_OUTCOMES
+    from trustnet.core.run import run_model
 
     changed = {k: v for k, v in params.items() if v != DEFAULTS[k]}
     print(f"trustnet run: scenario {scenario}, seed {args.seed}, {args.steps} months")
@@ -520,7 +520,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
 # --- tables -------------------------------------------------------------------------------
 
 def cmd_params(args: argparse.Namespace) -> int:
-    from trustnet.parameters import GROUPS, markdown_table, parameter_table
+    from trustnet.core.parameters import GROUPS, markdown_table, parameter_table
 
     if args.group and args.group not in GROUPS:
         raise UsageError(f"unknown group '{args.group}'; allowed: {', '.join(GROUPS)}")
@@ -564,7 +564,7 @@ def _default(value: Any) -> str:
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
-    from trustnet.scenarios import DEFAULT_SCENARIO, SCENARIOS
+    from trustnet.core.scenarios import DEFAULT_SCENARIO, SCENARIOS
 
     for s in SCENARIOS.values():
         mark = " (default)" if s.name == DEFAULT_SCENARIO else ""

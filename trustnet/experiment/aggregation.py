@@ -60,7 +60,7 @@ def aggregate(frame: Any, by: str | Sequence[str], outcomes: Sequence[str] | Non
 def default_outcomes(frame: Any, exclude: Sequence[str] = ()) -> list[str]:
     """Numeric outcome columns of a runs or series table (not ids, seeds or parameters)."""
     from trustnet.experiment.tables import RUN_KEYS, SERIES_KEYS
-    from trustnet.parameters import PARAMETERS
+    from trustnet.core.parameters import PARAMETERS
 
     skip = set(RUN_KEYS) | set(SERIES_KEYS) | set(PARAMETERS) | set(exclude)
     return [c for c in frame.columns if c not in skip and frame[c].dtype.kind in "fiu"]

@@ -16,8 +16,8 @@ from typing import Any
 
 from trustnet.experiment.seeds import derived_seed, replication_seeds
 from trustnet.experiment.spec import Spec
-from trustnet.parameters import PARAMETERS
-from trustnet.scenarios import scenario_params
+from trustnet.core.parameters import PARAMETERS
+from trustnet.core.scenarios import scenario_params
 
 
 @dataclass(frozen=True)

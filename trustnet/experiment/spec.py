@@ -2,9 +2,9 @@
 
 A spec names a base scenario and overrides, the arms to compare, and how many replications of
 how many steps to run. Every key and every value is checked here against
-:mod:`trustnet.parameters`, so that a typo fails in a second with the file, the key and what is
+:mod:`trustnet.core.parameters`, so that a typo fails in a second with the file, the key and what is
 allowed, rather than after an hour of runs. This module imports only the standard library (and
-:mod:`trustnet.metrics` when outcome names must be checked), so the CLI stays fast.
+:mod:`trustnet.core.metrics` when outcome names must be checked), so the CLI stays fast.
 
 Layout (all keys optional except that something must be run)::
 
@@ -58,8 +58,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trustnet.parameters import PARAMETERS, Parameter, unknown_name_message
-from trustnet.scenarios import DEFAULT_SCENARIO, SCENARIOS
+from trustnet.core.parameters import PARAMETERS, Parameter, unknown_name_message
+from trustnet.core.scenarios import DEFAULT_SCENARIO, SCENARIOS
 
 TOP_KEYS = ("name", "description", "scenario", "steps", "replications", "seed", "base", "arms",
             "axes", "samples", "outputs", "sensitivity")
@@ -429,12 +429,12 @@ def _names(values: list[Any], known: tuple[str, ...], where: str, noun: str, fai
 
 
 def _reporters() -> tuple[str, ...]:
-    from trustnet.metrics import REPORTERS
+    from trustnet.core.metrics import REPORTERS
     return tuple(REPORTERS)
 
 
 def _outcomes() -> tuple[str, ...]:
-    from trustnet.metrics import SUMMARY_OUTCOMES
+    from trustnet.core.metrics import SUMMARY_OUTCOMES
     return tuple(SUMMARY_OUTCOMES)
 
 
@@ -457,7 +457,7 @@ def _check_arms_resolve(spec: Spec, fail) -> None:
     """Rules across parameters (e.g. ordered thresholds) hold for every corner of the design."""
     from itertools import product
 
-    from trustnet.scenarios import scenario_params
+    from trustnet.core.scenarios import scenario_params
 
     arms = list(spec.arms) or [{}]
     axis_names = list(spec.axes)

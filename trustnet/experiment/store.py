@@ -36,13 +36,11 @@ class StoreError(ValueError):
 
 
 def model_source_hash() -> str:
-    """Hash of the model's source: the trustnet modules that decide a run's results."""
-    package = Path(__file__).resolve().parents[1]
+    """Hash of the model's source: every module of :mod:`trustnet.core`, by its path there."""
+    core = Path(__file__).resolve().parents[1] / "core"
     h = hashlib.sha256()
-    for path in sorted(package.glob("*.py")):
-        if path.name in ("cli.py", "plots.py"):
-            continue
-        h.update(path.name.encode())
+    for path in sorted(core.rglob("*.py")):
+        h.update(path.relative_to(core).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from trustnet.parameters import PARAMETERS
+from trustnet.core.parameters import PARAMETERS
 
 RUN_KEYS = ("run_id", "arm", "label", "replication", "seed", "scenario", "status", "error",
             "traceback", "elapsed_s")
@@ -23,7 +23,7 @@ _KIND_TYPES = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
 
 
 def summary_outcomes() -> tuple[str, ...]:
-    from trustnet.metrics import SUMMARY_OUTCOMES
+    from trustnet.core.metrics import SUMMARY_OUTCOMES
     return tuple(SUMMARY_OUTCOMES)
 
 

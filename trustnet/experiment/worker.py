@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-DEFAULT_RUNNER = "trustnet.run:run_model"
+DEFAULT_RUNNER = "trustnet.core.run:run_model"
 
 
 @dataclass(frozen=True)

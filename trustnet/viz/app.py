@@ -14,8 +14,8 @@ import os
 import solara
 from mesa.visualization import SolaraViz
 
-from trustnet.model import TrustNetworkModel
-from trustnet.scenarios import DEFAULT_SCENARIO, SCENARIOS, scenario_params
+from trustnet.core.model import TrustNetworkModel
+from trustnet.core.scenarios import DEFAULT_SCENARIO, SCENARIOS, scenario_params
 from trustnet.viz.components import Dashboard
 from trustnet.viz.controls import model_params
 

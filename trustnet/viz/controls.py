@@ -2,7 +2,7 @@
 
 Each parameter declared with ``main=True`` becomes one control: a slider for numbers, a select
 for choices, a checkbox for switches. Defaults, ranges and allowed choices come from
-:data:`trustnet.parameters.PARAMETERS` and the chosen scenario; nothing here restates them.
+:data:`trustnet.core.parameters.PARAMETERS` and the chosen scenario; nothing here restates them.
 The only rules of this module's own are how a declared range becomes a usable slider.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from trustnet.parameters import PARAMETERS, Parameter
-from trustnet.scenarios import scenario_params
+from trustnet.core.parameters import PARAMETERS, Parameter
+from trustnet.core.scenarios import scenario_params
 
 # An integer range wider than this (n_orgs allows up to 100,000) is cut to a slider that can
 # be moved with a mouse and to networks the page can draw: up to five times the default.

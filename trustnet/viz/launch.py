@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from trustnet.scenarios import DEFAULT_SCENARIO, SCENARIOS
+from trustnet.core.scenarios import DEFAULT_SCENARIO, SCENARIOS
 from trustnet.viz.assets import AssetsError, ensure_assets
 
 APP_MODULE = "trustnet.viz.app"

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from trustnet.agents import SECTORS
+from trustnet.core.organisations import SECTORS
 from trustnet.viz.figures import MAX_DRAWN, NODE_STATES, NetworkSnapshot
 
 

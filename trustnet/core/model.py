@@ -9,13 +9,13 @@ import mesa
 import numpy as np
 from mesa.datacollection import DataCollector
 
-from trustnet import decisions, meetings, work
-from trustnet.agents import STATE_VARIABLES, Organisation, Organisations
-from trustnet.coordinator import Coordinator
-from trustnet.metrics import REPORTERS, measure
-from trustnet.parameters import PARAMETERS, resolve
-from trustnet.projects import Portfolio
-from trustnet.ties import LEVELS, make_ties
+from trustnet.core import decisions, meetings, work
+from trustnet.core.organisations import STATE_VARIABLES, Organisation, Organisations
+from trustnet.core.coordinator import Coordinator
+from trustnet.core.metrics import REPORTERS, measure
+from trustnet.core.parameters import PARAMETERS, resolve
+from trustnet.core.projects import Portfolio
+from trustnet.core.ties import LEVELS, make_ties
 
 
 class TrustNetworkModel(mesa.Model):
@@ -54,7 +54,7 @@ class TrustNetworkModel(mesa.Model):
         """Build the network.
 
         ``tie_storage`` is "dense" (n x n arrays), "sparse" (only pairs that have met) or
-        "auto" (dense up to ``trustnet.ties.DENSE_LIMIT`` members); results are the same.
+        "auto" (dense up to ``trustnet.core.ties.DENSE_LIMIT`` members); results are the same.
         ``scenario`` is accepted for Mesa's visualisation, which passes its own (empty)
         scenario object on Reset; trustnet's named scenarios are parameter sets
         (:func:`trustnet.scenario_params`)."""

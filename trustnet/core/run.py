@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from trustnet.metrics import summarise
-from trustnet.model import TrustNetworkModel
-from trustnet.scenarios import scenario_params
+from trustnet.core.metrics import summarise
+from trustnet.core.model import TrustNetworkModel
+from trustnet.core.scenarios import scenario_params
 
 
 @dataclass

@@ -9,7 +9,7 @@ arrays and found through an index of the keys ``i * n + j`` kept sorted.
 Because rounding is monotone, ``min(e_i, e_j)`` decayed as two members' values equals the
 pair's value decayed by itself, and the level of an unmet pair is the lower of its members'
 levels; so this storage gives the same trust, strength and level for every pair as
-:class:`trustnet.ties.DenseTies`, with the same arithmetic, and the pair metrics agree to
+:class:`trustnet.core.ties.DenseTies`, with the same arithmetic, and the pair metrics agree to
 within floating-point summation order.
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trustnet.ties import Ties
+from trustnet.core.ties.base import Ties
 
 
 class SparseTies(Ties):

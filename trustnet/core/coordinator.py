@@ -17,7 +17,7 @@ import mesa
 import numpy as np
 
 if TYPE_CHECKING:
-    from trustnet.model import TrustNetworkModel
+    from trustnet.core.model import TrustNetworkModel
 
 LEGITIMACY_STEP = 0.05  # change of legitimacy per project outcome (no lit.)
 PERFORMANCE_MEMORY = 0.3  # weight of the newest outcome in perceived delivery (no lit.)

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from trustnet.agents import Organisations
-from trustnet.projects import Portfolio, meaning
-from trustnet.ties import Ties
+from trustnet.core.organisations import Organisations
+from trustnet.core.projects import Portfolio, meaning
+from trustnet.core.ties import Ties
 
 ON_TRACK_SIGNAL = 0.3  # weight of a report that a running project is on or off track (no lit.)
 

@@ -1,121 +1,10 @@
-"""Pairwise trust and relationship strength between members (M1, M8), stored once.
-
-Trust is a beta reputation with forgetting: per ordered pair (i trusts j) the evidence counts
-``r`` (good experiences) and ``s`` (bad ones) give ``T = (r + a0) / (r + s + a0 + b0)``, where
-the prior ``a0 + b0 = 2`` has mean ``initial_trust`` (so the default is the textbook
-``(r + 1) / (r + s + 2)``). Relationship strength is symmetric; a pair that has not yet met in
-the network has the strength of its less embedded member's prior relationships. Tie quality is
-the geometric mean of trust and strength, and thresholds on it place each pair at cooperation,
-coordination or collaboration.
-
-Forgetting and decay are applied in one pass at each plenary meeting for the months since the
-last one, and the pair metrics are then recomputed; between meetings only the pairs touched by
-joint work change, and the metrics are updated for those pairs alone. That keeps a month
-without a meeting free of any work over all pairs.
-
-Two storages give the same results: :class:`DenseTies` keeps n x n arrays (fastest for the
-networks of tens to hundreds of members the model was built for), :class:`SparseTies`
-(in :mod:`trustnet.sparse_ties`) keeps only pairs that have met, so that memory grows with the
-number of ties, not with the square of the number of members.
-"""
+"""Dense tie storage: every ordered pair in n x n arrays (fastest up to a few thousand members)."""
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
-LEVELS = ("none", "cooperation", "coordination", "collaboration")
-STORAGES = ("auto", "dense", "sparse")
-DENSE_LIMIT = 2000  # "auto" stores ties densely up to this many members (see benchmarks/)
-
-
-def make_ties(embeddedness: np.ndarray, params: dict, storage: str = "auto") -> Ties:
-    """Dense or sparse ties for members with the given prior embeddedness."""
-    if storage not in STORAGES:
-        raise ValueError(f"parameter 'tie_storage': got {storage!r}; allowed: "
-                         f"{', '.join(STORAGES)}")
-    if storage == "sparse" or (storage == "auto" and len(embeddedness) > DENSE_LIMIT):
-        from trustnet.sparse_ties import SparseTies
-
-        return SparseTies(embeddedness, params)
-    return DenseTies(embeddedness, params)
-
-
-class Ties:
-    """What both storages share: the parameters, the derivation of trust and level, metrics."""
-
-    def __init__(self, embeddedness: np.ndarray, params: dict) -> None:
-        self.n = n = len(embeddedness)
-        self.a0 = 2.0 * params["initial_trust"]
-        # single precision halves memory and the time of the passes over all pairs
-        self.embeddedness = np.asarray(embeddedness, dtype=np.float32).copy()
-        # thresholds on quality = sqrt(trust * strength), compared squared
-        self.thresholds = tuple(np.float32(params[name]) ** 2 for name in (
-            "cooperation_threshold", "coordination_threshold", "collaboration_threshold"))
-        self.forgetting = params["forgetting"]
-        self.retention = 1.0 - params["strength_decay"]
-        self.active = np.ones(n, dtype=bool)
-        self.version = 0  # changes whenever any pair's trust or level may have changed
-        self.n_pairs = n * (n - 1)
-        self.sum_trust = 0.0
-        self.n_trusting = 0
-        self.at_least = [0, 0, 0]  # pairs at >= cooperation, coordination, collaboration
-
-    def _derive(self, r, s, strength):
-        """Trust and level of the given pairs."""
-        trust = r + s
-        trust += 2.0
-        np.divide(r + np.float32(self.a0), trust, out=trust)
-        product = trust * strength
-        t1, t2, t3 = self.thresholds
-        level = (product >= t1).view(np.int8)
-        level += product >= t2
-        level += product >= t3
-        return trust, level
-
-    def _update_sums(self, old_t, old_l, new_t, new_l) -> None:
-        """Move the pair metrics by the change of some pairs' trust and level."""
-        self.sum_trust += float(new_t.sum(dtype=np.float64) - old_t.sum(dtype=np.float64))
-        self.n_trusting += int(np.count_nonzero(new_t > 0.5) - np.count_nonzero(old_t > 0.5))
-        for level in (1, 2, 3):
-            self.at_least[level - 1] += int(np.count_nonzero(new_l >= level)
-                                            - np.count_nonzero(old_l >= level))
-        self.version += 1
-
-    def set_active(self, active: np.ndarray) -> None:
-        """Members who left no longer count in the pair metrics."""
-        self.active = active.copy()
-        self._sums()
-
-    def metrics(self) -> tuple[float, float, tuple[float, float, float]]:
-        """Mean trust, share of pairs trusting above 0.5, and share of pairs at each level."""
-        if self.n_pairs == 0:
-            return 0.0, 0.0, (0.0, 0.0, 0.0)
-        n = self.n_pairs
-        a, b, c = self.at_least
-        return self.sum_trust / n, self.n_trusting / n, ((a - b) / n, (b - c) / n, c / n)
-
-    def talk(self, i: np.ndarray, j: np.ndarray, evidence: np.ndarray, gain: float) -> None:
-        """Pairs that talked at a meeting: trust evidence and strength, once per pair however
-        often the draw paired them (pass both orders of a pair)."""
-        raise NotImplementedError
-
-    def forget(self, months: int) -> None:
-        """Apply forgetting of evidence and decay of strength for ``months`` months."""
-        if months <= 0:
-            return
-        keep = self.forgetting ** months
-        if keep < 1.0:
-            self.r *= keep
-            self.s *= keep
-        fade = self.retention ** months
-        if fade < 1.0:
-            self.strength *= fade
-            self.embeddedness *= fade  # the strength of pairs that have not met
-
-    def _sums(self) -> None:
-        raise NotImplementedError
+from trustnet.core.ties.base import Ties
 
 
 class DenseTies(Ties):
@@ -283,22 +172,3 @@ class DenseTies(Ties):
             old_t, old_l = old_t[counted], old_l[counted]
             new_t, new_l = new_t[counted], new_l[counted]
         self._update_sums(old_t, old_l, new_t, new_l)
-
-
-@functools.cache
-def _slot_pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
-    a, b = np.nonzero(~np.eye(k, dtype=bool))
-    return a, b
-
-
-def team_pairs(members: np.ndarray, with_slot_of: str = "j"
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Ordered pairs within each row of a padded team table (-1 = empty slot).
-
-    Returns (row, i, j, slot): the team row of each pair, its two members, and the slot of
-    member ``with_slot_of`` ("i" or "j") in its row.
-    """
-    a, b = _slot_pairs(members.shape[1])
-    i, j = members[:, a], members[:, b]
-    rows, cols = np.nonzero((i >= 0) & (j >= 0))
-    return rows, i[rows, cols], j[rows, cols], (a if with_slot_of == "i" else b)[cols]

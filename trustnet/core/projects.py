@@ -6,10 +6,12 @@ over delivered effort, and how meaningful a success feels, which grows with ambi
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from trustnet.agents import SECTORS
-from trustnet.ties import LEVELS
+from trustnet.core.organisations import SECTORS
+from trustnet.core.ties import LEVELS
 
 STATUSES = ("active", "succeeded", "failed", "abandoned")
 ACTIVE, SUCCEEDED, FAILED, ABANDONED = range(4)
@@ -132,3 +134,22 @@ class Portfolio:
                                            out=np.zeros(n), where=effort > 0),
             "status": [STATUSES[s] for s in self.status[:n]],
         })
+
+
+@functools.cache
+def _slot_pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
+    a, b = np.nonzero(~np.eye(k, dtype=bool))
+    return a, b
+
+
+def team_pairs(members: np.ndarray, with_slot_of: str = "j"
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Ordered pairs within each row of a padded team table (-1 = empty slot).
+
+    Returns (row, i, j, slot): the team row of each pair, its two members, and the slot of
+    member ``with_slot_of`` ("i" or "j") in its row.
+    """
+    a, b = _slot_pairs(members.shape[1])
+    i, j = members[:, a], members[:, b]
+    rows, cols = np.nonzero((i >= 0) & (j >= 0))
+    return rows, i[rows, cols], j[rows, cols], (a if with_slot_of == "i" else b)[cols]

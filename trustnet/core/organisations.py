@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 
 if TYPE_CHECKING:
-    from trustnet.model import TrustNetworkModel
+    from trustnet.core.model import TrustNetworkModel
 
 SECTORS = ("hospital", "primary_care", "municipal_care", "social_services", "private_provider")
 PRIMARY_CARE = SECTORS.index("primary_care")

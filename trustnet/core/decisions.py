@@ -34,8 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trustnet.agents import SECTOR_SHARES, SECTORS
-from trustnet.projects import ORIGINS
+from trustnet.core.organisations import SECTOR_SHARES, SECTORS
+from trustnet.core.projects import ORIGINS
 
 MEMBER, COORDINATOR, EXTERNAL = range(len(ORIGINS))
 MAX_DEFERRALS = 3

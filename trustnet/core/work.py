@@ -33,9 +33,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trustnet.decisions import overrule
-from trustnet.projects import ABANDONED, ACTIVE, FAILED, SUCCEEDED, meaning, success_probability
-from trustnet.ties import team_pairs
+from trustnet.core.decisions import overrule
+from trustnet.core.projects import (
+    ABANDONED,
+    ACTIVE,
+    FAILED,
+    SUCCEEDED,
+    meaning,
+    success_probability,
+    team_pairs,
+)
+
 
 
 class WorkLedger:

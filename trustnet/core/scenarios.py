@@ -1,7 +1,7 @@
 """Named scenarios: parameter overrides grounded in the source texts.
 
 A scenario is only a set of overrides on the declared defaults, so everything else about a
-scenario (validation, CLI, sweeps, visualisation) comes from :mod:`trustnet.parameters`.
+scenario (validation, CLI, sweeps, visualisation) comes from :mod:`trustnet.core.parameters`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from trustnet.parameters import resolve
+from trustnet.core.parameters import resolve
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,83 @@
+"""What both tie storages share: the parameters, the derivation of trust and level, the metrics."""
+
+from __future__ import annotations
+
+import numpy as np
+
+LEVELS = ("none", "cooperation", "coordination", "collaboration")
+
+
+class Ties:
+    """What both storages share: the parameters, the derivation of trust and level, metrics."""
+
+    def __init__(self, embeddedness: np.ndarray, params: dict) -> None:
+        self.n = n = len(embeddedness)
+        self.a0 = 2.0 * params["initial_trust"]
+        # single precision halves memory and the time of the passes over all pairs
+        self.embeddedness = np.asarray(embeddedness, dtype=np.float32).copy()
+        # thresholds on quality = sqrt(trust * strength), compared squared
+        self.thresholds = tuple(np.float32(params[name]) ** 2 for name in (
+            "cooperation_threshold", "coordination_threshold", "collaboration_threshold"))
+        self.forgetting = params["forgetting"]
+        self.retention = 1.0 - params["strength_decay"]
+        self.active = np.ones(n, dtype=bool)
+        self.version = 0  # changes whenever any pair's trust or level may have changed
+        self.n_pairs = n * (n - 1)
+        self.sum_trust = 0.0
+        self.n_trusting = 0
+        self.at_least = [0, 0, 0]  # pairs at >= cooperation, coordination, collaboration
+
+    def _derive(self, r, s, strength):
+        """Trust and level of the given pairs."""
+        trust = r + s
+        trust += 2.0
+        np.divide(r + np.float32(self.a0), trust, out=trust)
+        product = trust * strength
+        t1, t2, t3 = self.thresholds
+        level = (product >= t1).view(np.int8)
+        level += product >= t2
+        level += product >= t3
+        return trust, level
+
+    def _update_sums(self, old_t, old_l, new_t, new_l) -> None:
+        """Move the pair metrics by the change of some pairs' trust and level."""
+        self.sum_trust += float(new_t.sum(dtype=np.float64) - old_t.sum(dtype=np.float64))
+        self.n_trusting += int(np.count_nonzero(new_t > 0.5) - np.count_nonzero(old_t > 0.5))
+        for level in (1, 2, 3):
+            self.at_least[level - 1] += int(np.count_nonzero(new_l >= level)
+                                            - np.count_nonzero(old_l >= level))
+        self.version += 1
+
+    def set_active(self, active: np.ndarray) -> None:
+        """Members who left no longer count in the pair metrics."""
+        self.active = active.copy()
+        self._sums()
+
+    def metrics(self) -> tuple[float, float, tuple[float, float, float]]:
+        """Mean trust, share of pairs trusting above 0.5, and share of pairs at each level."""
+        if self.n_pairs == 0:
+            return 0.0, 0.0, (0.0, 0.0, 0.0)
+        n = self.n_pairs
+        a, b, c = self.at_least
+        return self.sum_trust / n, self.n_trusting / n, ((a - b) / n, (b - c) / n, c / n)
+
+    def talk(self, i: np.ndarray, j: np.ndarray, evidence: np.ndarray, gain: float) -> None:
+        """Pairs that talked at a meeting: trust evidence and strength, once per pair however
+        often the draw paired them (pass both orders of a pair)."""
+        raise NotImplementedError
+
+    def forget(self, months: int) -> None:
+        """Apply forgetting of evidence and decay of strength for ``months`` months."""
+        if months <= 0:
+            return
+        keep = self.forgetting ** months
+        if keep < 1.0:
+            self.r *= keep
+            self.s *= keep
+        fade = self.retention ** months
+        if fade < 1.0:
+            self.strength *= fade
+            self.embeddedness *= fade  # the strength of pairs that have not met
+
+    def _sums(self) -> None:
+        raise NotImplementedError
