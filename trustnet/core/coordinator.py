@@ -11,6 +11,7 @@ its predecessor built.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import mesa
@@ -23,12 +24,25 @@ LEGITIMACY_STEP = 0.05  # change of legitimacy per project outcome (no lit.)
 PERFORMANCE_MEMORY = 0.3  # weight of the newest outcome in perceived delivery (no lit.)
 
 
-class Coordinator(mesa.Agent):
-    """Whoever coordinates. Present only under NAO or lead governance, while in post."""
+class Post(StrEnum):
+    """The coordinator's post: held, between two holders, withdrawn for good, or none at all."""
 
-    def __init__(self, model: TrustNetworkModel, lead_index: int | None) -> None:
-        super().__init__(model)
-        p = model.params
+    IN_POST = "in post"
+    VACANT = "vacant"
+    WITHDRAWN = "withdrawn"
+    NONE = "none"  # shared governance: the network coordinates itself
+
+
+class Coordinator:
+    """Whoever coordinates: an NAO or the lead member's staff, while in post.
+
+    The rules take the month's inputs and say what changed; the members' ties to the person
+    are the model's to drop when :meth:`start_month` or :meth:`end_month` reports a change
+    of person.
+    """
+
+    def __init__(self, params: dict, lead_index: int | None = None) -> None:
+        self.params = p = params
         self.style = p["nao_style"]
         self.lead_index = lead_index
         self.capacity = p["coordinator_capacity"] * (
@@ -36,8 +50,7 @@ class Coordinator(mesa.Agent):
         self.mandated = p["mandated"]
         self.initial_legitimacy = p["coordinator_legitimacy"] * (
             p["mandated_leverage"] if self.mandated else 1.0)
-        self.present = model.governance != "shared"
-        self.withdrawn = False
+        self.post = Post.NONE if p["governance"] == "shared" else Post.IN_POST
         self.vacant_months_left = 0
         self.exits = 0
         self.tenures: list[int] = []  # lengths of finished tenures, in months
@@ -46,23 +59,30 @@ class Coordinator(mesa.Agent):
         self._start_tenure()
 
     def _start_tenure(self) -> None:
-        p = self.model.params
+        p = self.params
         self.strain = 0.0
         self.disillusionment = 0.0
         self.legitimacy = self.initial_legitimacy
         self.aspiration = p["mandate_aspiration"] if self.mandated else p["coordinator_aspiration"]
         self.performance = self.aspiration
         self.tenure = 0
-        self.model.orgs.coordinator_tie[:] = 0.0
 
-    def all_tenures(self) -> list[int]:
-        """Finished tenures (ended by exit or withdrawal) and the current one."""
-        return self.tenures + ([self.tenure] if self.present else [])
+    @property
+    def present(self) -> bool:
+        return self.post is Post.IN_POST
 
     @property
     def vacant(self) -> bool:
         """Between two coordinators (not withdrawn for good, not shared governance)."""
-        return not (self.present or self.withdrawn or self.model.governance == "shared")
+        return self.post is Post.VACANT
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.post is Post.WITHDRAWN
+
+    def all_tenures(self) -> list[int]:
+        """Finished tenures (ended by exit or withdrawal) and the current one."""
+        return self.tenures + ([self.tenure] if self.present else [])
 
     @property
     def effective_capacity(self) -> float:
@@ -73,31 +93,36 @@ class Coordinator(mesa.Agent):
         return self.effective_capacity - self.workload
 
     # --- the month's steps -----------------------------------------------------------------
-    def start_month(self, step: int, n_active: int) -> None:
-        """Withdrawal, vacancy and replacement; then the month's routine workload."""
-        p = self.model.params
-        if self.model.governance == "shared":
-            return
+    def start_month(self, step: int, n_active: int) -> bool:
+        """Withdrawal, vacancy and replacement; then the month's routine workload.
+
+        Returns whether the person changed (withdrawn, or a successor started).
+        """
+        p = self.params
+        if self.post is Post.NONE:
+            return False
+        changed = False
         withdrawal = p["nao_withdrawal_step"]
         if withdrawal is not None and step >= withdrawal and not self.withdrawn:
             if self.present:
                 self.tenures.append(self.tenure)
-            self.withdrawn = True
-            self.present = False
+            self.post = Post.WITHDRAWN
             self.vacant_months_left = 0
-            self.model.orgs.coordinator_tie[:] = 0.0  # the ties leave with the person
+            changed = True
         if self.withdrawn:
-            return
-        if not self.present:  # the post is vacant: count down, then a successor starts
+            return changed
+        if self.vacant:  # count down, then a successor starts
             if self.vacant_months_left > 0:
                 self.vacant_months_left -= 1
             else:
-                self.present = True
+                self.post = Post.IN_POST
                 self._start_tenure()
+                changed = True
         self.acted_directively = self.style == "directive"
         if self.present:
             self.tenure += 1
             self.workload = p["coordinator_admin"] * n_active
+        return changed
 
     def meeting_style(self) -> str | None:
         """Style of the meeting as a whole: only a directive coordinator runs it directively."""
@@ -124,21 +149,26 @@ class Coordinator(mesa.Agent):
             return None
         return "directive" if self.acted_directively else "coordinating"
 
-    def record_outcome(self, success: bool, value: float) -> None:
-        """A project ended: legitimacy and perceived delivery follow the outcome."""
+    def record_outcomes(self, success: np.ndarray, value: np.ndarray) -> None:
+        """Projects ended: legitimacy and perceived delivery follow each outcome in turn."""
         if not self.present:
             return
-        if success:
-            self.legitimacy += LEGITIMACY_STEP * (1.0 - self.legitimacy)
-        else:
-            self.legitimacy -= LEGITIMACY_STEP * self.legitimacy
-        self.performance += PERFORMANCE_MEMORY * ((value if success else 0.0) - self.performance)
+        for ok, worth in zip(success.tolist(), value.tolist()):
+            if ok:
+                self.legitimacy += LEGITIMACY_STEP * (1.0 - self.legitimacy)
+            else:
+                self.legitimacy -= LEGITIMACY_STEP * self.legitimacy
+            self.performance += PERFORMANCE_MEMORY * ((worth if ok else 0.0) - self.performance)
 
-    def end_month(self, rng: np.random.Generator) -> None:
-        """Strain, aspiration, disillusionment and the chance of leaving (M4)."""
+    def end_month(self, rng: np.random.Generator) -> bool:
+        """Strain, aspiration, disillusionment and the chance of leaving (M4).
+
+        Returns whether the coordinator left; the post is then vacant for
+        ``vacancy_months`` months.
+        """
         if not self.present:
-            return
-        p = self.model.params
+            return False
+        p = self.params
         overload = self.workload / max(self.effective_capacity, 1e-9) - 1.0
         if overload > 0:
             self.strain += p["strain_rate"] * overload * (1.0 - self.strain)
@@ -158,6 +188,18 @@ class Coordinator(mesa.Agent):
         if rng.random() < hazard:
             self.exits += 1
             self.tenures.append(self.tenure)
-            self.present = False
-            self.model.orgs.coordinator_tie[:] = 0.0  # the ties leave with the person
+            self.post = Post.VACANT
             self.vacant_months_left = p["vacancy_months"]  # then a successor starts
+            return True
+        return False
+
+
+class CoordinatorAgent(mesa.Agent):
+    """The coordinator as a Mesa agent, for Mesa's tools: a view on the model's coordinator."""
+
+    def __init__(self, model: TrustNetworkModel) -> None:
+        super().__init__(model)
+
+    @property
+    def state(self) -> Coordinator:
+        return self.model.coordinator

@@ -34,8 +34,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trustnet.core.organisations import SECTOR_SHARES, SECTORS
-from trustnet.core.projects import ORIGINS
+from trustnet.core.coordinator import Coordinator
+from trustnet.core.organisations import SECTOR_SHARES, SECTORS, Organisations
+from trustnet.core.projects import ORIGINS, Portfolio
+from trustnet.core.ties import Ties
 
 MEMBER, COORDINATOR, EXTERNAL = range(len(ORIGINS))
 MAX_DEFERRALS = 3
@@ -58,17 +60,18 @@ class Proposal:
     deferrals: int = 0
 
 
-def propose(model, present: np.ndarray) -> list[Proposal]:
+def propose(present: np.ndarray, orgs: Organisations, ties: Ties, coordinator: Coordinator,
+            params: dict, rng: np.random.Generator) -> list[Proposal]:
     """New agenda items: members', the coordinator's, and any imposed by an authority."""
-    p, rng, orgs = model.params, model.rng, model.orgs
+    p = params
     k = len(present)
     # ideas grow with the square root of the room: not every extra voice brings a new one
     origins = [MEMBER] * int(rng.poisson(p["proposal_rate"] * np.sqrt(k / 20.0)))
     coordinator_draw, external_draw = rng.random(2)
     if coordinator_draw < p["coordinator_initiative"]:
-        if model.coordinator.present:
+        if coordinator.present:
             origins.append(COORDINATOR)
-        elif model.governance == "shared" and k:
+        elif p["governance"] == "shared" and k:
             # a network that governs itself rotates the coordinating initiative among its
             # members (its cost is in shared_coordination_cost); an NAO network that lost its
             # NAO has no such routine
@@ -77,13 +80,13 @@ def propose(model, present: np.ndarray) -> list[Proposal]:
         origins.append(EXTERNAL)
     if not origins:
         return []
-    core_trust = model.ties.core_trust_among(present)
-    at_least = model.ties.level_shares_among(present)  # shares at >= coordination, collaboration
+    core_trust = ties.core_trust_among(present)
+    at_least = ties.level_shares_among(present)  # shares at >= coordination, collaboration
     push = p["collaboration_push"]
     p_collab = push + (1 - push) * at_least[2]
     p_coord = (1 - push) * (at_least[1] - at_least[2])
     growth = max(0.1, 1.0 + p["ambition_trust_gain"] * (core_trust - p["initial_trust"]))
-    lead = model.coordinator.lead_index
+    lead = coordinator.lead_index
     m = len(origins)
     # one or two sectors drawn in proportion to their share, without replacement
     # (keys u ** (1 / weight), Efraimidis & Spirakis 2006), plus the proposer's own sector
@@ -109,13 +112,18 @@ def propose(model, present: np.ndarray) -> list[Proposal]:
     return items
 
 
-def decide(model, agenda: list[Proposal], present: np.ndarray) -> tuple[list, list]:
-    """Adopted items and the items deferred to the next meeting."""
+def decide(agenda: list[Proposal], present: np.ndarray, orgs: Organisations, ties: Ties,
+           coordinator: Coordinator, params: dict, rng: np.random.Generator
+           ) -> tuple[list[Proposal], list[Proposal]]:
+    """Adopted items and the items deferred to the next meeting.
+
+    Members who were overruled lose trust in the network and commitment; deferred items gain
+    support from deliberation.
+    """
     if not agenda:
         return [], []
-    p, rng, orgs = model.params, model.rng, model.orgs
+    p = params
     k = len(present)
-    coordinator = model.coordinator
     needs = np.array([it.needs for it in agenda])
     bonus = np.array([it.support_bonus for it in agenda])
     chance = (p["goal_consensus"] + OWN_SECTOR_SUPPORT * needs[:, orgs.sector[present]]
@@ -127,7 +135,7 @@ def decide(model, agenda: list[Proposal], present: np.ndarray) -> tuple[list, li
     veto_draw = rng.random((len(agenda), k))
     nobody_coordinates = not coordinator.present
     if nobody_coordinates and k > 1:
-        others_trust = model.ties.mean_trust_within(present)
+        others_trust = ties.mean_trust_within(present)
         veto_chance = 0.5 * (1.0 - others_trust)
     adopted, deferred = [], []
     power = orgs.power[present]
@@ -135,7 +143,7 @@ def decide(model, agenda: list[Proposal], present: np.ndarray) -> tuple[list, li
         yes = support[row]
         if item.origin == EXTERNAL:
             adopted.append(item)
-            overrule(orgs, present[~yes], p)
+            orgs.overrule(present[~yes], p)
             continue
         if not nobody_coordinates and coordinator.decides_directively(item.deferrals >= STALLED):
             share = (power * yes).sum() / max(power.sum(), 1e-12) if k else 0.0
@@ -143,7 +151,7 @@ def decide(model, agenda: list[Proposal], present: np.ndarray) -> tuple[list, li
                 share += 0.2 * coordinator.legitimacy
             if share >= 0.5:
                 adopted.append(item)
-                overrule(orgs, present[~yes], p)
+                orgs.overrule(present[~yes], p)
             continue
         agreed = k > 0 and np.count_nonzero(yes) >= p["consensus_quorum"] * k
         if agreed and nobody_coordinates and k > 1:
@@ -157,23 +165,14 @@ def decide(model, agenda: list[Proposal], present: np.ndarray) -> tuple[list, li
     return adopted, deferred
 
 
-def overrule(orgs, who: np.ndarray, params: dict) -> None:
-    """Members whose view was set aside lose trust in the network and some commitment (M5).
+def recruit(item: Proposal, orgs: Organisations, coordinator: Coordinator, params: dict,
+            rng: np.random.Generator) -> np.ndarray | None:
+    """The working group for an adopted item, or None when fewer than two accept.
 
-    The loss grows with how little say a member had: a directive coordinator consults the
-    powerful, whose objections shape the item, so the most powerful member loses nothing.
+    Those included trust the network more; the coordinator spends time recruiting and gains
+    ties with those it asked.
     """
-    if len(who) == 0:
-        return
-    penalty = params["overrule_penalty"] * (1.0 - orgs.power[who])
-    orgs.trust_in_network[who] *= 1.0 - penalty
-    orgs.commitment[who] *= 1.0 - 0.5 * penalty
-
-
-def recruit(model, item: Proposal, present: np.ndarray) -> np.ndarray | None:
-    """The working group for an adopted item, or None when fewer than two accept."""
-    p, rng, orgs = model.params, model.rng, model.orgs
-    coordinator = model.coordinator
+    p = params
     style = coordinator.meeting_style()
     pool = np.flatnonzero(orgs.active)
     if len(pool) < MIN_TEAM:
@@ -207,3 +206,20 @@ def recruit(model, item: Proposal, present: np.ndarray) -> np.ndarray | None:
     team = pool[accepted]
     orgs.trust_in_network[team] += p["inclusion_gain"] * (1.0 - orgs.trust_in_network[team])
     return team
+
+
+def start_project(item: Proposal, team: np.ndarray, orgs: Organisations, projects: Portfolio,
+                  params: dict, step: int) -> int:
+    """The working group takes the item on as a project; returns its row in the portfolio.
+
+    The work required is set from the time its members can spare for it now.
+    """
+    spare = orgs.capacity[team] * orgs.commitment[team] / (orgs.load[team] + 1.0)
+    orgs.load[team] += 1
+    covered = np.zeros_like(item.needs)
+    covered[orgs.sector[team]] = True
+    return projects.add(
+        ambition=item.ambition, level=item.level, needs=item.needs, members=team, start=step,
+        duration=params["project_duration"], planned_capacity=float(spare.sum()),
+        origin=item.origin, missing=int(np.count_nonzero(item.needs & ~covered)),
+    )

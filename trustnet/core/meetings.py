@@ -12,6 +12,8 @@ Exit (M7): disillusioned members of a voluntary network may leave; mandated ones
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from trustnet.core.organisations import Organisations
@@ -19,6 +21,18 @@ from trustnet.core.projects import Portfolio, meaning
 from trustnet.core.ties import Ties
 
 ON_TRACK_SIGNAL = 0.3  # weight of a report that a running project is on or off track (no lit.)
+
+
+@dataclass
+class Outcomes:
+    """What members perceived of the projects that ended since the last meeting."""
+
+    total: float = 0.0  # sum of the perceived values
+    count: int = 0  # number of projects
+
+    def add(self, perceived: np.ndarray) -> None:
+        self.total += float(perceived.sum())
+        self.count += len(perceived)
 
 
 def draw_attendance(orgs: Organisations, params: dict, rng: np.random.Generator) -> np.ndarray:
@@ -57,17 +71,17 @@ def hold_conversations(ties: Ties, present: np.ndarray, commitment: np.ndarray,
 
 
 def report_progress(orgs: Organisations, projects: Portfolio, present: np.ndarray,
-                    outcomes: list[float], step: int, params: dict) -> None:
+                    outcomes: Outcomes, step: int, params: dict) -> None:
     """Attendees perceive the progress reported at the meeting (M2).
 
-    ``outcomes`` holds the sum and number of the perceived values of the projects that ended
-    since the last meeting (meaning of a success less ``progress_expectation``, -1 for a
-    failure). A running project reported on track adds ON_TRACK_SIGNAL times its meaning,
-    one off track subtracts ON_TRACK_SIGNAL.
+    ``outcomes`` are the perceived values of the projects that ended since the last meeting
+    (meaning of a success less ``progress_expectation``, -1 for a failure). A running project
+    reported on track adds ON_TRACK_SIGNAL times its meaning, one off track subtracts
+    ON_TRACK_SIGNAL.
     """
     if len(present) == 0:
         return
-    total, count = outcomes
+    total, count = outcomes.total, outcomes.count
     running = projects.active()
     if len(running):
         start = projects.start[running]
@@ -88,8 +102,5 @@ def members_leave(orgs: Organisations, params: dict, rng: np.random.Generator) -
         return np.empty(0, dtype=np.int64)
     chance = params["member_exit_rate"] * orgs.disillusionment**2
     leaving = np.flatnonzero(orgs.active & (draw < chance))
-    if len(leaving):
-        orgs.exits += len(leaving)
-        orgs.active[leaving] = False
-        orgs.attending[leaving] = False
+    orgs.leave(leaving)
     return leaving

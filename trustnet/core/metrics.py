@@ -6,7 +6,15 @@ step costs a few dictionary look-ups.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from trustnet.core.model import TrustNetworkModel
+    from trustnet.core.organisations import Organisations
 
 REPORTERS = (
     "mean_trust", "trust_density", "active_members", "attendance",
@@ -25,11 +33,11 @@ SUMMARY_OUTCOMES = REPORTERS + tuple(f"{name}_mean" for name in RUN_MEANS) + (
     "success_rate", "mean_coordinator_tenure")
 
 
-def measure(model) -> dict[str, float]:
-    """The reporters' values for the model's current state."""
+def measure(model: TrustNetworkModel) -> dict[str, float]:
+    """The reporters' values for the model's current state (reads it, changes nothing)."""
     orgs, coordinator = model.orgs, model.coordinator
     active = orgs.active
-    n_active = orgs.n - orgs.exits
+    n_active = orgs.n_active
     mean_trust, density, at_level = model.ties.metrics()
     counts = model.projects.counts()
     present = coordinator.present
@@ -65,7 +73,7 @@ def _mean(values: np.ndarray, active: np.ndarray, n_active: int) -> float:
     return float(np.add.reduce(values[active])) / n_active if n_active else 0.0
 
 
-def inclusion_gap(orgs) -> float:
+def inclusion_gap(orgs: Organisations) -> float:
     """Trust in the network of the more powerful half of active members minus the less powerful."""
     lower, upper = orgs.power_halves()
     if len(lower) == 0:
@@ -74,7 +82,7 @@ def inclusion_gap(orgs) -> float:
     return float(np.add.reduce(trust[upper]) - np.add.reduce(trust[lower])) / len(lower)
 
 
-def summarise(series, tenures: list[int]) -> dict[str, float]:
+def summarise(series: pd.DataFrame, tenures: list[int]) -> dict[str, float]:
     """Summary outcomes of one run from its time series (one row per step)."""
     last = series.iloc[-1]
     summary = {name: float(last[name]) for name in REPORTERS}

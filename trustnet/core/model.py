@@ -2,31 +2,33 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 import mesa
 import numpy as np
 from mesa.datacollection import DataCollector
+from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from trustnet.core import decisions, meetings, work
-from trustnet.core.organisations import STATE_VARIABLES, Organisation, Organisations
-from trustnet.core.coordinator import Coordinator
+from trustnet.core.coordinator import Coordinator, CoordinatorAgent
 from trustnet.core.metrics import REPORTERS, measure
-from trustnet.core.parameters import PARAMETERS, resolve
+from trustnet.core.organisations import STATE_VARIABLES, Organisation, Organisations
+from trustnet.core.parameters import PARAMETERS, resolve, unknown_name_message
 from trustnet.core.projects import Portfolio
+from trustnet.core.scenarios import scenario_params
 from trustnet.core.ties import LEVELS, make_ties
 
 
 class TrustNetworkModel(mesa.Model):
     """Trust dynamics in an interorganisational network; one step is one month.
 
-    Order of work within a step (month ``t``; meetings fall on months 1, 1 + interval, ...):
+    Phases of a step (month ``t``; meetings fall on months 1, 1 + interval, ...):
 
-    1. Coordinator in post: withdrawal from ``nao_withdrawal_step`` on, vacancy countdown and
-       replacement; routine workload for the month. Under shared governance members spend
-       part of their capacity coordinating, more the larger the network.
-    2. If a meeting falls this month:
+    1. Coordinator's month begins: withdrawal from ``nao_withdrawal_step`` on, vacancy
+       countdown and replacement (members' ties to the person go with it); routine workload.
+       Under shared governance members spend part of their capacity coordinating, more the
+       larger the network.
+    2. Meeting, if one falls this month:
        a. forgetting of trust evidence, decay of relationship strength and recovery of
           commitment towards its starting value, for the months since the last meeting;
        b. attendance (sector base rate x commitment x the pull of a tie to the coordinator;
@@ -44,30 +46,40 @@ class TrustNetworkModel(mesa.Model):
        assigned to a member by a directive coordinator (or an adaptive one when the
        project's deadline looms), else taken over by the coordinator with propensity
        ``takeover``.
-    4. Projects at their deadline succeed or fail; members gain or lose trust in each other.
-    5. The coordinator's strain, aspiration and disillusionment; it may leave.
+    4. Projects at their deadline succeed or fail; members gain or lose trust in each other;
+       the coordinator's legitimacy follows the outcomes.
+    5. Coordinator's month ends: strain, aspiration and disillusionment; it may leave.
     6. Reporters are measured and collected.
     """
 
-    def __init__(self, *, rng: Any = None, org_data_every: int = 0, tie_storage: str = "auto",
-                 scenario: Any = None, **params: Any) -> None:
+    def __init__(self, *, rng: Any = None, scenario: str | MesaScenario | None = None,
+                 org_data_every: int = 0, tie_storage: str = "auto", **params: Any) -> None:
         """Build the network.
 
-        ``tie_storage`` is "dense" (n x n arrays), "sparse" (only pairs that have met) or
-        "auto" (dense up to ``trustnet.core.ties.DENSE_LIMIT`` members); results are the same.
-        ``scenario`` is accepted for Mesa's visualisation, which passes its own (empty)
-        scenario object on Reset; trustnet's named scenarios are parameter sets
-        (:func:`trustnet.scenario_params`)."""
+        ``scenario`` names one of :data:`trustnet.SCENARIOS`, whose parameters apply beneath
+        the ones given here (``TrustNetworkModel(scenario="belgian_mandated", ambition=1.5)``).
+        Mesa's own scenario objects, which its visualisation passes on Reset, are accepted
+        and carry nothing trustnet uses. ``tie_storage`` is "dense" (n x n arrays), "sparse"
+        (only pairs that have met) or "auto" (dense up to
+        ``trustnet.core.ties.DENSE_LIMIT`` members); results are the same.
+        """
         for name in params:
             if name not in PARAMETERS:
-                close = difflib.get_close_matches(name, PARAMETERS, n=3)
-                hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-                raise TypeError(f"TrustNetworkModel got an unexpected parameter '{name}'{hint}")
+                raise TypeError(f"TrustNetworkModel got an {unknown_name_message(name)}")
         if not isinstance(org_data_every, int) or org_data_every < 0:
             raise ValueError(f"parameter 'org_data_every': got {org_data_every!r}; allowed: an "
                              "integer >= 0 (0 collects no organisation-level data)")
+        if isinstance(scenario, str):
+            self.scenario_name: str | None = scenario
+            resolved = scenario_params(scenario, params)
+        elif scenario is None or isinstance(scenario, MesaScenario):
+            self.scenario_name = None
+            resolved = resolve(params)
+        else:
+            raise TypeError(f"parameter 'scenario': got {scenario!r}; allowed: the name of a "
+                            "trustnet scenario ('trustnet scenarios' lists them) or none")
         super().__init__(rng=rng)
-        self.params = p = resolve(params)
+        self.params = p = resolved
         self.governance = p["governance"]
         # the set-up has its own stream, so that every arm of a comparison with the same seed
         # faces the same members and the same initial ties
@@ -82,11 +94,12 @@ class TrustNetworkModel(mesa.Model):
         self.ledger = work.WorkLedger()
         self.organisations = [Organisation(self, i) for i in range(n)]
         lead = int(np.argmax(self.orgs.power)) if self.governance == "lead" else None
-        self.coordinator = Coordinator(self, lead)
+        self.coordinator = Coordinator(p, lead)
+        self.coordinator_agent = CoordinatorAgent(self)
         self.agenda: list[decisions.Proposal] = []
-        self._teams: work.Teams | None = None
+        self.teams: work.Teams | None = None  # this month's working groups
         self.output = 0.0
-        self.outcomes_since_meeting = [0.0, 0]  # sum and number of perceived outcome values
+        self.outcomes = meetings.Outcomes()  # perceived since the last meeting
         self.attendance = 0.0
         self.last_meeting = 0
         self._metrics = measure(self)
@@ -112,64 +125,80 @@ class TrustNetworkModel(mesa.Model):
     # --- the month ---------------------------------------------------------------------------
     def step(self) -> None:
         t = self.steps
-        p, orgs, coordinator = self.params, self.orgs, self.coordinator
-        coordinator.start_month(t, orgs.n - orgs.exits)
-        orgs.capacity_used[:] = 0.0
-        if self.governance == "shared":
-            others = orgs.n - orgs.exits - 1
-            orgs.capacity_used += min(0.9, p["shared_coordination_cost"] * others)
-        if self.is_meeting_month(t):
+        self._begin_month(t)  # 1
+        if self.is_meeting_month(t):  # 2
             self._meeting(t)
-        work.work_month(self, t)
-        work.close_projects(self, t)
-        coordinator.end_month(self.rng)
-        self._metrics = measure(self)
+        self._work(t)  # 3
+        self._close_projects(t)  # 4
+        self._end_month()  # 5
+        self._metrics = measure(self)  # 6
         self.datacollector.collect(self)
 
+    def _begin_month(self, t: int) -> None:
+        orgs, p = self.orgs, self.params
+        if self.coordinator.start_month(t, orgs.n_active):
+            orgs.drop_coordinator_ties()
+        shared = self.governance == "shared"
+        orgs.begin_month(min(0.9, p["shared_coordination_cost"] * (orgs.n_active - 1))
+                         if shared else 0.0)
+
     def _meeting(self, t: int) -> None:
-        p, orgs, rng, coordinator = self.params, self.orgs, self.rng, self.coordinator
+        p, orgs, rng, coordinator, ties = (self.params, self.orgs, self.rng, self.coordinator,
+                                           self.ties)
+        # a. what fades between meetings
         elapsed = t - self.last_meeting if self.last_meeting else 0
-        self.ties.forget(elapsed)
+        ties.forget(elapsed)
         orgs.recover(elapsed, p)
+        # b. who comes
         present = meetings.draw_attendance(orgs, p, rng)
-        n_active = orgs.n - orgs.exits
-        self.attendance = len(present) / n_active if n_active else 0.0
+        self.attendance = len(present) / orgs.n_active if orgs.n_active else 0.0
+        # c. conversations and the joint work since the last meeting
         relationship_time = p["relationship_time"] * (
             p["directive_relationship_share"] if coordinator.meeting_style() == "directive"
             else 1.0)
-        meetings.hold_conversations(self.ties, present, orgs.commitment, relationship_time, p,
-                                    rng)
+        meetings.hold_conversations(ties, present, orgs.commitment, relationship_time, p, rng)
         orgs.capacity_used[present] += p["meeting_cost"] * (1.0 + relationship_time)
         if coordinator.present:
             orgs.coordinator_tie[present] += 0.1 * (1.0 - orgs.coordinator_tie[present])
             coordinator.workload += p["coordinator_admin"] * len(present)
-        work.credit_joint_work(self, self.projects.active())
-        self.ties.refresh()
-        meetings.report_progress(orgs, self.projects, present, self.outcomes_since_meeting, t, p)
-        self.outcomes_since_meeting = [0.0, 0]
+        work.credit_joint_work(self.projects.active(), self.projects, orgs, ties, p)
+        ties.refresh()
+        # d. reporting
+        meetings.report_progress(orgs, self.projects, present, self.outcomes, t, p)
+        self.outcomes = meetings.Outcomes()
+        # e. exits
         if len(meetings.members_leave(orgs, p, rng)):
-            self.ties.set_active(orgs.active)
+            ties.set_active(orgs.active)
             present = np.flatnonzero(orgs.attending)
-        agenda = self.agenda + decisions.propose(self, present)
-        adopted, self.agenda = decisions.decide(self, agenda, present)
+        # f. decisions and working groups
+        agenda = self.agenda + decisions.propose(present, orgs, ties, coordinator, p, rng)
+        adopted, self.agenda = decisions.decide(agenda, present, orgs, ties, coordinator, p,
+                                                rng)
         for item in adopted:
-            self._start_project(item, present, t)
+            team = decisions.recruit(item, orgs, coordinator, p, rng)
+            if team is not None:
+                decisions.start_project(item, team, orgs, self.projects, p, t)
         self.last_meeting = t
 
-    def _start_project(self, item: decisions.Proposal, present: np.ndarray, t: int) -> None:
-        orgs = self.orgs
-        team = decisions.recruit(self, item, present)
-        if team is None:
-            return
-        spare = orgs.capacity[team] * orgs.commitment[team] / (orgs.load[team] + 1.0)
-        orgs.load[team] += 1
-        covered = np.zeros_like(item.needs)
-        covered[orgs.sector[team]] = True
-        self.projects.add(
-            ambition=item.ambition, level=item.level, needs=item.needs, members=team, start=t,
-            duration=self.params["project_duration"], planned_capacity=float(spare.sum()),
-            origin=item.origin, missing=int(np.count_nonzero(item.needs & ~covered)),
-        )
+    def _work(self, t: int) -> None:
+        orgs, p = self.orgs, self.params
+        orgs.recover_volunteering(p)
+        self.teams = work.active_teams(self.projects, orgs, p, t, self.teams)
+        effort = work.work_month(self.teams, orgs, self.projects, self.ties, self.coordinator,
+                                 p, self.rng, t)
+        self.ledger.record(t, *effort)
+
+    def _close_projects(self, t: int) -> None:
+        ended = work.close_projects(self.projects, self.teams, self.orgs, self.ties,
+                                    self.params, self.rng, t)
+        if len(ended.rows):
+            self.output += ended.output
+            self.outcomes.add(ended.perceived)
+            self.coordinator.record_outcomes(ended.success, ended.value)
+
+    def _end_month(self) -> None:
+        if self.coordinator.end_month(self.rng):
+            self.orgs.drop_coordinator_ties()
 
 
 def _reporter(name: str):

@@ -75,6 +75,27 @@ class Organisations:
         self.power_order = np.argsort(self.power, kind="stable")  # least to most powerful
         self._halves: tuple[int, tuple[np.ndarray, np.ndarray]] | None = None
 
+    @property
+    def n_active(self) -> int:
+        return self.n - self.exits
+
+    def begin_month(self, coordination_cost: float) -> None:
+        """A new month: only the share shared coordination takes is used up so far."""
+        self.capacity_used[:] = 0.0
+        if coordination_cost:
+            self.capacity_used += coordination_cost
+
+    def leave(self, who: np.ndarray) -> None:
+        """Members ``who`` leave the network for good."""
+        if len(who):
+            self.exits += len(who)
+            self.active[who] = False
+            self.attending[who] = False
+
+    def drop_coordinator_ties(self) -> None:
+        """The coordinator left or a successor started: ties with the person go with it."""
+        self.coordinator_tie[:] = 0.0
+
     def power_halves(self) -> tuple[np.ndarray, np.ndarray]:
         """The less and the more powerful half of the active members (equal sizes)."""
         if self._halves is None or self._halves[0] != self.exits:
@@ -110,6 +131,24 @@ class Organisations:
         self.trust_in_network[who] = t + 0.5 * k * pp * np.where(up, 1 - t, t)
         d = self.disillusionment[who]
         self.disillusionment[who] = d - params["disillusion_rate"] * pp * np.where(up, d, 1 - d)
+
+
+    def recover_volunteering(self, params: dict) -> None:
+        """Willingness to volunteer relaxes towards each member's own propensity."""
+        self.volunteering += params["volunteering_recovery"] * (
+            self.volunteering_base - self.volunteering)
+
+    def overrule(self, who: np.ndarray, params: dict) -> None:
+        """Members whose view was set aside lose trust in the network and some commitment (M5).
+
+        The loss grows with how little say a member had: a directive coordinator consults the
+        powerful, whose objections shape the item, so the most powerful member loses nothing.
+        """
+        if len(who) == 0:
+            return
+        penalty = params["overrule_penalty"] * (1.0 - self.power[who])
+        self.trust_in_network[who] *= 1.0 - penalty
+        self.commitment[who] *= 1.0 - 0.5 * penalty
 
 
 class Organisation(mesa.Agent):

@@ -33,16 +33,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trustnet.core.decisions import overrule
+from trustnet.core.coordinator import Coordinator
+from trustnet.core.organisations import Organisations
 from trustnet.core.projects import (
     ABANDONED,
     ACTIVE,
     FAILED,
     SUCCEEDED,
+    Portfolio,
     meaning,
     success_probability,
     team_pairs,
 )
+from trustnet.core.ties import Ties
 
 
 
@@ -83,12 +86,13 @@ class Teams:
     ties_version: int = -1
 
 
-def active_teams(model, step: int) -> Teams:
-    """The working groups of this month, from the cache unless the portfolio or members changed;
-    groups all of whose members left are abandoned here."""
-    projects, orgs = model.projects, model.orgs
+def active_teams(projects: Portfolio, orgs: Organisations, params: dict, step: int,
+                 cached: Teams | None = None) -> Teams:
+    """The working groups of this month: ``cached`` unless the portfolio or members changed.
+
+    Groups all of whose members left are abandoned here; each member's load is recounted.
+    """
     key = (projects.version, orgs.exits)
-    cached = model._teams
     if cached is not None and cached.key == key:
         return cached
     act = projects.active()
@@ -104,56 +108,58 @@ def active_teams(model, step: int) -> Teams:
     safe = np.where(valid, team, 0)
     orgs.load = load = np.bincount(team[valid], minlength=orgs.n)
     size = valid.sum(axis=1)
-    model._teams = Teams(
+    return Teams(
         key=key, act=act, team=team, valid=valid, safe=safe,
         per_project=np.where(valid, 1.0 / np.maximum(load[safe], 1), 0.0),
-        size_factor=np.maximum(size, 1) ** -model.params["volunteer_group_exponent"],
-        task=model.params["open_task_share"] * projects.planned_capacity[act],
+        size_factor=np.maximum(size, 1) ** -params["volunteer_group_exponent"],
+        task=params["open_task_share"] * projects.planned_capacity[act],
     )
-    return model._teams
 
 
-def tie_effects(model, teams: Teams) -> tuple[np.ndarray, np.ndarray]:
+def tie_effects(teams: Teams, ties: Ties, projects: Portfolio, params: dict
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Efficiency of each group (M8) and each member's mean trust in its teammates (M1).
 
     Efficiency runs from ``misfit_efficiency`` (no pair at the required level) to 1 (the
     quorum of pairs is). Both change only when ties do, so they are kept until then.
     """
-    if teams.ties_version == model.ties.version and teams.efficiency is not None:
+    if teams.ties_version == ties.version and teams.efficiency is not None:
         return teams.efficiency, teams.teammate_trust
     row, i, j, slot_i = team_pairs(teams.team, with_slot_of="i")
-    required = model.projects.level[teams.act]
+    required = projects.level[teams.act]
     n = len(teams.act)
     pairs = np.bincount(row, minlength=n)
-    at_level = np.bincount(row, weights=model.ties.level_of(i, j) >= required[row], minlength=n)
+    at_level = np.bincount(row, weights=ties.level_of(i, j) >= required[row], minlength=n)
     share = np.divide(at_level, pairs, out=np.ones(n), where=pairs > 0)
-    fit = np.minimum(1.0, share / model.params["integration_quorum"])
-    floor = model.params["misfit_efficiency"]
+    fit = np.minimum(1.0, share / params["integration_quorum"])
+    floor = params["misfit_efficiency"]
     teams.efficiency = floor + (1.0 - floor) * fit
     k = teams.team.shape[1]
     cell = row * k + slot_i
-    total = np.bincount(cell, weights=model.ties.trust_of(i, j), minlength=n * k)
+    total = np.bincount(cell, weights=ties.trust_of(i, j), minlength=n * k)
     count = np.bincount(cell, minlength=n * k)
-    initial = model.ties.a0 / 2.0
+    initial = ties.a0 / 2.0
     teams.teammate_trust = np.divide(total, count, out=np.full(n * k, initial),
                                      where=count > 0).reshape(n, k)
-    teams.ties_version = model.ties.version
+    teams.ties_version = ties.version
     return teams.efficiency, teams.teammate_trust
 
 
-def work_month(model, step: int) -> None:
-    """One month of work on every active project."""
-    p, rng, orgs, projects = model.params, model.rng, model.orgs, model.projects
-    coordinator = model.coordinator
-    orgs.volunteering += p["volunteering_recovery"] * (orgs.volunteering_base - orgs.volunteering)
-    teams = active_teams(model, step)
+def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Ties,
+               coordinator: Coordinator, params: dict, rng: np.random.Generator, step: int
+               ) -> tuple[float, float]:
+    """One month of work on every active project of ``teams``.
+
+    Updates the projects' progress and effort, the members' volunteering and the coordinator's
+    workload; returns the effort by members and by the coordinator.
+    """
+    p = params
     n_act = len(teams.act)
     if n_act == 0:
-        model.ledger.record(step, 0.0, 0.0)
-        return
+        return 0.0, 0.0
     act, safe, valid = teams.act, teams.safe, teams.valid
     spare = orgs.capacity * orgs.commitment * np.maximum(0.0, 1.0 - orgs.capacity_used)
-    efficiency, teammate_trust = tie_effects(model, teams)
+    efficiency, teammate_trust = tie_effects(teams, ties, projects, p)
     routine = (1.0 - p["open_task_share"]) * (spare[safe] * teams.per_project).sum(axis=1)
     routine *= efficiency
     # the open task's volunteer round: willingness falls with group size and grows with trust
@@ -181,7 +187,7 @@ def work_month(model, step: int) -> None:
                 slot = np.argmax(np.where(valid[row], spare[safe[row]], -1.0))
                 if comply_draw[row] < coordinator.legitimacy:
                     done_by_member[row] = True
-                    overrule(orgs, safe[row, slot:slot + 1], p)
+                    orgs.overrule(safe[row, slot:slot + 1], p)
                     continue
             if takeover_draw[row] < p["takeover"] and coordinator.free_capacity() >= task[row]:
                 coordinator.workload += task[row]
@@ -199,16 +205,17 @@ def work_month(model, step: int) -> None:
     projects.joint_months[act] += np.divide(member_effort, total, out=np.ones(n_act),
                                             where=total > 0)
     projects.volunteered[act] += volunteers
-    model.ledger.record(step, float(member_effort.sum()), float(coordinator_effort.sum()))
+    return float(member_effort.sum()), float(coordinator_effort.sum())
 
 
-def credit_joint_work(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def credit_joint_work(rows: np.ndarray, projects: Portfolio, orgs: Organisations, ties: Ties,
+                      params: dict) -> tuple[np.ndarray, np.ndarray]:
     """Credit the uncredited joint work of projects ``rows`` to their members' ties.
 
     Returns the pairs touched. Strength grows per member-month of joint work; teammates give
     trust evidence to each member for each month that member volunteered.
     """
-    p, projects, orgs, ties = model.params, model.projects, model.orgs, model.ties
+    p = params
     team = projects.members[rows]
     team = np.where((team >= 0) & orgs.active[np.maximum(team, 0)], team, -1)
     row, i, j, slot = team_pairs(team)
@@ -224,13 +231,33 @@ def credit_joint_work(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return i, j
 
 
-def close_projects(model, step: int) -> None:
-    """Projects at their deadline succeed or fail; members learn from it (M1, M2)."""
-    p, rng, orgs, projects, ties = model.params, model.rng, model.orgs, model.projects, model.ties
-    act = model._teams.act if model._teams is not None else projects.active()
+@dataclass
+class Ended:
+    """Projects that ended this month, and what their ends mean for the rest of the model."""
+
+    rows: np.ndarray
+    success: np.ndarray  # bool per project
+    value: np.ndarray  # how meaningful a success of each would feel
+    perceived: np.ndarray  # what members perceived of each (value less expectation, or -1)
+    output: float  # ambition delivered by the successes
+
+
+NOTHING_ENDED = Ended(np.empty(0, dtype=np.int64), np.empty(0, dtype=bool), np.empty(0),
+                      np.empty(0), 0.0)
+
+
+def close_projects(projects: Portfolio, teams: Teams | None, orgs: Organisations, ties: Ties,
+                   params: dict, rng: np.random.Generator, step: int) -> Ended:
+    """Projects at their deadline succeed or fail; members learn from it (M1, M2).
+
+    Updates the portfolio, the members' ties and their perceived progress; returns what
+    ended, for the network's output, the next meeting's report and the coordinator.
+    """
+    p = params
+    act = teams.act if teams is not None else projects.active()
     due = act[projects.deadline[act] <= step]
     if len(due) == 0:
-        return
+        return NOTHING_ENDED
     due = due[projects.status[due] == ACTIVE]
     chance = success_probability(projects.required[due], projects.progress[due],
                                  projects.missing[due], p)
@@ -240,8 +267,8 @@ def close_projects(model, step: int) -> None:
     total = projects.effort_members[due] + projects.effort_coordinator[due]
     member_part = np.divide(projects.effort_members[due], total, out=np.zeros(len(due)),
                             where=total > 0)
-    model.output += float(projects.ambition[due][success].sum())
-    credit_joint_work(model, due)
+    output = float(projects.ambition[due][success].sum())
+    credit_joint_work(due, projects, orgs, ties, p)
     team = projects.members[due]
     team = np.where((team >= 0) & orgs.active[np.maximum(team, 0)], team, -1)
     row, i, j, _ = team_pairs(team)
@@ -254,13 +281,10 @@ def close_projects(model, step: int) -> None:
     who = team[rows, slots]
     # perceived against what members expected of a success; a failure is a plain setback
     outcome = np.where(success, value - p["progress_expectation"], -1.0)
-    model.outcomes_since_meeting[0] += float(outcome.sum())
-    model.outcomes_since_meeting[1] += len(due)
     felt = outcome[rows]
     if len(due) > 1:
         members, slot_of = np.unique(who, return_inverse=True)
         felt = np.bincount(slot_of, weights=felt) / np.bincount(slot_of)
         who = members
     orgs.signal(who, felt, p)
-    for k in range(len(due)):
-        model.coordinator.record_outcome(bool(success[k]), float(value[k]))
+    return Ended(due, success, value, outcome, output)
