@@ -6,15 +6,13 @@ with a one-sided Mann-Whitney test; unit-level rules are checked directly.
 
 import numpy as np
 import pytest
+from replications import assert_greater, outcomes
 
 from trustnet import TrustNetworkModel, run_model
-from trustnet.core import work
 from trustnet.core.organisations import PRIMARY_CARE
-from trustnet.core.projects import meaning, success_probability
-from trustnet.core.ties import SparseTies
-from trustnet.core.ties import DenseTies
 from trustnet.core.parameters import DEFAULTS
-from replications import assert_greater, outcomes
+from trustnet.core.projects import meaning, success_probability
+from trustnet.core.ties import DenseTies, SparseTies
 
 SMALL = {"n_orgs": 30}
 
@@ -102,27 +100,6 @@ def test_m3_takeover_shifts_work_to_the_coordinator_and_erodes_volunteering():
     assert_greater(outcomes(none, "volunteering"), outcomes(drift, "volunteering"),
                    "volunteering")
     assert outcomes(none, "coordinator_task_share_mean").max() == 0.0
-
-
-def test_m3_work_by_the_coordinator_builds_no_ties_between_members():
-    def strength_after_a_month(takeover):
-        # one working group whose open task finds no volunteer; nothing else happens
-        model = TrustNetworkModel(rng=1, n_orgs=10, volunteering=0.0, takeover=takeover,
-                                  coordinator_capacity=5.0, open_task_share=0.8,
-                                  initial_strength=0.0)
-        team = np.arange(5)
-        model.orgs.load[team] = 1
-        model.projects.add(ambition=1.0, level=1, needs=np.zeros(5, dtype=bool), members=team,
-                           start=1, duration=6, planned_capacity=0.3, origin=0, missing=0)
-        work.work_month(model, 1)
-        work.credit_joint_work(model, np.array([0]))
-        share = model.projects.effort_coordinator[0] / model.projects.progress[0]
-        return model.ties.strength[np.ix_(team, team)].sum() / 20, share
-
-    drifted, coordinator_share = strength_after_a_month(1.0)
-    own_work, no_share = strength_after_a_month(0.0)
-    assert coordinator_share > 0.5 and no_share == 0
-    assert own_work > 0 and drifted < 0.5 * own_work
 
 
 def test_m3_withdrawal_removes_the_coordinator_for_good():

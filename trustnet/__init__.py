@@ -13,7 +13,8 @@ from typing import Any
 from trustnet.core import _EXPORTS
 
 __version__ = "0.2.0"
-__all__ = sorted(_EXPORTS)
+__all__ = ["PARAMETERS", "REPORTERS", "SCENARIOS", "SUMMARY_OUTCOMES", "RunResult",
+           "TrustNetworkModel", "resolve", "run_model", "scenario_params"]
 
 
 def __getattr__(name: str) -> Any:

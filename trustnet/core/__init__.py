@@ -25,7 +25,8 @@ _EXPORTS = {
     "SUMMARY_OUTCOMES": "trustnet.core.metrics",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = ["PARAMETERS", "REPORTERS", "SCENARIOS", "SUMMARY_OUTCOMES", "RunResult",
+           "TrustNetworkModel", "resolve", "run_model", "scenario_params"]
 
 
 def __getattr__(name: str) -> Any:

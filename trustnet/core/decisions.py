@@ -10,8 +10,9 @@ Decision rules by who coordinates and how:
   it, the more likely the less they trust the others present: decision cost grows fast with
   size and falls with dense trust (Provan & Kenis 2008).
 - directive (a directive coordinator, or an adaptive one on an item that has stalled, i.e.
-  two meetings could not agree on it): adopted at once when the power-weighted support (plus the coordinator's own
-  legitimacy behind its own or imposed items) reaches one half, else dropped; members present
+  two meetings could not agree on it): adopted at once when the power-weighted support (plus
+  the coordinator's own legitimacy behind its own or imposed items) reaches one half, else
+  dropped; members present
   who did not support an adopted item are overruled and lose trust in the network and some
   commitment, the more the less power (say) they have.
 - items imposed by an authority are adopted without a vote, overruling those who disagree.

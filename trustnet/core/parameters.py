@@ -180,8 +180,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        "(grows with the square root of those present)",
        unit="proposals/meeting", low=0.0, high=20.0, group="projects"),
     _p("coordinator_initiative", "float", 0.5, "chance per meeting that the coordinator proposes "
-       "a project of its own (under shared governance, that a member takes this initiative)", source=HALLBERG, unit="probability", low=0.0, high=1.0,
-       group="projects"),
+       "a project of its own (under shared governance, that a member takes this initiative)",
+       source=HALLBERG, unit="probability", low=0.0, high=1.0, group="projects"),
     _p("external_project_rate", "float", 0.0, "chance per meeting that an authority imposes an "
        "ambitious collaboration project, adopted without a vote",
        source=f"{DARCIS}; Keast, Brown & Mandell 2007", unit="probability", low=0.0, high=1.0,
@@ -241,8 +241,9 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        "(symbolic participation)", source=DARCIS, unit="probability", low=0.0, high=1.0,
        group="members"),
     _p("base_attendance", "float", 0.5, "chance that a member of a typical sector with average "
-       "commitment and no tie to a coordinator attends a meeting", source=f"{HALLBERG} (about 20 of 40 at a meeting)",
-       unit="probability", low=0.0, high=1.0, group="members"),
+       "commitment and no tie to a coordinator attends a meeting",
+       source=f"{HALLBERG} (about 20 of 40 at a meeting)", unit="probability", low=0.0,
+       high=1.0, group="members"),
     _p("coordinator_pull", "float", 0.4, "relative rise of a member's chance to attend with its "
        "tie to the coordinator (personal invitations, agendas and notes that keep work on track)",
        source=f"{HALLBERG} ('if it wouldn't proceed like this ... not come to every meeting'; "

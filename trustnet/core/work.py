@@ -11,9 +11,9 @@ volunteers, the coordinator takes it over with propensity ``takeover`` when it h
 left: progress continues, but each member of that group relies on the coordinator a little
 more (their volunteering erodes), and work the coordinator does builds no ties between
 members (M3). A directive coordinator, or an adaptive one whose project's deadline looms
-(it is this month or next and the project is behind schedule), first assigns the task to the member with most time to spare, who complies as far as it
-accepts the coordinator's legitimacy and resents being overruled (M5). Members who volunteer
-earn their teammates' trust.
+(it is this month or next and the project is behind schedule), first assigns the task to the
+member with most time to spare, who complies as far as it accepts the coordinator's legitimacy
+and resents being overruled (M5). Members who volunteer earn their teammates' trust.
 
 Joint work is credited to the ties between members at the next meeting or at the project's
 end, whichever comes first: ties are re-evaluated when the network meets, so a month without
@@ -46,7 +46,6 @@ from trustnet.core.projects import (
     team_pairs,
 )
 from trustnet.core.ties import Ties
-
 
 
 class WorkLedger:

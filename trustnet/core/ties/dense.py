@@ -41,9 +41,6 @@ class DenseTies(Ties):
     def level_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return self.level[i, j]
 
-    def strength_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        return self.strength[i, j]
-
     def count_ties(self) -> int:
         """Ordered pairs with any shared history (trust evidence)."""
         return int(np.count_nonzero((self.r + self.s) > 0))

@@ -15,6 +15,8 @@ within floating-point summation order.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from trustnet.core.ties.base import Ties
@@ -23,8 +25,9 @@ from trustnet.core.ties.base import Ties
 class SparseTies(Ties):
     """Evidence, strength, cached trust and level of the pairs that have met, as edge arrays."""
 
-    COLUMNS = {"i": np.int32, "j": np.int32, "r": np.float32, "s": np.float32,
-               "strength": np.float32, "_trust": np.float32, "level": np.int8}
+    COLUMNS: ClassVar[dict[str, type]] = {
+        "i": np.int32, "j": np.int32, "r": np.float32, "s": np.float32, "strength": np.float32,
+        "_trust": np.float32, "level": np.int8}
 
     def __init__(self, embeddedness: np.ndarray, params: dict) -> None:
         super().__init__(embeddedness, params)
@@ -118,14 +121,6 @@ class SparseTies(Ties):
         level[found] = self.level[row[found]]
         level[np.asarray(i) == j] = 0
         return level
-
-    def strength_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        row, found = self._find(i, j)
-        e = self.embeddedness
-        strength = np.minimum(e[i], e[j])
-        strength[found] = self.strength[row[found]]
-        strength[np.asarray(i) == j] = 0.0
-        return strength
 
     def _dense(self, stored: np.ndarray, unmet: np.ndarray) -> np.ndarray:
         """A full n x n matrix from the unmet pairs' one (small networks only: tests and

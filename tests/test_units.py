@@ -1,0 +1,278 @@
+"""Mechanisms on hand-built inputs: a month of work, a project's end, a meeting's decisions.
+
+Each builds only the state the mechanism takes (members, ties, portfolio, coordinator,
+parameters, a generator), never a whole model, and checks what the mechanism says it changes.
+"""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from trustnet.core import decisions, work
+from trustnet.core.coordinator import Coordinator, Post
+from trustnet.core.meetings import Outcomes
+from trustnet.core.organisations import Organisations
+from trustnet.core.parameters import resolve
+from trustnet.core.projects import ACTIVE, FAILED, SUCCEEDED, Portfolio
+from trustnet.core.ties import DenseTies
+
+TEAM = np.arange(5)
+
+
+def world(n=10, seed=1, **overrides):
+    """Members, ties, an empty portfolio and a coordinator for ``overrides`` of the defaults."""
+    params = resolve({"n_orgs": n, **overrides})
+    return SimpleNamespace(
+        params=params, rng=np.random.default_rng(seed),
+        orgs=Organisations(params, np.random.default_rng(seed + 100)),
+        ties=DenseTies(np.full(n, params["initial_strength"]), params),
+        projects=Portfolio(params["team_size"]),
+        coordinator=Coordinator(params),
+    )
+
+
+def add_project(w, members=TEAM, start=1, duration=6, planned=0.3):
+    w.orgs.load[members] += 1
+    return w.projects.add(ambition=1.0, level=1, needs=np.zeros(5, dtype=bool),
+                          members=members, start=start, duration=duration,
+                          planned_capacity=planned, origin=0, missing=0)
+
+
+def month_of_work(w, step=1):
+    teams = work.active_teams(w.projects, w.orgs, w.params, step)
+    effort = work.work_month(teams, w.orgs, w.projects, w.ties, w.coordinator, w.params, w.rng,
+                             step)
+    return teams, effort
+
+
+# --- a month of work ---------------------------------------------------------------------------
+def test_a_month_of_work_accounts_for_every_unit_of_effort():
+    w = world(volunteering=0.0, takeover=1.0, coordinator_capacity=5.0, open_task_share=0.8)
+    add_project(w)
+    volunteering_before = w.orgs.volunteering.copy()
+    teams, (members, by_coordinator) = month_of_work(w)
+    row = teams.act[0]
+    # nobody volunteers, so the coordinator takes the open task over
+    assert by_coordinator == pytest.approx(0.8 * 0.3) and members > 0
+    assert w.projects.progress[row] == pytest.approx(members + by_coordinator)
+    assert w.projects.effort_coordinator[row] == pytest.approx(by_coordinator)
+    assert w.coordinator.workload == pytest.approx(by_coordinator)
+    # the group learns to rely on it; members outside the group do not
+    assert np.all(w.orgs.volunteering[TEAM] <= volunteering_before[TEAM])
+    assert np.all(w.orgs.coordinator_tie[TEAM] > 0)
+    assert np.all(w.orgs.coordinator_tie[5:] == 0)
+
+
+def test_work_by_the_coordinator_builds_no_ties_between_members():
+    def after_a_month(takeover):
+        w = world(volunteering=0.0, takeover=takeover, coordinator_capacity=5.0,
+                  open_task_share=0.8, initial_strength=0.0)
+        row = add_project(w)
+        month_of_work(w)
+        work.credit_joint_work(np.array([row]), w.projects, w.orgs, w.ties, w.params)
+        share = w.projects.effort_coordinator[row] / w.projects.progress[row]
+        return w.ties.strength[np.ix_(TEAM, TEAM)].sum() / 20, share
+
+    drifted, coordinator_share = after_a_month(1.0)
+    own_work, no_share = after_a_month(0.0)
+    assert coordinator_share > 0.5 and no_share == 0
+    assert own_work > 0 and drifted < 0.5 * own_work
+
+
+def test_a_directive_coordinator_assigns_the_orphaned_task_to_a_member():
+    w = world(volunteering=0.0, takeover=1.0, nao_style="directive", coordinator_legitimacy=1.0,
+              open_task_share=0.8, overrule_penalty=0.5)
+    add_project(w)
+    trust_before = w.orgs.trust_in_network.copy()
+    _, (members, by_coordinator) = month_of_work(w)
+    assert by_coordinator == 0.0 and members > 0
+    assert w.coordinator.acted_directively
+    # exactly one member was told to do it, and resents it unless it is the most powerful
+    lost = np.flatnonzero(w.orgs.trust_in_network < trust_before)
+    assert len(lost) <= 1 and set(lost) <= set(TEAM)
+
+
+def test_no_projects_no_work():
+    w = world()
+    teams, effort = month_of_work(w)
+    assert len(teams.act) == 0 and effort == (0.0, 0.0)
+
+
+# --- a project's end ---------------------------------------------------------------------------
+def end_with(delivered_per_required, failure_weight=1.0):
+    w = world(failure_weight=failure_weight)
+    row = add_project(w, start=1, duration=6)
+    w.projects.progress[row] = delivered_per_required * w.projects.required[row]
+    w.projects.effort_members[row] = w.projects.progress[row]
+    w.ties.refresh()
+    trust_before = w.ties.trust()[np.ix_(TEAM, TEAM)].copy()
+    progress_before = w.orgs.perceived_progress.copy()
+    not_yet = work.close_projects(w.projects, None, w.orgs, w.ties, w.params, w.rng, step=6)
+    assert len(not_yet.rows) == 0 and w.projects.status[row] == ACTIVE  # deadline is month 7
+    ended = work.close_projects(w.projects, None, w.orgs, w.ties, w.params, w.rng, step=7)
+    change = w.ties.trust()[np.ix_(TEAM, TEAM)] - trust_before
+    off_diagonal = ~np.eye(len(TEAM), dtype=bool)
+    return w, row, ended, change[off_diagonal], w.orgs.perceived_progress - progress_before
+
+
+def test_a_project_delivered_in_full_succeeds_and_its_members_trust_each_other_more():
+    w, row, ended, trust_change, progress_change = end_with(delivered_per_required=10.0)
+    assert list(ended.rows) == [row] and ended.success.all()
+    assert w.projects.status[row] == SUCCEEDED and w.projects.ended[row] == 7
+    assert ended.output == pytest.approx(w.projects.ambition[row])
+    assert ended.perceived[0] == pytest.approx(ended.value[0] - w.params["progress_expectation"])
+    assert np.all(trust_change > 0)
+    # those who did the work perceive progress; the others have not heard yet
+    assert np.all(progress_change[TEAM] > 0) and np.all(progress_change[5:] == 0)
+
+
+def test_a_project_hardly_delivered_fails_and_its_members_trust_each_other_less():
+    w, row, ended, trust_change, progress_change = end_with(delivered_per_required=0.05)
+    assert not ended.success.any() and w.projects.status[row] == FAILED
+    assert ended.output == 0.0 and ended.perceived[0] == -1.0
+    assert np.all(trust_change < 0)
+    assert np.all(progress_change[TEAM] < 0)
+
+
+def test_outcomes_accumulate_until_the_meeting_reports_them():
+    tally = Outcomes()
+    tally.add(np.array([0.5, -1.0]))
+    tally.add(np.array([0.25]))
+    assert (tally.total, tally.count) == (pytest.approx(-0.25), 3)
+
+
+# --- a meeting's decisions ---------------------------------------------------------------------
+def item(origin=decisions.MEMBER, proposer=-1):
+    return decisions.Proposal(origin=origin, proposer=proposer, needs=np.eye(5, dtype=bool)[2],
+                              level=1, ambition=1.0)
+
+
+def decide(w, agenda, present=None):
+    present = np.arange(w.orgs.n) if present is None else present
+    return decisions.decide(agenda, present, w.orgs, w.ties, w.coordinator, w.params, w.rng)
+
+
+def test_without_support_an_item_is_deferred_with_more_support_then_dropped():
+    w = world(nao_style="coordinating", goal_consensus=0.0, initial_trust=0.01,
+              consensus_quorum=0.9)
+    agenda = [item()]
+    for deferrals in range(1, decisions.MAX_DEFERRALS + 1):
+        adopted, agenda = decide(w, agenda)
+        assert adopted == [] and len(agenda) == 1
+        assert agenda[0].deferrals == deferrals
+        assert agenda[0].support_bonus == pytest.approx(deferrals * decisions.DELIBERATION_BONUS)
+    adopted, agenda = decide(w, agenda)
+    assert adopted == [] and agenda == []
+
+
+def test_broad_support_adopts_and_overrules_nobody():
+    w = world(goal_consensus=1.0, consensus_quorum=0.5)
+    before = w.orgs.trust_in_network.copy()
+    adopted, deferred = decide(w, [item(), item()])
+    assert len(adopted) == 2 and deferred == []
+    assert np.array_equal(w.orgs.trust_in_network, before)
+
+
+def test_an_imposed_item_is_adopted_and_those_against_it_are_overruled():
+    w = world(goal_consensus=0.0, initial_trust=0.01, overrule_penalty=0.5)
+    before = w.orgs.trust_in_network.copy()
+    adopted, deferred = decide(w, [item(origin=decisions.EXTERNAL)])
+    assert len(adopted) == 1 and deferred == []
+    lost = w.orgs.trust_in_network < before
+    weakest = np.argmin(w.orgs.power)
+    assert lost[weakest] and lost.sum() >= w.orgs.n // 2
+
+
+def test_a_directive_coordinator_drops_what_the_powerful_do_not_back():
+    w = world(nao_style="directive", goal_consensus=0.0, initial_trust=0.01)
+    adopted, deferred = decide(w, [item()])
+    assert adopted == [] and deferred == [] and w.coordinator.acted_directively
+
+
+def test_without_a_coordinator_dissent_can_veto_an_item():
+    def adopted_share(trust):
+        w = world(governance="shared", n=30, goal_consensus=0.65, consensus_quorum=0.5,
+                  initial_trust=trust)
+        w.ties.refresh()
+        adopted, _ = decide(w, [item() for _ in range(200)])
+        return len(adopted) / 200
+
+    assert adopted_share(0.2) < adopted_share(0.9)
+
+
+def test_recruitment_forms_a_group_that_becomes_a_project():
+    w = world(n=20, initial_commitment=1.0, base_attendance=1.0, primary_care_attendance=1.0)
+    w.orgs.attending[:] = True
+    trust_before = w.orgs.trust_in_network.copy()
+    proposal = item(proposer=3)
+    team = decisions.recruit(proposal, w.orgs, w.coordinator, w.params, w.rng)
+    assert team is not None and 2 <= len(team) <= w.params["team_size"]
+    assert np.all(w.orgs.active[team]) and len(set(team)) == len(team)
+    assert np.all(w.orgs.trust_in_network[team] > trust_before[team])
+    assert w.coordinator.workload == pytest.approx(decisions.RECRUITMENT_WORK)
+    row = decisions.start_project(proposal, team, w.orgs, w.projects, w.params, step=4)
+    assert w.projects.count == 1 and w.projects.start[row] == 4
+    assert w.projects.deadline[row] == 4 + w.params["project_duration"]
+    assert np.all(w.orgs.load[team] == 1) and w.orgs.load.sum() == len(team)
+    assert w.projects.required[row] > 0
+
+
+def test_the_proposer_is_asked_first():
+    w = world(n=20, initial_commitment=1.0, base_attendance=1.0, primary_care_attendance=1.0)
+    w.orgs.attending[:] = True
+    teams = [decisions.recruit(item(proposer=3), w.orgs, w.coordinator, w.params, w.rng)
+             for _ in range(20)]
+    with_proposer = [team for team in teams if team is not None and 3 in team]
+    assert with_proposer and all(team[0] == 3 for team in with_proposer)
+
+
+def test_nobody_accepts_no_group():
+    w = world(initial_commitment=0.0)
+    w.orgs.commitment[:] = 0.0
+    assert decisions.recruit(item(), w.orgs, w.coordinator, w.params, w.rng) is None
+
+
+# --- the coordinator's post --------------------------------------------------------------------
+def test_the_post_is_one_named_state_through_exit_vacancy_and_withdrawal():
+    w = world(coordinator_exit_rate=1.0, coordinator_capacity=0.01, vacancy_months=2,
+              nao_withdrawal_step=400)
+    c = w.coordinator
+    assert c.post is Post.IN_POST and c.present
+    for month in range(1, 400):
+        c.start_month(month, 10)  # an overloaded coordinator strains, and leaves
+        if c.end_month(w.rng):
+            break
+    assert c.exits == 1 and c.post is Post.VACANT and c.vacant and not c.present
+    assert not c.start_month(month + 1, 10) and not c.start_month(month + 2, 10)
+    assert c.vacant
+    assert c.start_month(month + 3, 10)  # a successor starts afresh
+    assert c.present and c.tenure == 1 and c.strain == 0.0
+    assert c.start_month(400, 10) and c.post is Post.WITHDRAWN and c.withdrawn
+    assert not c.start_month(401, 10) and c.post is Post.WITHDRAWN
+    assert c.all_tenures() == c.tenures and len(c.tenures) == 2
+    assert Coordinator(resolve({"governance": "shared"})).post is Post.NONE
+
+
+# --- the public names --------------------------------------------------------------------------
+def test_the_public_names_are_the_cores_and_load():
+    import trustnet
+    import trustnet.core
+    from trustnet.core import _EXPORTS
+
+    assert sorted(trustnet.__all__) == sorted(trustnet.core.__all__) == sorted(_EXPORTS)
+    for name in trustnet.__all__:
+        assert getattr(trustnet, name) is getattr(trustnet.core, name)
+
+
+def test_a_scenario_name_applies_that_scenario_beneath_the_given_parameters():
+    from trustnet import SCENARIOS, TrustNetworkModel, scenario_params
+
+    model = TrustNetworkModel(rng=1, scenario="belgian_mandated", ambition=1.5)
+    assert model.params == scenario_params("belgian_mandated", {"ambition": 1.5})
+    assert model.params["mandated"] and model.scenario_name == "belgian_mandated"
+    assert set(SCENARIOS["belgian_mandated"].overrides) - {"ambition"} <= set(model.params)
+    with pytest.raises(ValueError, match="unknown scenario 'belgian'"):
+        TrustNetworkModel(scenario="belgian")
+    with pytest.raises(TypeError, match="parameter 'scenario'"):
+        TrustNetworkModel(scenario=3)
