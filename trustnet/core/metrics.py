@@ -1,5 +1,8 @@
 """What the model reports: computed once per step from state the model already holds.
 
+The reporters are declared (label, unit, range, smallest effect of interest) in
+:mod:`trustnet.core.reporters`.
+
 The DataCollector's reporters only read the dictionary this module fills, so collecting a
 step costs a few dictionary look-ups.
 """
@@ -10,27 +13,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from trustnet.core.reporters import REPORTERS, RUN_MEANS, SUMMARY_OUTCOMES
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from trustnet.core.model import TrustNetworkModel
     from trustnet.core.organisations import Organisations
 
-REPORTERS = (
-    "mean_trust", "trust_density", "active_members", "attendance",
-    "projects_active", "projects_succeeded", "projects_failed", "projects_abandoned", "output",
-    "coordinator_task_share", "volunteering", "mean_commitment", "mean_disillusionment",
-    "coordinator_present", "coordinator_strain", "coordinator_disillusionment",
-    "coordinator_exits", "coordinator_style_directive", "inclusion_gap",
-    "share_cooperation", "share_coordination", "share_collaboration",
-)
-
-# End-of-run values of every reporter, plus means over the run of the ones that fluctuate.
-RUN_MEANS = ("mean_trust", "attendance", "coordinator_task_share", "coordinator_present",
-             "coordinator_strain", "coordinator_disillusionment", "inclusion_gap",
-             "volunteering", "mean_commitment")
-SUMMARY_OUTCOMES = REPORTERS + tuple(f"{name}_mean" for name in RUN_MEANS) + (
-    "success_rate", "mean_coordinator_tenure")
+__all__ = ["REPORTERS", "RUN_MEANS", "SUMMARY_OUTCOMES", "inclusion_gap", "measure", "summarise"]
 
 
 def measure(model: TrustNetworkModel) -> dict[str, float]:

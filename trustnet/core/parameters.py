@@ -34,6 +34,11 @@ class Parameter:
     allow_none: bool = False
     group: str = "general"
     main: bool = False  # shown as a control in the visualisation
+    label: str = ""  # for figures, tables and controls (the name, spaced, when empty)
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", self.name.replace("_", " "))
 
     def allowed(self) -> str:
         """What values are allowed, in words (used in every error message)."""
@@ -142,243 +147,269 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     # --- structure and governance -------------------------------------------------------
     _p("n_orgs", "int", 40, "member organisations on the network's list",
        source=f"{HALLBERG} (about 40 on the mailing list)", unit="organisations",
-       low=3, high=100_000, group="structure", main=True),
+       low=3, high=100_000, group="structure", main=True, label="members"),
     _p("governance", "choice", "nao", "who coordinates: a separate NAO, the most powerful member, "
        "or nobody (shared participant governance)", source=PROVAN_KENIS,
-       choices=("nao", "lead", "shared"), group="structure", main=True),
+       choices=("nao", "lead", "shared"), group="structure", main=True, label="governance"),
     _p("nao_style", "choice", "adaptive", "style of whoever coordinates; adaptive is coordinating "
        "by default, and directive only on an item that has stalled and on an open task nobody "
        "volunteered for when its project's deadline looms; no effect under shared governance",
        source="Newman 2001; Klaster et al. 2017; " + HALLBERG,
-       choices=("coordinating", "directive", "adaptive"), group="structure", main=True),
+       choices=("coordinating", "directive", "adaptive"), group="structure", main=True,
+       label="coordinator's style"),
     _p("mandated", "bool", False, "membership is mandated by an authority (broad enrolment, no "
        "exit, low starting motivation, funded coordinator with low leverage and a fixed "
        "aspiration)",
-       source=f"{DARCIS}; Rodríguez et al. 2007", group="structure", main=True),
+       source=f"{DARCIS}; Rodríguez et al. 2007", group="structure", main=True,
+       label="mandated network"),
     _p("nao_withdrawal_step", "int", None, "from this step on there is no coordinator, for good; "
        "none keeps it; no effect under shared governance",
        source="Stadtler & Karakulak 2020; " + HALLBERG, unit="step", low=0, high=100_000,
-       allow_none=True, group="structure"),
+       allow_none=True, group="structure", label="coordinator withdrawn from month"),
     _p("meeting_interval", "int", 3, "months between plenary network meetings",
        source=f"{HALLBERG} (four meetings a year)", unit="months", low=1, high=24,
-       group="structure", main=True),
+       group="structure", main=True, label="months between meetings"),
     # --- projects (M1, M2, M8, M9) --------------------------------------------------------
     _p("ambition", "float", 0.8, "effort new projects require relative to the expected effective "
        "capacity of the team over the planned duration (1 is matched)",
        source="Aunger et al. 2021; " + HALLBERG, unit="ratio", low=0.0, high=10.0, low_open=True,
-       group="projects", main=True),
+       group="projects", main=True, label="ambition"),
     _p("ambition_trust_gain", "float", 1.0, "how much the ambition of a new project grows with the "
        "trust of the core present (pairs weighted by relationship strength) above its initial "
        "level",
        source=HUXHAM_VANGEN + " (value no lit.)", unit="1/trust", low=0.0, high=5.0,
-       group="projects"),
+       group="projects", label="ambition's growth with trust"),
     _p("project_duration", "int", 6, "planned duration of a project", unit="months", low=1,
-       high=60, group="projects"),
+       high=60, group="projects", label="project duration"),
     _p("team_size", "int", 5, "working-group size a project recruits for", unit="organisations",
-       low=2, high=20, group="projects"),
+       low=2, high=20, group="projects", label="working-group size"),
     _p("proposal_rate", "float", 1.0, "expected member proposals at a meeting of 20 members "
        "(grows with the square root of those present)",
-       unit="proposals/meeting", low=0.0, high=20.0, group="projects"),
+       unit="proposals/meeting", low=0.0, high=20.0, group="projects",
+       label="member proposals per meeting"),
     _p("coordinator_initiative", "float", 0.5, "chance per meeting that the coordinator proposes "
        "a project of its own (under shared governance, that a member takes this initiative)",
-       source=HALLBERG, unit="probability", low=0.0, high=1.0, group="projects"),
+       source=HALLBERG, unit="probability", low=0.0, high=1.0, group="projects",
+       label="coordinator's initiative"),
     _p("external_project_rate", "float", 0.0, "chance per meeting that an authority imposes an "
        "ambitious collaboration project, adopted without a vote",
        source=f"{DARCIS}; Keast, Brown & Mandell 2007", unit="probability", low=0.0, high=1.0,
-       group="projects"),
+       group="projects", label="imposed projects per meeting"),
     _p("collaboration_push", "float", 0.1, "chance that a proposal asks for collaboration whatever "
        "the ties can carry (the rhetoric of collaboration)",
        source="Keast, Brown & Mandell 2007 (case 001)", unit="probability", low=0.0, high=1.0,
-       group="projects"),
+       group="projects", label="push for collaboration"),
     _p("success_slope", "float", 5.0, "slope of the logistic chance of success in required over "
        "delivered effort", source="Aunger et al. 2021 (value no lit., range 3-8)", unit="1/ratio",
-       low=0.1, high=50.0, group="projects"),
+       low=0.1, high=50.0, group="projects", label="steepness of success"),
     _p("success_midpoint", "float", 1.25, "required over delivered effort at which success is a "
-       "coin flip", unit="ratio", low=0.1, high=5.0, group="projects"),
+       "coin flip", unit="ratio", low=0.1, high=5.0, group="projects",
+       label="effort ratio of a coin-flip success"),
     _p("meaningful_ambition", "float", 0.5, "ambition at which a success feels 63% meaningful; "
        "unambitious successes give little perceived progress",
        source=f"{HALLBERG} ('meaningless if you only sit in a group'; value no lit.)",
-       unit="ratio", low=0.01, high=10.0, group="projects"),
+       unit="ratio", low=0.01, high=10.0, group="projects", label="ambition that feels meaningful"),
     _p("missing_sector_penalty", "float", 0.3, "relative loss of the chance of implementation for "
        "each needed sector missing from the team", source=f"{HALLBERG}; Provan & Milward 1995",
-       unit="share", low=0.0, high=1.0, group="projects", main=True),
+       unit="share", low=0.0, high=1.0, group="projects", main=True,
+       label="penalty per missing sector"),
     _p("misfit_efficiency", "float", 0.4, "efficiency of a working group none of whose pairs reach "
        "the project's required integration level", source="Keast, Brown & Mandell 2007 (value "
-       "no lit.)", unit="share", low=0.0, high=1.0, group="projects"),
+       "no lit.)", unit="share", low=0.0, high=1.0, group="projects",
+       label="efficiency of a misfit group"),
     _p("integration_quorum", "float", 0.5, "share of a team's pairs that must be at the project's "
        "required integration level for full efficiency",
        source="Keast, Brown & Mandell 2007 (value no lit.)", unit="share", low=0.01, high=1.0,
-       group="projects"),
+       group="projects", label="pairs needed at the project's level"),
     # --- decisions (M5, M6) ---------------------------------------------------------------
     _p("goal_consensus", "float", 0.5, "chance that a member present supports a proposal that "
        "does not need its sector, at neutral trust in the network",
-       source=PROVAN_KENIS, unit="probability", low=0.0, high=1.0, group="decisions", main=True),
+       source=PROVAN_KENIS, unit="probability", low=0.0, high=1.0, group="decisions", main=True,
+       label="support for others' proposals"),
     _p("consensus_quorum", "float", 0.6, "share of members present whose support a decision by "
        "broad support needs", source="Newman 2001 (value no lit.)", unit="share", low=0.0,
-       high=1.0, group="decisions"),
+       high=1.0, group="decisions", label="consensus quorum"),
     _p("overrule_penalty", "float", 0.1, "relative loss of trust in the network (and half as much "
        "commitment) of a powerless member overruled by a directive decision (scaled by 1 - power)",
        source="Klaster et al. 2017 (value no lit.)", unit="share", low=0.0, high=1.0,
-       group="decisions"),
+       group="decisions", label="cost of being overruled"),
     _p("inclusion_gain", "float", 0.05, "relative gain of trust in the network of a member "
        "included in a working group", source="Klaster et al. 2017 (value no lit.)",
-       unit="share", low=0.0, high=1.0, group="decisions"),
+       unit="share", low=0.0, high=1.0, group="decisions", label="gain from inclusion"),
     _p("shared_coordination_cost", "float", 0.005, "share of each member's capacity spent on "
        "coordination per other member under shared governance", source=PROVAN_KENIS,
-       unit="share/member", low=0.0, high=0.1, group="decisions"),
+       unit="share/member", low=0.0, high=0.1, group="decisions",
+       label="cost of shared coordination"),
     _p("lead_interest_bias", "float", 0.7, "chance that a proposal under lead-organisation "
        "governance is steered to need the lead's own sector", source=PROVAN_KENIS,
-       unit="probability", low=0.0, high=1.0, group="decisions"),
+       unit="probability", low=0.0, high=1.0, group="decisions",
+       label="lead's steering of projects"),
     # --- members (M2, M3, M7, M9) ---------------------------------------------------------
     _p("member_capacity", "float", 0.1, "mean share of a representative's working time available "
        "to the network", source=f"{HALLBERG} (busy schedules; value no lit.)",
-       unit="FTE", low=0.0, high=1.0, low_open=True, group="members"),
+       unit="FTE", low=0.0, high=1.0, low_open=True, group="members", label="members' capacity"),
     _p("initial_commitment", "float", 0.65, "mean commitment of members of a voluntary network "
-       "at the start", source=HALLBERG, unit="share", low=0.0, high=1.0, group="members"),
+       "at the start", source=HALLBERG, unit="share", low=0.0, high=1.0, group="members",
+       label="starting commitment"),
     _p("mandated_motivation", "float", 0.6, "starting commitment of mandated members relative to "
-       "voluntary ones", source=DARCIS, unit="ratio", low=0.0, high=1.0, group="members"),
+       "voluntary ones", source=DARCIS, unit="ratio", low=0.0, high=1.0, group="members",
+       label="mandated members' relative motivation"),
     _p("mandated_attendance", "float", 0.5, "least chance that a mandated member attends a meeting "
        "(symbolic participation)", source=DARCIS, unit="probability", low=0.0, high=1.0,
-       group="members"),
+       group="members", label="mandated attendance floor"),
     _p("base_attendance", "float", 0.5, "chance that a member of a typical sector with average "
        "commitment and no tie to a coordinator attends a meeting",
        source=f"{HALLBERG} (about 20 of 40 at a meeting)", unit="probability", low=0.0,
-       high=1.0, group="members"),
+       high=1.0, group="members", label="base attendance"),
     _p("coordinator_pull", "float", 0.4, "relative rise of a member's chance to attend with its "
        "tie to the coordinator (personal invitations, agendas and notes that keep work on track)",
        source=f"{HALLBERG} ('if it wouldn't proceed like this ... not come to every meeting'; "
-       "value no lit.)", unit="share", low=0.0, high=2.0, group="members"),
+       "value no lit.)", unit="share", low=0.0, high=2.0, group="members",
+       label="coordinator's pull on attendance"),
     _p("primary_care_attendance", "float", 0.15,
        "same for primary care, the rarely attending sector",
        source=f"{HALLBERG} ('creates a hole')", unit="probability", low=0.0, high=1.0,
-       group="members", main=True),
+       group="members", main=True, label="primary care's attendance"),
     _p("volunteering", "float", 0.6, "mean starting propensity to volunteer for an open task",
        source="Stadtler & Karakulak 2020 (value no lit.)", unit="probability", low=0.0, high=1.0,
-       group="members"),
+       group="members", label="willingness to volunteer"),
     _p("volunteer_group_exponent", "float", 0.5, "how fast individual willingness to volunteer "
        "falls with the size of the group asked (willingness / size^exponent)",
        source="Diekmann 1985 volunteer's dilemma (value no lit.)", unit="-", low=0.0, high=3.0,
-       group="members"),
+       group="members", label="volunteer's dilemma exponent"),
     _p("open_task_share", "float", 0.3, "share of a project's monthly work that is an open task "
        "nobody is assigned to and needs a volunteer", source=HALLBERG, unit="share", low=0.0,
-       high=1.0, group="members"),
+       high=1.0, group="members", label="share of work that is an open task"),
     _p("takeover", "float", 0.5, "the coordinator's propensity to take over an open task nobody "
        "volunteered for", source=f"Stadtler & Karakulak 2020; {HALLBERG}", unit="probability",
-       low=0.0, high=1.0, group="members", main=True),
+       low=0.0, high=1.0, group="members", main=True, label="coordinator's takeover propensity"),
     _p("reliance_erosion", "float", 0.05, "relative loss of volunteering of each team member when "
        "the coordinator takes over their project's task (learned reliance)",
        source="Stadtler & Karakulak 2020 (value no lit.)", unit="share", low=0.0, high=1.0,
-       group="members"),
+       group="members", label="erosion by reliance"),
     _p("volunteering_recovery", "float", 0.02, "monthly recovery of volunteering towards its "
        "starting value (each takeover erodes it on top)", unit="share/month", low=0.0,
-       high=1.0, group="members"),
+       high=1.0, group="members", label="recovery of volunteering"),
     _p("meeting_cost", "float", 0.2, "share of a meeting month's network capacity that attending "
-       "costs a member", source=HALLBERG, unit="share", low=0.0, high=1.0, group="members"),
+       "costs a member", source=HALLBERG, unit="share", low=0.0, high=1.0, group="members",
+       label="cost of a meeting"),
     _p("commitment_recovery", "float", 0.02, "monthly relaxation of commitment towards the "
        "organisation's starting motivation (why it joined or was enrolled)",
-       unit="share/month", low=0.0, high=1.0, group="members"),
+       unit="share/month", low=0.0, high=1.0, group="members", label="recovery of commitment"),
     _p("motivation_rate", "float", 0.15, "how strongly perceived progress moves commitment",
        source="Aunger et al. 2021 (value no lit.)", unit="share/signal", low=0.0, high=1.0,
-       group="members"),
+       group="members", label="motivation rate"),
     _p("progress_memory", "float", 0.4, "weight of the newest signal in perceived progress",
-       unit="share", low=0.0, high=1.0, low_open=True, group="members"),
+       unit="share", low=0.0, high=1.0, low_open=True, group="members", label="memory of progress"),
     _p("progress_expectation", "float", 0.3, "meaning members expect of a success: a success "
        "that means less disappoints, one that means more encourages",
        source="Aunger et al. 2021; " + HALLBERG + " (value no lit.)", unit="share", low=0.0,
-       high=1.0, group="members"),
+       high=1.0, group="members", label="expected meaning of a success"),
     _p("idle_penalty", "float", 0.2, "negative perceived progress of a meeting with nothing to "
        "report ('just sit and talk')", source=HALLBERG, unit="signal", low=0.0, high=1.0,
-       group="members"),
+       group="members", label="disappointment of an idle meeting"),
     _p("disillusion_rate", "float", 0.2,
        "how fast negative perceived progress disillusions a member",
-       unit="share/signal", low=0.0, high=1.0, group="members"),
+       unit="share/signal", low=0.0, high=1.0, group="members",
+       label="members' disillusionment rate"),
     _p("member_exit_rate", "float", 0.1,
        "chance per meeting that a fully disillusioned member of a "
        "voluntary network leaves (scales with disillusionment squared)",
-       source=f"{DARCIS}; {HALLBERG}", unit="probability", low=0.0, high=1.0, group="members"),
+       source=f"{DARCIS}; {HALLBERG}", unit="probability", low=0.0, high=1.0, group="members",
+       label="members' exit rate"),
     # --- trust and ties (M1, M8) ----------------------------------------------------------
     _p("initial_trust", "float", 0.5, "trust every member has in every other at the start "
        "(beta prior mean with the weight of two observations)", source=HUXHAM_VANGEN,
-       unit="probability", low=0.01, high=0.99, group="trust", main=True),
+       unit="probability", low=0.01, high=0.99, group="trust", main=True, label="starting trust"),
     _p("initial_strength", "float", 0.1, "mean strength of existing working relationships at the "
        "start", source="Keast, Brown & Mandell 2007 (case 001: weak ties)", unit="share",
-       low=0.0, high=0.95, group="trust", main=True),
+       low=0.0, high=0.95, group="trust", main=True, label="starting relationship strength"),
     _p("failure_weight", "float", 2.0, "evidence a failure adds against trust relative to what a "
        "success adds for it (trust is lost faster than won)",
        source=HUXHAM_VANGEN + " (value no lit., range 1.5-3)", unit="ratio", low=1.0, high=10.0,
-       group="trust"),
+       group="trust", label="weight of a failure"),
     _p("forgetting", "float", 0.95, "monthly retention of trust evidence", unit="1/month",
-       source="no lit. (range 0.90-0.99)", low=0.5, high=1.0, group="trust"),
+       source="no lit. (range 0.90-0.99)", low=0.5, high=1.0, group="trust",
+       label="retention of trust evidence"),
     _p("meeting_trust_gain", "float", 0.15, "trust evidence a conversation at a meeting adds "
        "between two fully committed members (scaled by the pair's mean commitment)",
-       source=HALLBERG, unit="observations", low=0.0, high=5.0, group="trust"),
+       source=HALLBERG, unit="observations", low=0.0, high=5.0, group="trust",
+       label="trust from a conversation"),
     _p("meeting_contacts", "int", 8, "members each attendee talks to at a meeting",
-       unit="organisations", low=1, high=10_000, group="trust"),
+       unit="organisations", low=1, high=10_000, group="trust", label="contacts per meeting"),
     _p("relationship_time", "float", 0.3, "share of meeting time spent on relationship building "
        "(costs capacity, yields no output, raises relationship strength)",
        source="Keast, Brown & Mandell 2007 (case 001)", unit="share", low=0.0, high=1.0,
-       group="trust", main=True),
+       group="trust", main=True, label="relationship time"),
     _p("directive_relationship_share", "float", 0.3, "relationship time of a directive meeting "
        "relative to a coordinating one", source="Newman 2001 (value no lit.)", unit="ratio",
-       low=0.0, high=1.0, group="trust"),
+       low=0.0, high=1.0, group="trust", label="relationship time when directive"),
     _p("strength_gain_meeting", "float", 0.3,
        "growth of relationship strength towards 1 per meeting "
-       "conversation at full relationship time", unit="share", low=0.0, high=1.0, group="trust"),
+       "conversation at full relationship time", unit="share", low=0.0, high=1.0, group="trust",
+       label="strength from a conversation"),
     _p("strength_gain_work", "float", 0.08,
        "growth of relationship strength towards 1 per month of "
-       "joint work", source=HALLBERG, unit="share/month", low=0.0, high=1.0, group="trust"),
+       "joint work", source=HALLBERG, unit="share/month", low=0.0, high=1.0, group="trust",
+       label="strength from joint work"),
     _p("strength_decay", "float", 0.02, "monthly decay of relationship strength",
        unit="share/month",
-       low=0.0, high=1.0, group="trust"),
+       low=0.0, high=1.0, group="trust", label="decay of strength"),
     _p("volunteer_credit", "float", 0.2,
        "trust evidence teammates give a member who volunteers for "
-       "an open task (one-directional)", unit="observations", low=0.0, high=5.0, group="trust"),
+       "an open task (one-directional)", unit="observations", low=0.0, high=5.0, group="trust",
+       label="trust earned by volunteering"),
     _p("cooperation_threshold", "float", 0.15, "tie quality (geometric mean of trust and strength) "
        "from which a pair cooperates", source="Keast, Brown & Mandell 2007 (value no lit.)",
-       unit="quality", low=0.0, high=1.0, group="trust"),
+       unit="quality", low=0.0, high=1.0, group="trust", label="threshold of cooperation"),
     _p("coordination_threshold", "float", 0.3, "tie quality from which a pair coordinates",
        source="Keast, Brown & Mandell 2007 (value no lit.)", unit="quality", low=0.0, high=1.0,
-       group="trust"),
+       group="trust", label="threshold of coordination"),
     _p("collaboration_threshold", "float", 0.5, "tie quality from which a pair collaborates",
        source="Keast, Brown & Mandell 2007 (value no lit.)", unit="quality", low=0.0, high=1.0,
-       group="trust"),
+       group="trust", label="threshold of collaboration"),
     # --- coordinator (M3, M4, M7) ---------------------------------------------------------
     _p("coordinator_capacity", "float", 0.5, "working time of the NAO (two part-time meeting "
        "leaders in the Swedish case)", source=HALLBERG, unit="FTE", low=0.0, high=20.0,
-       group="coordinator"),
+       group="coordinator", label="coordinator's capacity"),
     _p("lead_capacity_share", "float", 0.6, "share of an NAO's capacity a lead organisation gives "
        "to coordination from its own staff", source=PROVAN_KENIS, unit="share", low=0.0,
-       high=1.0, group="coordinator"),
+       high=1.0, group="coordinator", label="lead's share of capacity"),
     _p("coordinator_admin", "float", 0.005, "the coordinator's monthly routine work per member "
        "(agendas, notes, connecting people)", source=HALLBERG, unit="FTE/member", low=0.0,
-       high=1.0, group="coordinator"),
+       high=1.0, group="coordinator", label="coordinator's routine work"),
     _p("strain_rate", "float", 0.3, "growth of coordinator strain per unit of relative overload",
-       source="Homer 1985 (value no lit.)", unit="1/month", low=0.0, high=5.0, group="coordinator"),
+       source="Homer 1985 (value no lit.)", unit="1/month", low=0.0, high=5.0, group="coordinator",
+       label="growth of strain"),
     _p("strain_recovery", "float", 0.05, "monthly recovery of strain when not overloaded",
        source="Homer 1985 (value no lit.)", unit="share/month", low=0.0, high=1.0,
-       group="coordinator"),
+       group="coordinator", label="recovery from strain"),
     _p("coordinator_aspiration", "float", 0.6, "starting aspiration of a coordinator (the "
        "meaningful progress it expects per project)", source="Lant 1992", unit="share", low=0.0,
-       high=1.0, group="coordinator"),
+       high=1.0, group="coordinator", label="coordinator's aspiration"),
     _p("aspiration_adaptation", "float", 0.05, "monthly adaptation of a voluntary network "
        "coordinator's aspiration towards what is delivered", source="Lant 1992 (value no lit.)",
-       unit="share/month", low=0.0, high=1.0, group="coordinator"),
+       unit="share/month", low=0.0, high=1.0, group="coordinator",
+       label="adaptation of aspiration"),
     _p("mandate_aspiration", "float", 0.9, "the fixed aspiration of a mandated coordinator (the "
        "'myth' of the mandate)", source=DARCIS, unit="share", low=0.0, high=1.0,
-       group="coordinator"),
+       group="coordinator", label="mandated aspiration"),
     _p("coordinator_legitimacy", "float", 0.6, "starting legitimacy (leverage) of a coordinator",
-       source=DARCIS, unit="share", low=0.0, high=1.0, group="coordinator"),
+       source=DARCIS, unit="share", low=0.0, high=1.0, group="coordinator",
+       label="coordinator's legitimacy"),
     _p("mandated_leverage", "float", 0.5, "legitimacy of a mandated coordinator relative to a "
-       "voluntary one", source=DARCIS, unit="ratio", low=0.0, high=1.0, group="coordinator"),
+       "voluntary one", source=DARCIS, unit="ratio", low=0.0, high=1.0, group="coordinator",
+       label="mandated leverage"),
     _p("disillusion_speed", "float", 0.1, "monthly growth of coordinator disillusionment per unit "
        "of aspiration gap (doubled at zero legitimacy)", source=f"{DARCIS} (value no lit.)",
-       unit="1/month", low=0.0, high=5.0, group="coordinator"),
+       unit="1/month", low=0.0, high=5.0, group="coordinator",
+       label="coordinator's disillusionment rate"),
     _p("coordinator_exit_rate", "float", 0.08, "monthly chance that a fully strained and fully "
        "disillusioned coordinator leaves (it scales with the mean of the squares of the two)",
        source=f"{DARCIS}; Homer 1985 (value no lit.)",
-       unit="probability", low=0.0, high=1.0, group="coordinator"),
+       unit="probability", low=0.0, high=1.0, group="coordinator", label="coordinator's exit rate"),
     _p("vacancy_months", "int", 4, "months the coordinator post stays vacant after an exit",
-       unit="months", low=0, high=120, group="coordinator"),
+       unit="months", low=0, high=120, group="coordinator", label="months of vacancy"),
 )
 
 PARAMETERS: dict[str, Parameter] = {p.name: p for p in _DECLARATIONS}
@@ -432,6 +463,7 @@ def parameter_table() -> list[dict[str, Any]]:
     return [
         {
             "name": p.name,
+            "label": p.label,
             "group": p.group,
             "default": p.default,
             "allowed": p.allowed(),
@@ -447,12 +479,14 @@ def markdown_table() -> str:
     """The parameter table as Markdown, grouped as declared."""
     lines = []
     for group in GROUPS:
-        lines += [f"\n**{group}**\n", "| name | default | allowed | unit | meaning | source |",
-                  "|---|---|---|---|---|---|"]
+        lines += [f"\n**{group}**\n",
+                  "| name | label | default | allowed | unit | meaning | source |",
+                  "|---|---|---|---|---|---|---|"]
         for row in parameter_table():
             if row["group"] == group:
                 lines.append(
-                    f"| `{row['name']}` | {row['default']} | {row['allowed']} | {row['unit']} | "
+                    f"| `{row['name']}` | {row['label']} | {row['default']} | {row['allowed']} | "
+                    f"{row['unit']} | "
                     f"{row['meaning']} | {row['source']} |"
                 )
     return "\n".join(lines).lstrip("\n") + "\n"
