@@ -100,8 +100,8 @@ def test_no_projects_no_work():
 
 
 # --- a project's end ---------------------------------------------------------------------------
-def end_with(delivered_per_required, failure_weight=1.0):
-    w = world(failure_weight=failure_weight)
+def end_with(delivered_per_required, **params):
+    w = world(**params)
     row = add_project(w, start=1, duration=6)
     w.projects.progress[row] = delivered_per_required * w.projects.required[row]
     w.projects.effort_members[row] = w.projects.progress[row]
@@ -133,6 +133,13 @@ def test_a_project_hardly_delivered_fails_and_its_members_trust_each_other_less(
     assert ended.output == 0.0 and ended.perceived[0] == -1.0
     assert np.all(trust_change < 0)
     assert np.all(progress_change[TEAM] < 0)
+
+
+def test_without_outcome_evidence_an_end_teaches_members_nothing_about_each_other():
+    for delivered in (10.0, 0.05):
+        w, _, ended, trust_change, progress_change = end_with(delivered, outcome_evidence=0.0)
+        assert len(ended.rows) == 1 and np.all(trust_change == 0)
+        assert np.all(progress_change[TEAM] != 0)  # they still perceive the outcome
 
 
 def test_outcomes_accumulate_until_the_meeting_reports_them():

@@ -200,8 +200,9 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        source="Keast, Brown & Mandell 2007 (case 001)", unit="probability", low=0.0, high=1.0,
        group="projects", label="push for collaboration"),
     _p("success_slope", "float", 5.0, "slope of the logistic chance of success in required over "
-       "delivered effort", source="Aunger et al. 2021 (value no lit., range 3-8)", unit="1/ratio",
-       low=0.1, high=50.0, group="projects", label="steepness of success"),
+       "delivered effort (0: success does not depend on the effort delivered, a knockout "
+       "control)", source="Aunger et al. 2021 (value no lit., range 3-8)", unit="1/ratio",
+       low=0.0, high=50.0, group="projects", label="steepness of success"),
     _p("success_midpoint", "float", 1.25, "required over delivered effort at which success is a "
        "coin flip", unit="ratio", low=0.1, high=5.0, group="projects",
        label="effort ratio of a coin-flip success"),
@@ -328,6 +329,10 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        "success adds for it (trust is lost faster than won)",
        source=HUXHAM_VANGEN + " (value no lit., range 1.5-3)", unit="ratio", low=1.0, high=10.0,
        group="trust", label="weight of a failure"),
+    _p("outcome_evidence", "float", 1.0, "weight of the trust evidence a project's end gives its "
+       "members about each other, success and failure alike (0 switches the rule off, a "
+       "knockout control)", unit="ratio", low=0.0, high=2.0, group="trust",
+       label="trust evidence from outcomes"),
     _p("forgetting", "float", 0.95, "monthly retention of trust evidence", unit="1/month",
        source="no lit. (range 0.90-0.99)", low=0.5, high=1.0, group="trust",
        label="retention of trust evidence"),

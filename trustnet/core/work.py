@@ -271,8 +271,9 @@ def close_projects(projects: Portfolio, teams: Teams | None, orgs: Organisations
     team = projects.members[due]
     team = np.where((team >= 0) & orgs.active[np.maximum(team, 0)], team, -1)
     row, i, j, _ = team_pairs(team)
-    good = np.where(success, value, 0.0) * member_part
-    bad = np.where(success, 0.0, p["failure_weight"]) * member_part
+    learnt = member_part * p["outcome_evidence"]
+    good = np.where(success, value, 0.0) * learnt
+    bad = np.where(success, 0.0, p["failure_weight"]) * learnt
     ties.add_evidence(i, j, good[row], bad[row])
     ties.touch(i, j)
     # each member perceives the mean outcome of its projects that ended now
