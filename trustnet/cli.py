@@ -257,13 +257,12 @@ def _usage(exc: BaseException) -> UsageError:
 
 
 def _check_scenario(name: str | None) -> str:
-    from trustnet.core.scenarios import DEFAULT_SCENARIO, SCENARIOS
+    from trustnet.core.scenarios import DEFAULT_SCENARIO, check_scenario
 
-    name = name or DEFAULT_SCENARIO
-    if name not in SCENARIOS:
-        raise UsageError(f"unknown scenario '{name}'; allowed: {', '.join(SCENARIOS)} "
-                         "('trustnet scenarios' describes them)")
-    return name
+    try:
+        return check_scenario(name or DEFAULT_SCENARIO)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _load_spec(path: str) -> Any:
@@ -431,7 +430,7 @@ def _report(manifest: dict[str, Any], out: str, spec: Any) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from trustnet.experiment.sensitivity import check, run_sensitivity
+    from trustnet.experiment.sensitivity import INDICES, check, run_sensitivity
     from trustnet.experiment.spec import SpecError
     from trustnet.experiment.store import StoreError
 
@@ -457,7 +456,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                           f"sensitivity {args.spec} --method {args.method} --out {out} "
                           "--resume") from None
     idx = result.indices
-    key = "mu_star" if args.method == "morris" else "ST"
+    key = INDICES[args.method].main
     ranked = idx.dropna(subset=[key]).sort_values(["outcome", "rank"])
     rows = []
     for outcome, group in ranked.groupby("outcome", sort=False):
@@ -484,7 +483,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     except (StoreError, OSError, ValueError) as exc:
         raise _usage(exc) from None
     from trustnet.experiment.aggregation import default_outcomes
-    from trustnet.experiment.tables import outcome_column, summary_outcomes
+    from trustnet.experiment.tables import ok_runs, outcome_column, summary_outcomes
     from trustnet.plots import sweep_figures
 
     runs, manifest = result.runs, result.manifest
@@ -498,7 +497,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     else:
         names = manifest.get("plot") or list(known)
     columns = [outcome_column(n) for n in names]
-    ok = runs[runs["status"] == "ok"]
+    ok = ok_runs(runs)
     if ok.empty:
         raise UsageError(f"{args.dir}: every run failed; nothing to plot (see the error column)")
     if not args.outcomes and not manifest.get("plot"):
