@@ -17,7 +17,8 @@ from trustnet.core.scenarios import SCENARIOS
 HEAVY = ("mesa", "pandas", "numpy", "dask", "distributed", "scipy", "matplotlib", "pyarrow")
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["sweep", "--help"], ["run", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["sweep", "--help"], ["run", "--help"],
+                                  ["validate", "--help"]])
 def test_help_imports_no_heavy_module(argv):
     # what keeps the help fast (benchmarks/suite.py times it)
     code = (
@@ -30,7 +31,8 @@ def test_help_imports_no_heavy_module(argv):
         f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False)
     assert result.returncode == 0, result.stderr
     assert "examples:" in result.stdout
 

@@ -6,15 +6,14 @@ with a one-sided Mann-Whitney test; unit-level rules are checked directly.
 
 import numpy as np
 import pytest
+from replications import assert_greater, outcomes
 
 from trustnet import TrustNetworkModel, run_model
 from trustnet.core import work
 from trustnet.core.organisations import PRIMARY_CARE
-from trustnet.core.projects import meaning, success_probability
-from trustnet.core.ties import SparseTies
-from trustnet.core.ties import DenseTies
 from trustnet.core.parameters import DEFAULTS
-from replications import assert_greater, outcomes
+from trustnet.core.projects import meaning, success_probability
+from trustnet.core.ties import DenseTies, SparseTies
 
 SMALL = {"n_orgs": 30}
 

@@ -49,7 +49,7 @@ def test_bad_values_are_refused_naming_the_parameter_and_what_is_allowed(name, v
 
 
 def test_unknown_names_are_refused_with_suggestions():
-    with pytest.raises(ValueError, match="unknown parameter 'ambtion'.*'ambition'"):
+    with pytest.raises(ValueError, match=r"unknown parameter 'ambtion'.*'ambition'"):
         resolve({"ambtion": 1.0})
 
 

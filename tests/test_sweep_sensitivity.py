@@ -12,7 +12,8 @@ from trustnet.experiment.spec import SpecError, load_spec
 
 # nao_withdrawal_step beyond the run length cannot have any effect
 TOY = {"steps": 24, "replications": 2, "seed": 5, "base": {"n_orgs": 10},
-       "sensitivity": {"trajectories": 8, "samples": 8, "levels": 4, "outcomes": ["mean_trust", "output", "success_rate"],
+       "sensitivity": {"trajectories": 8, "samples": 8, "levels": 4,
+                       "outcomes": ["mean_trust", "output", "success_rate"],
                        "ranges": {"ambition": [0.3, 2.5], "initial_trust": [0.2, 0.8],
                                   "nao_withdrawal_step": [100, 400]}}}
 
@@ -39,7 +40,8 @@ def test_indices_are_finite_and_rank_a_no_effect_parameter_last(tmp_path, method
 
 
 def test_sobol_samples_must_be_a_power_of_two():
-    with pytest.raises(SpecError, match=r"\[sensitivity\] samples: got 12; allowed: a power of two"):
+    with pytest.raises(SpecError,
+                       match=r"\[sensitivity\] samples: got 12; allowed: a power of two"):
         load_spec({**TOY, "sensitivity": {**TOY["sensitivity"], "samples": 12}})
 
 

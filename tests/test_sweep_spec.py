@@ -98,11 +98,11 @@ def test_bad_specs_name_the_key_and_what_is_allowed(data, words):
 
 def test_spec_file_errors_name_the_file(tmp_path):
     missing = tmp_path / "missing.toml"
-    with pytest.raises(SpecError, match="missing.toml: no such spec file"):
+    with pytest.raises(SpecError, match=r"missing\.toml: no such spec file"):
         load_spec(missing)
     broken = tmp_path / "broken.toml"
     broken.write_text("steps = \n")
-    with pytest.raises(SpecError, match="broken.toml: not valid TOML"):
+    with pytest.raises(SpecError, match=r"broken\.toml: not valid TOML"):
         load_spec(broken)
     good = tmp_path / "my_sweep.toml"
     good.write_text('steps = 12\n[axes]\nnao_withdrawal_step = ["none", 6]\n')

@@ -13,7 +13,7 @@ from typing import Any
 from trustnet.core import _EXPORTS
 
 __version__ = "0.2.0"
-__all__ = sorted(_EXPORTS)
+__all__ = sorted(_EXPORTS)  # noqa: PLE0605 - the core's exports, named once in trustnet.core
 
 
 def __getattr__(name: str) -> Any:

@@ -104,8 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "run", help="one run: summary table, time series file, optional plot",
         formatter_class=raw,
-        description=_wrap("Run the model once and print a summary: a few mid-run values and a table "
-                    "of key outcomes at the end."),
+        description=_wrap("Run the model once and print a summary: a few mid-run values and a "
+                          "table of key outcomes at the end."),
         epilog=_fmt_epilog("""
             examples:
               trustnet run
@@ -196,7 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "scenarios", help="named scenarios with descriptions", formatter_class=raw,
-        description=_wrap("Named scenarios: sets of parameter overrides grounded in the source texts."),
+        description=_wrap("Named scenarios: sets of parameter overrides grounded in the source "
+                          "texts."),
         epilog=_fmt_epilog("""
             examples:
               trustnet scenarios
@@ -206,10 +207,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "validate", help="reproduce the twelve patterns and write docs/VALIDATION.md",
-        add_help=False, prefix_chars="\0",  # every argument goes to the validation command
-        description=_wrap("Run the pattern sweeps, compare their arms statistically and write "
-                           "docs/VALIDATION.md with its figures."))
-    p.add_argument("args", nargs=argparse.REMAINDER)
+        formatter_class=raw,
+        description=_wrap("Run the twelve pattern sweeps (the p01..p12 specs of the experiments "
+                          "folder), compare their arms statistically and write the report "
+                          "(docs/VALIDATION.md) with its figures in a 'validation' folder next "
+                          "to it. Results are kept in --out; an interrupted run continues where "
+                          "it stopped, and results made with another spec or model source are "
+                          "recomputed. Paths are relative to the current folder."),
+        epilog=_fmt_epilog("""
+            examples:
+              trustnet validate                            # from the repository root
+              trustnet validate --only p06,p12 --replications 20
+              trustnet validate --experiments ~/trustnet/experiments --report report/VALIDATION.md
+            also: python -m trustnet.validation [same options]
+            """))
+    p.add_argument("--out", default=os.path.join("results", "validation"), metavar="DIR",
+                   help="folder for the sweep results (default: results/validation)")
+    p.add_argument("--experiments", default="experiments", metavar="DIR",
+                   help="folder with the pattern specs p01_*.toml ... p12_*.toml (default: "
+                        "experiments)")
+    p.add_argument("--replications", type=_positive_int, default=None, metavar="N",
+                   help="replications per arm (default: each spec's own; path dependence, "
+                        "the correlation and network size scale theirs by the same ratio)")
+    p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                   help="worker processes (default: all usable cores)")
+    p.add_argument("--only", type=_pattern_list, default=None, metavar="p01,p02",
+                   help="run only these patterns (the report keeps the others whose current "
+                        "results are already in --out)")
+    p.add_argument("--report", default=os.path.join("docs", "VALIDATION.md"), metavar="FILE",
+                   help="the report to write; figures go to a 'validation' folder next to it "
+                        "(default: docs/VALIDATION.md)")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser(
@@ -578,10 +606,26 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 
 # --- validate -----------------------------------------------------------------------------
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    from trustnet.validation import main as validate
+def _pattern_list(text: str) -> list[str]:
+    """An argparse type: a comma-separated list of pattern names (p01, 2, p12, ...)."""
+    from trustnet.validation.cli import parse_only
 
-    return validate(args.args)
+    try:
+        return parse_only(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from trustnet.validation.cli import validate
+
+    try:
+        return validate(args)
+    except KeyboardInterrupt:
+        raise Interrupted("finished runs are kept in "
+                          f"{args.out}; run the same command again to continue") from None
+    except (OSError, ValueError) as exc:  # a missing or bad spec, an unwritable folder
+        raise _usage(exc) from None
 
 
 # --- viz ----------------------------------------------------------------------------------

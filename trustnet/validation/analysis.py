@@ -45,6 +45,7 @@ class PatternResult:
     frames: dict[str, pd.DataFrame]   # what the figure draws
     notes: list[str] = field(default_factory=list)
     secondary: list[Comparison] = field(default_factory=list)  # reported, not in the verdict
+    marks: dict[str, Any] = field(default_factory=dict)  # months and levels the figure labels
 
     def check(self, name: str) -> Check:
         for c in self.checks:
@@ -91,6 +92,56 @@ def fmt_p(p: float) -> str:
     if not np.isfinite(p):
         return "n/a"
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+class SpecFacts:
+    """What a pattern's description reads from its spec: months, replications, axis values,
+    arms and the parameters they resolve to (so that no text restates a number of a spec)."""
+
+    def __init__(self, spec: Any) -> None:
+        from trustnet.experiment.spec import Spec, load_spec
+
+        self.spec = spec if isinstance(spec, Spec) else load_spec(spec)
+
+    @property
+    def steps(self) -> int:
+        return self.spec.steps
+
+    @property
+    def replications(self) -> int:
+        return self.spec.replications
+
+    @property
+    def scenario(self) -> str:
+        return self.spec.scenario
+
+    def axis(self, name: str) -> list[Any]:
+        return list(self.spec.axes[name])
+
+    def arm(self, label: str) -> dict[str, Any]:
+        """The overrides of the ``[[arms]]`` entry with this label."""
+        for entry in self.spec.arms:
+            if entry.get("label") == label:
+                return {k: v for k, v in entry.items() if k != "label"}
+        raise KeyError(f"no arm labelled {label!r} in {self.spec.source}")
+
+    @property
+    def labels(self) -> list[str]:
+        return [entry.get("label", "") for entry in self.spec.arms]
+
+    def param(self, name: str, scenario: str | None = None, **overrides: Any) -> Any:
+        """A parameter's value in the spec's base (its scenario and ``[base]``) plus
+        ``overrides``."""
+        from trustnet.core.scenarios import scenario_params
+
+        values = {**self.spec.base, **overrides}
+        scenario = values.pop("scenario", None) or scenario or self.spec.scenario
+        return scenario_params(scenario, values)[name]
+
+
+def listing(values: Any, sep: str = ", ") -> str:
+    """Values as a spec writes them: 0.2, 0.5, 2.0."""
+    return sep.join(map(str, values))
 
 
 class View:

@@ -20,6 +20,7 @@ from scipy import stats
 from trustnet.stats import CONFIDENCE, mean_ci, paired_differences, t_quantile
 
 ALPHA = 0.05
+BOOTSTRAP = 2000  # resamples of the interval of a rank correlation
 
 
 @dataclass
@@ -104,7 +105,7 @@ def unpaired(name: str, claim: str, a: Any, b: Any, expected: int) -> Comparison
                       "rank-biserial r", rank_effect=float(rank_biserial))
 
 
-def spearman(name: str, claim: str, x: Any, y: Any, expected: int, *, boot: int = 2000,
+def spearman(name: str, claim: str, x: Any, y: Any, expected: int, *, boot: int = BOOTSTRAP,
              seed: int = 0) -> Comparison:
     """Spearman's rho with a percentile bootstrap interval (fixed seed) and its t-test p-value."""
     x = np.asarray(x, dtype=float)

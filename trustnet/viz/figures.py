@@ -221,7 +221,8 @@ def projects_figure(df: pd.DataFrame, *, size=(5.4, 3.7), dpi=90) -> Figure:
     ax.plot(t, df["projects_succeeded"], color="#2ca02c", label="succeeded")
     ax.plot(t, df["projects_failed"], color="#d62728", label="failed")
     ax.set_ylabel("projects")
-    ax.set_ylim(0, _top(df[["projects_active", "projects_succeeded", "projects_failed"]].max(axis=1)))
+    counts = df[["projects_active", "projects_succeeded", "projects_failed"]]
+    ax.set_ylim(0, _top(counts.max(axis=1)))
     _xlim(ax, t)
     ax2 = ax.twinx()
     ax2.plot(t, df["output"], color="#7f7f7f", ls="--", label="output")
