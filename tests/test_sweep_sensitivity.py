@@ -20,9 +20,14 @@ TOY = {"steps": 24, "replications": 2, "seed": 5, "base": {"n_orgs": 10},
 
 @pytest.mark.parametrize("method, key", [("morris", "mu_star"), ("sobol", "ST")])
 def test_indices_are_finite_and_rank_a_no_effect_parameter_last(tmp_path, method, key):
+    from trustnet.experiment.sensitivity import INDICES
+
+    assert INDICES[method].main == key
     result = run_sensitivity(TOY, method, tmp_path / method, engine="processes", workers=2,
                              progress=False)
     idx = result.indices
+    assert list(idx.columns) == ["outcome", "parameter", *INDICES[method].columns, "note",
+                                 "rank"]
     assert set(idx["outcome"]) == {"mean_trust", "output", "success_rate"}
     for outcome, group in idx.groupby("outcome"):
         values = dict(zip(group["parameter"], group[key]))

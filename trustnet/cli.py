@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
               trustnet params
             """))
     from trustnet import __version__
+    from trustnet.experiment.sensitivity import METHODS
+
     parser.add_argument("--version", action="version", version=f"trustnet {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -156,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
               trustnet sensitivity experiments/sensitivity.toml --method sobol --out results/sobol
             """))
     p.add_argument("spec", metavar="SPEC.toml", help="spec with a [sensitivity] table")
-    p.add_argument("--method", choices=("morris", "sobol"), required=True)
+    p.add_argument("--method", choices=METHODS, required=True)
     p.add_argument("--out", metavar="DIR",
                    help="output folder (default results/<spec name>_<method>)")
     _add_engine_arguments(p, "analysis")
@@ -510,6 +512,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
         result = load_results(args.dir)
     except (StoreError, OSError, ValueError) as exc:
         raise _usage(exc) from None
+    from trustnet.core.parameters import unknown_name_message
     from trustnet.experiment.aggregation import default_outcomes
     from trustnet.experiment.tables import ok_runs, outcome_column, summary_outcomes
     from trustnet.plots import sweep_figures
@@ -520,8 +523,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
         names = [n.strip() for n in args.outcomes.split(",") if n.strip()]
         for n in names:
             if n not in known:
-                raise UsageError(f"--outcomes: unknown outcome '{n}'; allowed: "
-                                 f"{', '.join(known)}")
+                raise UsageError(f"--outcomes: {unknown_name_message(n, known, kind='outcome')}")
     else:
         names = manifest.get("plot") or list(known)
     columns = [outcome_column(n) for n in names]
@@ -547,10 +549,15 @@ def cmd_plot(args: argparse.Namespace) -> int:
 # --- tables -------------------------------------------------------------------------------
 
 def cmd_params(args: argparse.Namespace) -> int:
-    from trustnet.core.parameters import GROUPS, markdown_table, parameter_table
+    from trustnet.core.parameters import (
+        GROUPS,
+        markdown_table,
+        parameter_table,
+        unknown_name_message,
+    )
 
     if args.group and args.group not in GROUPS:
-        raise UsageError(f"unknown group '{args.group}'; allowed: {', '.join(GROUPS)}")
+        raise UsageError(unknown_name_message(args.group, GROUPS, kind="group"))
     rows = [r for r in parameter_table() if not args.group or r["group"] == args.group]
     if args.format == "markdown":
         text = markdown_table()

@@ -24,13 +24,15 @@ def pattern_keys() -> tuple[str, ...]:
 
 def parse_only(text: str) -> list[str]:
     """'p01,p2,12' -> ['p01', 'p02', 'p12'] (in pattern order); unknown names are a ValueError."""
+    from trustnet.core.parameters import unknown_name_message
+
     known = pattern_keys()
     keys = []
     for part in filter(None, (p.strip().lower() for p in text.split(","))):
         digits = part.removeprefix("p")
         key = f"p{int(digits):02d}" if digits.isdigit() else part
         if key not in known:
-            raise ValueError(f"unknown pattern {part!r}; allowed: {', '.join(known)}")
+            raise ValueError(unknown_name_message(part, known, kind="pattern"))
         keys.append(key)
     if not keys:
         raise ValueError(f"got {text!r}; allowed: a comma-separated list of {', '.join(known)}")
