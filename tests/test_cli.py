@@ -146,3 +146,10 @@ def test_viz_passes_its_arguments_to_the_launcher(monkeypatch):
     assert main(["viz", "--scenario", "belgian_mandated", "--port", "8611",
                  "--host", "0.0.0.0"]) == 0
     assert calls == [{"scenario": "belgian_mandated", "host": "0.0.0.0", "port": 8611}]
+
+
+def test_python_dash_m_trustnet_is_the_command():
+    done = subprocess.run([sys.executable, "-m", "trustnet", "validate", "--replications", "0"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and done.stderr.startswith("trustnet: error: argument "
+                                                           "--replications")
