@@ -431,8 +431,8 @@ def tables(results: dict) -> list[Table]:
                            target_cell(results, "memory_10000") if r["n_orgs"] == 10000 else
                            r.get("error", "")])
         t.notes.append("Baseline: the same process after importing numpy, Mesa and the model "
-                       "code. Both are high-water marks (VmHWM on Linux), so a run that never grows "
-                       "beyond what the imports reached shows a share of 0. MB = 2^20 bytes. "
+                       "code. Both are high-water marks (VmHWM on Linux), so a run that never "
+                       "grows beyond what the imports reached shows a share of 0. MB = 2^20 bytes. "
                        f"Load average before: {memory['load_before']}.")
         out.append(t)
     if results.get("growth"):
@@ -503,7 +503,7 @@ def render_markdown(results: dict) -> str:
         lines += ["", f"#### {t.title}", "", "| " + " | ".join(t.header) + " |",
                   "|" + "|".join("---" for _ in t.header) + "|"]
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in t.rows]
-        lines += [""] + t.notes if t.notes else []
+        lines += ["", *t.notes] if t.notes else []
     return "\n".join(lines)
 
 

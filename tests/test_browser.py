@@ -74,31 +74,30 @@ def _stop(proc: subprocess.Popen) -> None:
 def server():
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "viz-server.log", "w")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(_viz_command(port), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                log.flush()
-                pytest.fail(f"server exited with {proc.returncode}: "
-                            f"{(ARTIFACTS / 'viz-server.log').read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server did not answer at {url} within {SERVER_START_TIMEOUT} s")
-            time.sleep(0.5)
-        yield url
-    finally:
-        _stop(proc)
-        log.close()
+    with open(ARTIFACTS / "viz-server.log", "w") as log:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        proc = subprocess.Popen(_viz_command(port), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                env=env, start_new_session=True)
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT
+            while True:
+                if proc.poll() is not None:
+                    log.flush()
+                    pytest.fail(f"server exited with {proc.returncode}: "
+                                f"{(ARTIFACTS / 'viz-server.log').read_text()[-2000:]}")
+                try:
+                    with urllib.request.urlopen(url, timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"server did not answer at {url} within {SERVER_START_TIMEOUT} s")
+                time.sleep(0.5)
+            yield url
+        finally:
+            _stop(proc)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ from trustnet.core.scenarios import SCENARIOS
 HEAVY = ("mesa", "pandas", "numpy", "dask", "distributed", "scipy", "matplotlib", "pyarrow")
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["sweep", "--help"], ["run", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["sweep", "--help"], ["run", "--help"],
+                                  ["validate", "--help"]])
 def test_help_imports_no_heavy_module(argv):
     # what keeps the help fast (benchmarks/suite.py times it)
     code = (
@@ -30,7 +31,8 @@ def test_help_imports_no_heavy_module(argv):
         f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False)
     assert result.returncode == 0, result.stderr
     assert "examples:" in result.stdout
 
@@ -144,3 +146,10 @@ def test_viz_passes_its_arguments_to_the_launcher(monkeypatch):
     assert main(["viz", "--scenario", "belgian_mandated", "--port", "8611",
                  "--host", "0.0.0.0"]) == 0
     assert calls == [{"scenario": "belgian_mandated", "host": "0.0.0.0", "port": 8611}]
+
+
+def test_python_dash_m_trustnet_is_the_command():
+    done = subprocess.run([sys.executable, "-m", "trustnet", "validate", "--replications", "0"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and done.stderr.startswith("trustnet: error: argument "
+                                                           "--replications")

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_odd_parameter_table_matches_the_declarations():
     done = subprocess.run([sys.executable, str(ROOT / "docs" / "update_odd.py"), "--check"],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
 
 

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from trustnet import TrustNetworkModel, run_model
-from trustnet.core.organisations import STATE_VARIABLES, Organisation
 from trustnet.core.metrics import REPORTERS, SUMMARY_OUTCOMES
+from trustnet.core.organisations import STATE_VARIABLES, Organisation
 from trustnet.core.scenarios import SCENARIOS
 from trustnet.core.ties import LEVELS
 
@@ -25,7 +25,7 @@ def test_defaults_build_and_collect_at_construction_and_every_step():
 
 
 def test_unknown_keyword_is_a_type_error_naming_it():
-    with pytest.raises(TypeError, match="'n_org'.*'n_orgs'"):
+    with pytest.raises(TypeError, match=r"'n_org'.*'n_orgs'"):
         TrustNetworkModel(n_org=10)
 
 

@@ -49,7 +49,7 @@ def test_bad_values_are_refused_naming_the_parameter_and_what_is_allowed(name, v
 
 
 def test_unknown_names_are_refused_with_suggestions():
-    with pytest.raises(ValueError, match="unknown parameter 'ambtion'.*'ambition'"):
+    with pytest.raises(ValueError, match=r"unknown parameter 'ambtion'.*'ambition'"):
         resolve({"ambtion": 1.0})
 
 
@@ -87,3 +87,29 @@ def test_scenarios_are_valid_overrides():
         assert scenario.description and scenario.source
     with pytest.raises(ValueError, match="unknown scenario 'atlantis'"):
         scenario_params("atlantis")
+
+
+def test_scenario_names_are_checked_in_one_place_with_suggestions():
+    from trustnet.core.scenarios import check_scenario
+
+    assert check_scenario("small_shared") == "small_shared"
+    with pytest.raises(ValueError) as err:
+        check_scenario("belgian_mandate")
+    message = str(err.value)
+    assert message.startswith("unknown scenario 'belgian_mandate'; did you mean "
+                              "'belgian_mandated'?")
+    assert all(name in message for name in SCENARIOS) and "\n" not in message
+    for bad in (3, ["swedish_eldercare"], None):
+        with pytest.raises(ValueError, match="unknown scenario"):
+            check_scenario(bad)
+
+
+def test_unknown_name_message_serves_other_kinds_of_names():
+    from trustnet.core.parameters import unknown_name_message
+
+    assert unknown_name_message("ambtion") == ("unknown parameter 'ambtion'; did you mean "
+                                               "'ambition'? ('trustnet params' lists them)")
+    assert unknown_name_message("mean_trus", ["mean_trust", "output"], kind="outcome") == (
+        "unknown outcome 'mean_trus'; did you mean 'mean_trust'? (allowed: mean_trust, output)")
+    assert unknown_name_message(7, ["a"], kind="reporter", listing="see the ODD") == (
+        "unknown reporter 7 (see the ODD)")

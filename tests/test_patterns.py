@@ -13,8 +13,10 @@ they fail loudly (XPASS) once the model reproduces them, and the mark should the
 from __future__ import annotations
 
 import functools
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +24,8 @@ from trustnet.experiment import run_sweep
 from trustnet.validation import PATTERNS, analyse, pattern_spec
 from trustnet.validation.analysis import VERDICTS
 from trustnet.validation.cli import main, parse_only
+
+EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 
 # Replications per arm and other spec changes: only the arms the checks need are run, and the
 # replications give each check that holds in the full validation about 90% power at the effect
@@ -71,7 +75,7 @@ NOT_REPRODUCED: dict[tuple[str, str], str] = {
 
 @functools.cache
 def fast_sweep(key: str):
-    spec = pattern_spec(key)
+    spec = pattern_spec(key, experiments=EXPERIMENTS)
     spec.update(FAST[key])
     sweep = run_sweep(spec, engine="serial", progress=False)
     assert (sweep.runs["status"] == "ok").all(), sweep.failed[["run_id", "error"]]
@@ -129,32 +133,92 @@ def test_every_check_is_tested(key: str) -> None:
 
 def test_only_parses_pattern_names() -> None:
     assert parse_only("p02,p1, 12") == ["p01", "p02", "p12"]
+    with pytest.raises(ValueError, match="unknown pattern 'p13'"):
+        parse_only("p01,p13")
 
 
-@pytest.mark.parametrize("argv", [["--only", "p13"], ["--replications", "0"],
-                                  ["--workers", "x"], ["--bogus"]])
-def test_bad_input_exits_2_with_one_line(argv: list[str], capsys) -> None:
+@pytest.mark.parametrize("argv, words", [
+    (["--only", "p13"], ["--only", "'p13'", "p12"]),
+    (["--replications", "0"], ["--replications", "'0'"]),
+    (["--workers", "x"], ["--workers", "'x'"]),
+    (["--bogus"], ["--bogus"]),
+    (["--experiments", "no/such/folder", "--quiet"], ["no/such/folder", "--experiments"]),
+])
+def test_bad_input_exits_2_with_one_line(argv: list[str], words: list[str], capsys) -> None:
     assert main(argv) == 2
-    err = capsys.readouterr().err.strip()
-    assert err.startswith("trustnet validate: error:") and "\n" not in err
+    err = capsys.readouterr().err
+    assert err.startswith("trustnet: error:") and err.count("\n") == 1, err
+    for word in words:
+        assert word in err
 
 
-def test_module_entry_point_help() -> None:
+def test_validate_is_a_subcommand_of_the_command_line(capsys) -> None:
+    from trustnet.cli import main as trustnet_main
+
+    with pytest.raises(SystemExit) as done:
+        trustnet_main(["validate", "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("usage: trustnet validate")
+    for option in ("--experiments", "--report", "--out", "--only", "--replications"):
+        assert option in text
+    with pytest.raises(SystemExit) as done:
+        trustnet_main(["validate", "--only", "p99"])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("trustnet: error: argument --only: ") and err.count("\n") == 1
+
+
+def test_module_entry_point_is_the_same_command() -> None:
     done = subprocess.run([sys.executable, "-m", "trustnet.validation", "--help"],
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0 and "--replications" in done.stdout
+    assert done.stdout.startswith("usage: trustnet validate")
+    bad = subprocess.run([sys.executable, "-m", "trustnet.validation", "--workers", "0"],
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1, bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_descriptions_read_their_numbers_from_the_specs() -> None:
+    """Change a number in a spec and the pattern's description follows it."""
+    spec = pattern_spec("p12", experiments=EXPERIMENTS)
+    text = PATTERNS["p12"].describe(spec)
+    assert "at ambition 1.3 (low progress)" in text and "month 120" in text
+    spec.update(steps=96, axes={**spec["axes"], "ambition": [0.8, 1.6]})
+    text = PATTERNS["p12"].describe(spec)
+    assert "at ambition 1.6 (low progress)" in text and "month 96" in text
+    p04 = pattern_spec("p04", experiments=EXPERIMENTS)
+    p04["axes"]["nao_withdrawal_step"] = ["none", 48]
+    assert "NAO withdrawn at month 48" in PATTERNS["p04"].describe(p04)
+
+
+def test_every_pattern_draws_its_own_figure() -> None:
+    from matplotlib.figure import Figure
+
+    for key in ("p06", "p12"):
+        figure = PATTERNS[key].figure(fast_result(key))
+        assert isinstance(figure, Figure) and figure.axes
+    assert len({p.figure for p in PATTERNS.values()}) == len(PATTERNS)
 
 
 def test_command_writes_report_and_resumes(tmp_path, monkeypatch) -> None:
-    """One small pattern end to end: sweep, figure, report; a second call computes nothing."""
+    """One small pattern end to end: sweep, figure, report; a second call computes nothing.
+
+    Run from another folder with an explicit experiments folder (a copy of the repository's),
+    as an installed package would be."""
     from trustnet.validation import sweeps
 
-    out, report = tmp_path / "results", tmp_path / "docs" / "VALIDATION.md"
+    experiments = tmp_path / "specs"
+    shutil.copytree(EXPERIMENTS, experiments)
+    monkeypatch.chdir(tmp_path)
+    out, report = Path("results"), Path("report") / "VALIDATION.md"
     argv = ["--only", "p06", "--replications", "3", "--workers", "1", "--out", str(out),
-            "--report", str(report), "--quiet"]
+            "--report", str(report), "--experiments", str(experiments), "--quiet"]
     assert main(argv) == 0
     text = report.read_text()
     assert "Mandated coordinators' disillusionment" in text and "not run" in text
+    assert "fixed mandate_aspiration 0.9, leverage 0.5" in text
     assert (report.parent / "validation" / "p06_mandated_coordinator.png").stat().st_size > 0
     manifest = out / "p06_mandated_coordinator" / "manifest.json"
     sessions = manifest.read_text().count('"runs_to_do"')

@@ -56,7 +56,8 @@ def test_sigkill_then_resume_runs_each_run_exactly_once(tmp_path):
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     assert again.returncode != 0 and "--resume" in again.stderr  # refuses to overwrite
 
-    resumed = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=120, check=False)
+    resumed = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=120,
+                             check=False)
     assert resumed.returncode == 0, resumed.stderr
     assert f"{done_before} already written" in resumed.stdout
 
@@ -115,7 +116,7 @@ def test_two_sweeps_never_write_into_one_folder(tmp_path):
     holder = ParquetStore(tmp_path / "out")
     holder._acquire_lock()  # as a running sweep does
     try:
-        with pytest.raises(StoreError, match="another sweep .* is writing into this folder"):
+        with pytest.raises(StoreError, match=r"another sweep .* is writing into this folder"):
             run_sweep(spec, tmp_path / "out", engine="serial", progress=False)
     finally:
         holder.close()

@@ -12,16 +12,22 @@ from trustnet.experiment.spec import SpecError, load_spec
 
 # nao_withdrawal_step beyond the run length cannot have any effect
 TOY = {"steps": 24, "replications": 2, "seed": 5, "base": {"n_orgs": 10},
-       "sensitivity": {"trajectories": 8, "samples": 8, "levels": 4, "outcomes": ["mean_trust", "output", "success_rate"],
+       "sensitivity": {"trajectories": 8, "samples": 8, "levels": 4,
+                       "outcomes": ["mean_trust", "output", "success_rate"],
                        "ranges": {"ambition": [0.3, 2.5], "initial_trust": [0.2, 0.8],
                                   "nao_withdrawal_step": [100, 400]}}}
 
 
 @pytest.mark.parametrize("method, key", [("morris", "mu_star"), ("sobol", "ST")])
 def test_indices_are_finite_and_rank_a_no_effect_parameter_last(tmp_path, method, key):
+    from trustnet.experiment.sensitivity import INDICES
+
+    assert INDICES[method].main == key
     result = run_sensitivity(TOY, method, tmp_path / method, engine="processes", workers=2,
                              progress=False)
     idx = result.indices
+    assert list(idx.columns) == ["outcome", "parameter", *INDICES[method].columns, "note",
+                                 "rank"]
     assert set(idx["outcome"]) == {"mean_trust", "output", "success_rate"}
     for outcome, group in idx.groupby("outcome"):
         values = dict(zip(group["parameter"], group[key]))
@@ -39,7 +45,8 @@ def test_indices_are_finite_and_rank_a_no_effect_parameter_last(tmp_path, method
 
 
 def test_sobol_samples_must_be_a_power_of_two():
-    with pytest.raises(SpecError, match=r"\[sensitivity\] samples: got 12; allowed: a power of two"):
+    with pytest.raises(SpecError,
+                       match=r"\[sensitivity\] samples: got 12; allowed: a power of two"):
         load_spec({**TOY, "sensitivity": {**TOY["sensitivity"], "samples": 12}})
 
 

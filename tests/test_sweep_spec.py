@@ -86,6 +86,12 @@ def test_arms_are_labelled_and_crossed_with_axes():
     ({"outputs": {"every": 0}}, ["[outputs] every"]),
     ({"base": {"cooperation_threshold": 0.9}}, ["[base]", "cooperation_threshold"]),
     ({"arms": [{"label": "x", "scenario": "nowhere"}]}, ["scenario", "allowed"]),
+    ({"scenario": "small_share"}, ["scenario", "did you mean 'small_shared'"]),
+    ({"arms": [{"scenario": "small_share"}]}, ["[[arms]] #1 scenario",
+                                                "did you mean 'small_shared'"]),
+    ({"axes": {"scenario": ["swedish_eldercare", "small_share"]}},
+     ["[axes] scenario", "did you mean 'small_shared'"]),
+    ({"outputs": {"plot": ["outptu"]}}, ["[outputs] plot", "did you mean 'output'", "allowed:"]),
 ])
 def test_bad_specs_name_the_key_and_what_is_allowed(data, words):
     with pytest.raises(SpecError) as err:
@@ -96,13 +102,37 @@ def test_bad_specs_name_the_key_and_what_is_allowed(data, words):
         assert word in message
 
 
+def test_arms_expand_once_for_the_design_and_the_checks():
+    from trustnet.experiment.spec import expand_arms
+
+    spec = load_spec({"base": {"n_orgs": 12}, "arms": [{"label": "a", "takeover": 0.0},
+                                                      {"scenario": "small_shared"}],
+                      "axes": {"ambition": [0.5, 1.0]}})
+    expanded = list(expand_arms(spec))
+    assert [(varied, scenario) for _, varied, scenario, _ in expanded] == [
+        ({"takeover": 0.0, "ambition": 0.5}, "swedish_eldercare"),
+        ({"takeover": 0.0, "ambition": 1.0}, "swedish_eldercare"),
+        ({"scenario": "small_shared", "ambition": 0.5}, "small_shared"),
+        ({"scenario": "small_shared", "ambition": 1.0}, "small_shared")]
+    assert all(overrides["n_orgs"] == 12 and "scenario" not in overrides
+               for _, _, _, overrides in expanded)
+    arms = build_design(spec).arms
+    assert [(a.varied, a.scenario) for a in arms] == [(v, s) for _, v, s, _ in expanded]
+    assert [a.label for a in arms] == ["a", "a", "scenario=small_shared",
+                                       "scenario=small_shared"]
+    # the checks walk the same expansion: a bad corner is named by its arm
+    with pytest.raises(SpecError, match=r"arm \(a\)"):
+        load_spec({"arms": [{"label": "a", "cooperation_threshold": 0.9}],
+                   "axes": {"ambition": [0.5]}})
+
+
 def test_spec_file_errors_name_the_file(tmp_path):
     missing = tmp_path / "missing.toml"
-    with pytest.raises(SpecError, match="missing.toml: no such spec file"):
+    with pytest.raises(SpecError, match=r"missing\.toml: no such spec file"):
         load_spec(missing)
     broken = tmp_path / "broken.toml"
     broken.write_text("steps = \n")
-    with pytest.raises(SpecError, match="broken.toml: not valid TOML"):
+    with pytest.raises(SpecError, match=r"broken\.toml: not valid TOML"):
         load_spec(broken)
     good = tmp_path / "my_sweep.toml"
     good.write_text('steps = 12\n[axes]\nnao_withdrawal_step = ["none", 6]\n')

@@ -5,11 +5,10 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_properties import valid_params
 
 from trustnet import TrustNetworkModel, scenario_params
-from trustnet.core.ties import SparseTies
-from trustnet.core.ties import DENSE_LIMIT, DenseTies
-from test_properties import valid_params
+from trustnet.core.ties import DENSE_LIMIT, DenseTies, SparseTies
 
 
 def run(storage, params, seed, steps):
@@ -71,5 +70,5 @@ def test_large_networks_store_ties_sparsely():
 
 
 def test_unknown_storage_is_refused():
-    with pytest.raises(ValueError, match="'tie_storage'.*auto, dense, sparse"):
+    with pytest.raises(ValueError, match=r"'tie_storage'.*auto, dense, sparse"):
         TrustNetworkModel(tie_storage="compressed")

@@ -98,14 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
               trustnet params
             """))
     from trustnet import __version__
+    from trustnet.experiment.sensitivity import METHODS
+
     parser.add_argument("--version", action="version", version=f"trustnet {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser(
         "run", help="one run: summary table, time series file, optional plot",
         formatter_class=raw,
-        description=_wrap("Run the model once and print a summary: a few mid-run values and a table "
-                    "of key outcomes at the end."),
+        description=_wrap("Run the model once and print a summary: a few mid-run values and a "
+                          "table of key outcomes at the end."),
         epilog=_fmt_epilog("""
             examples:
               trustnet run
@@ -156,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
               trustnet sensitivity experiments/sensitivity.toml --method sobol --out results/sobol
             """))
     p.add_argument("spec", metavar="SPEC.toml", help="spec with a [sensitivity] table")
-    p.add_argument("--method", choices=("morris", "sobol"), required=True)
+    p.add_argument("--method", choices=METHODS, required=True)
     p.add_argument("--out", metavar="DIR",
                    help="output folder (default results/<spec name>_<method>)")
     _add_engine_arguments(p, "analysis")
@@ -196,7 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "scenarios", help="named scenarios with descriptions", formatter_class=raw,
-        description=_wrap("Named scenarios: sets of parameter overrides grounded in the source texts."),
+        description=_wrap("Named scenarios: sets of parameter overrides grounded in the source "
+                          "texts."),
         epilog=_fmt_epilog("""
             examples:
               trustnet scenarios
@@ -206,10 +209,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "validate", help="reproduce the twelve patterns and write docs/VALIDATION.md",
-        add_help=False, prefix_chars="\0",  # every argument goes to the validation command
-        description=_wrap("Run the pattern sweeps, compare their arms statistically and write "
-                           "docs/VALIDATION.md with its figures."))
-    p.add_argument("args", nargs=argparse.REMAINDER)
+        formatter_class=raw,
+        description=_wrap("Run the twelve pattern sweeps (the p01..p12 specs of the experiments "
+                          "folder), compare their arms statistically and write the report "
+                          "(docs/VALIDATION.md) with its figures in a 'validation' folder next "
+                          "to it. Results are kept in --out; an interrupted run continues where "
+                          "it stopped, and results made with another spec or model source are "
+                          "recomputed. Paths are relative to the current folder."),
+        epilog=_fmt_epilog("""
+            examples:
+              trustnet validate                            # from the repository root
+              trustnet validate --only p06,p12 --replications 20
+              trustnet validate --experiments ~/trustnet/experiments --report report/VALIDATION.md
+            also: python -m trustnet.validation [same options]
+            """))
+    p.add_argument("--out", default=os.path.join("results", "validation"), metavar="DIR",
+                   help="folder for the sweep results (default: results/validation)")
+    p.add_argument("--experiments", default="experiments", metavar="DIR",
+                   help="folder with the pattern specs p01_*.toml ... p12_*.toml (default: "
+                        "experiments)")
+    p.add_argument("--replications", type=_positive_int, default=None, metavar="N",
+                   help="replications per arm (default: each spec's own; path dependence, "
+                        "the correlation and network size scale theirs by the same ratio)")
+    p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                   help="worker processes (default: all usable cores)")
+    p.add_argument("--only", type=_pattern_list, default=None, metavar="p01,p02",
+                   help="run only these patterns (the report keeps the others whose current "
+                        "results are already in --out)")
+    p.add_argument("--report", default=os.path.join("docs", "VALIDATION.md"), metavar="FILE",
+                   help="the report to write; figures go to a 'validation' folder next to it "
+                        "(default: docs/VALIDATION.md)")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser(
@@ -257,13 +287,12 @@ def _usage(exc: BaseException) -> UsageError:
 
 
 def _check_scenario(name: str | None) -> str:
-    from trustnet.core.scenarios import DEFAULT_SCENARIO, SCENARIOS
+    from trustnet.core.scenarios import DEFAULT_SCENARIO, check_scenario
 
-    name = name or DEFAULT_SCENARIO
-    if name not in SCENARIOS:
-        raise UsageError(f"unknown scenario '{name}'; allowed: {', '.join(SCENARIOS)} "
-                         "('trustnet scenarios' describes them)")
-    return name
+    try:
+        return check_scenario(name or DEFAULT_SCENARIO)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _load_spec(path: str) -> Any:
@@ -431,7 +460,7 @@ def _report(manifest: dict[str, Any], out: str, spec: Any) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from trustnet.experiment.sensitivity import check, run_sensitivity
+    from trustnet.experiment.sensitivity import INDICES, check, run_sensitivity
     from trustnet.experiment.spec import SpecError
     from trustnet.experiment.store import StoreError
 
@@ -457,7 +486,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                           f"sensitivity {args.spec} --method {args.method} --out {out} "
                           "--resume") from None
     idx = result.indices
-    key = "mu_star" if args.method == "morris" else "ST"
+    key = INDICES[args.method].main
     ranked = idx.dropna(subset=[key]).sort_values(["outcome", "rank"])
     rows = []
     for outcome, group in ranked.groupby("outcome", sort=False):
@@ -483,8 +512,9 @@ def cmd_plot(args: argparse.Namespace) -> int:
         result = load_results(args.dir)
     except (StoreError, OSError, ValueError) as exc:
         raise _usage(exc) from None
+    from trustnet.core.parameters import unknown_name_message
     from trustnet.experiment.aggregation import default_outcomes
-    from trustnet.experiment.tables import outcome_column, summary_outcomes
+    from trustnet.experiment.tables import ok_runs, outcome_column, summary_outcomes
     from trustnet.plots import sweep_figures
 
     runs, manifest = result.runs, result.manifest
@@ -493,12 +523,11 @@ def cmd_plot(args: argparse.Namespace) -> int:
         names = [n.strip() for n in args.outcomes.split(",") if n.strip()]
         for n in names:
             if n not in known:
-                raise UsageError(f"--outcomes: unknown outcome '{n}'; allowed: "
-                                 f"{', '.join(known)}")
+                raise UsageError(f"--outcomes: {unknown_name_message(n, known, kind='outcome')}")
     else:
         names = manifest.get("plot") or list(known)
     columns = [outcome_column(n) for n in names]
-    ok = runs[runs["status"] == "ok"]
+    ok = ok_runs(runs)
     if ok.empty:
         raise UsageError(f"{args.dir}: every run failed; nothing to plot (see the error column)")
     if not args.outcomes and not manifest.get("plot"):
@@ -520,10 +549,15 @@ def cmd_plot(args: argparse.Namespace) -> int:
 # --- tables -------------------------------------------------------------------------------
 
 def cmd_params(args: argparse.Namespace) -> int:
-    from trustnet.core.parameters import GROUPS, markdown_table, parameter_table
+    from trustnet.core.parameters import (
+        GROUPS,
+        markdown_table,
+        parameter_table,
+        unknown_name_message,
+    )
 
     if args.group and args.group not in GROUPS:
-        raise UsageError(f"unknown group '{args.group}'; allowed: {', '.join(GROUPS)}")
+        raise UsageError(unknown_name_message(args.group, GROUPS, kind="group"))
     rows = [r for r in parameter_table() if not args.group or r["group"] == args.group]
     if args.format == "markdown":
         text = markdown_table()
@@ -579,10 +613,26 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 
 # --- validate -----------------------------------------------------------------------------
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    from trustnet.validation import main as validate
+def _pattern_list(text: str) -> list[str]:
+    """An argparse type: a comma-separated list of pattern names (p01, 2, p12, ...)."""
+    from trustnet.validation.cli import parse_only
 
-    return validate(args.args)
+    try:
+        return parse_only(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from trustnet.validation.cli import validate
+
+    try:
+        return validate(args)
+    except KeyboardInterrupt:
+        raise Interrupted("finished runs are kept in "
+                          f"{args.out}; run the same command again to continue") from None
+    except (OSError, ValueError) as exc:  # a missing or bad spec, an unwritable folder
+        raise _usage(exc) from None
 
 
 # --- viz ----------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-CONFIDENCE = 0.95
+from trustnet.experiment.tables import ok_runs
+from trustnet.stats import CONFIDENCE
+
 MAX_HUE = 8
 
 
@@ -67,7 +69,7 @@ def outcome_by(runs: Any, x: str, outcomes: Sequence[str], hue: str | None = Non
     one line per value of ``hue``; other swept parameters are averaged over."""
     import numpy as np
 
-    data = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
+    data = ok_runs(runs)
     fig, axes = _figure(len(outcomes))
     hues = [None] if hue is None else list(dict.fromkeys(data[hue].tolist()))
     numeric = _is_numeric(data, x) and data[x].nunique() > 2
@@ -104,7 +106,7 @@ def outcome_by(runs: Any, x: str, outcomes: Sequence[str], hue: str | None = Non
 
 def outcome_scatter(runs: Any, x: str, outcomes: Sequence[str], title: str = "") -> Any:
     """Sampled parameter (Latin hypercube, Sobol): replication mean of each sample point."""
-    data = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
+    data = ok_runs(runs)
     means = data.groupby("arm").agg({x: "first", **{o: "mean" for o in outcomes}})
     fig, axes = _figure(len(outcomes))
     for ax, outcome in zip(axes, outcomes):
@@ -121,7 +123,7 @@ def heatmaps(runs: Any, x: str, y: str, outcomes: Sequence[str], title: str = ""
     """Mean of each outcome over replications on the grid of two swept parameters."""
     import numpy as np
 
-    data = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
+    data = ok_runs(runs)
     fig, axes = _figure(len(outcomes))
     xs = sorted(data[x].unique()) if _is_numeric(data, x) else list(dict.fromkeys(data[x]))
     ys = sorted(data[y].unique()) if _is_numeric(data, y) else list(dict.fromkeys(data[y]))
@@ -152,7 +154,7 @@ def series_by(series: Any, runs: Any, hue: str | None, reporters: Sequence[str],
     """Mean trajectories over replications (95% CI band), one line per value of ``hue``."""
     from trustnet.experiment.aggregation import aggregate
 
-    ok = runs.loc[runs["status"] == "ok", ["run_id"] + ([hue] if hue else [])]
+    ok = ok_runs(runs)[["run_id"] + ([hue] if hue else [])]
     data = series.merge(ok, on="run_id")
     fig, axes = _figure(len(reporters))
     hues = [None] if hue is None else list(dict.fromkeys(data[hue].tolist()))[:MAX_HUE]
@@ -178,7 +180,9 @@ def sensitivity_figure(indices: Any, method: str) -> Any:
     (Morris mu*, or Sobol total order ST)."""
     import numpy as np
 
-    key = "mu_star" if method == "morris" else "ST"
+    from trustnet.experiment.sensitivity import INDICES
+
+    key = INDICES[method].main
     table = indices.pivot(index="parameter", columns="outcome", values=key)
     params = list(dict.fromkeys(indices["parameter"]))
     outcomes = list(dict.fromkeys(indices["outcome"]))
@@ -196,8 +200,7 @@ def sensitivity_figure(indices: Any, method: str) -> Any:
     ax.set_xticklabels([_title(o) for o in outcomes], rotation=60, ha="right", fontsize=7)
     ax.set_yticks(range(len(params)))
     ax.set_yticklabels(params, fontsize=8)
-    label = "Morris mu* (scaled per outcome)" if method == "morris" else \
-        "Sobol total-order index ST (scaled per outcome)"
+    label = f"{INDICES[method].label} (scaled per outcome)"
     fig.colorbar(image, ax=ax, label=label)
     ax.set_title(f"Global sensitivity ({method}); blank: constant outcome or failed runs",
                  fontsize=10)
@@ -224,7 +227,7 @@ def _int_if_whole(v: Any) -> Any:
 
 def distributions(runs: Any, outcomes: Sequence[str], title: str = "") -> Any:
     """Histogram of each outcome over runs (for specs that vary nothing but the seed)."""
-    data = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
+    data = ok_runs(runs)
     fig, axes = _figure(len(outcomes))
     for ax, outcome in zip(axes, outcomes):
         ax.hist(data[outcome].dropna(), bins=20)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -422,12 +422,22 @@ DEFAULTS: dict[str, Any] = {p.name: p.default for p in _DECLARATIONS}
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(p.group for p in _DECLARATIONS))
 
 
-def unknown_name_message(name: str, known: Mapping[str, Any] | None = None) -> str:
-    """One line naming an unknown parameter, with the closest known names."""
-    names = list(known if known is not None else PARAMETERS)
-    close = difflib.get_close_matches(name, names, n=3)
+def unknown_name_message(name: Any, known: Iterable[str] | None = None, *,
+                         kind: str = "parameter", listing: str | None = None) -> str:
+    """One line naming an unknown name, with the closest known names.
+
+    By default the name is a parameter's and the line points to ``trustnet params``; for other
+    kinds of names give ``known`` and ``kind`` (and ``listing``, what follows in parentheses;
+    by default "allowed: " and the known names).
+    """
+    names = [str(n) for n in (PARAMETERS if known is None else known)]
+    close = difflib.get_close_matches(str(name), names, n=3)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    return f"unknown parameter '{name}'{hint} ('trustnet params' lists them)"
+    if listing is None:
+        listing = ("'trustnet params' lists them" if known is None
+                   else f"allowed: {', '.join(names)}")
+    shown = f"'{name}'" if isinstance(name, str) else repr(name)
+    return f"unknown {kind} {shown}{hint} ({listing})"
 
 
 def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:

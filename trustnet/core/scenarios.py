@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from trustnet.core.parameters import resolve
+from trustnet.core.parameters import resolve, unknown_name_message
 
 
 @dataclass(frozen=True)
@@ -101,11 +101,16 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in _SCENARIOS}
 DEFAULT_SCENARIO = "swedish_eldercare"
 
 
+def check_scenario(name: str) -> str:
+    """``name`` if it is a named scenario; else ValueError naming the closest ones."""
+    if not isinstance(name, str) or name not in SCENARIOS:
+        raise ValueError(unknown_name_message(name, SCENARIOS, kind="scenario",
+                                              listing=f"allowed: {', '.join(SCENARIOS)}; "
+                                              "'trustnet scenarios' describes them"))
+    return name
+
+
 def scenario_params(name: str = DEFAULT_SCENARIO, overrides: Mapping[str, Any] | None = None,
                     ) -> dict[str, Any]:
     """Validated parameters of a named scenario with ``overrides`` on top."""
-    if name not in SCENARIOS:
-        raise ValueError(
-            f"unknown scenario '{name}'; allowed: {', '.join(SCENARIOS)}"
-        )
-    return resolve({**SCENARIOS[name].overrides, **(overrides or {})})
+    return resolve({**SCENARIOS[check_scenario(name)].overrides, **(overrides or {})})

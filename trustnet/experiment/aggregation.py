@@ -22,7 +22,9 @@ def aggregate(frame: Any, by: str | Sequence[str], outcomes: Sequence[str] | Non
     """
     import numpy as np
     import pandas as pd
-    from scipy import stats
+
+    from trustnet.experiment.tables import ok_mask
+    from trustnet.stats import half_width
 
     by = [by] if isinstance(by, str) else list(by)
     if outcomes is None:
@@ -32,18 +34,15 @@ def aggregate(frame: Any, by: str | Sequence[str], outcomes: Sequence[str] | Non
     if missing:
         raise ValueError(f"columns not in the frame: {', '.join(missing)}")
     data = frame[[*by, *outcomes]]
-    if "status" in frame.columns:  # failed runs count as missing values (n can be 0)
-        data = data.where((frame["status"] == "ok").to_numpy()[:, None] |
-                          np.isin(data.columns, by)[None, :])
+    # failed runs count as missing values (n can be 0)
+    data = data.where(ok_mask(frame)[:, None] | np.isin(data.columns, by)[None, :])
 
     grouped = data.groupby(by, sort=True, dropna=False)[outcomes]
     n = grouped.count()
     mean = grouped.mean()
     sd = grouped.std(ddof=1)
-    sem = sd / np.sqrt(n.where(n > 0))
-    t = pd.DataFrame(stats.t.ppf(0.5 + confidence / 2, np.maximum(n.to_numpy() - 1, 1)),
-                     index=n.index, columns=n.columns)
-    half = (t * sem).where(n > 1)
+    half = pd.DataFrame(half_width(sd.to_numpy(), n.to_numpy(), confidence), index=n.index,
+                        columns=n.columns)
     pieces = {"n": n, "mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half,
               "q05": grouped.quantile(0.05), "q25": grouped.quantile(0.25),
               "median": grouped.quantile(0.5), "q75": grouped.quantile(0.75),
@@ -59,8 +58,8 @@ def aggregate(frame: Any, by: str | Sequence[str], outcomes: Sequence[str] | Non
 
 def default_outcomes(frame: Any, exclude: Sequence[str] = ()) -> list[str]:
     """Numeric outcome columns of a runs or series table (not ids, seeds or parameters)."""
-    from trustnet.experiment.tables import RUN_KEYS, SERIES_KEYS
     from trustnet.core.parameters import PARAMETERS
+    from trustnet.experiment.tables import RUN_KEYS, SERIES_KEYS
 
     skip = set(RUN_KEYS) | set(SERIES_KEYS) | set(PARAMETERS) | set(exclude)
     return [c for c in frame.columns if c not in skip and frame[c].dtype.kind in "fiu"]
@@ -75,11 +74,12 @@ def paired_difference(frame: Any, by: str, baseline: Any, outcomes: Sequence[str
     than the difference of two independent means. ``by`` is the column that names arms (e.g.
     "label" or a swept parameter); other swept columns must be fixed beforehand.
     """
-    import numpy as np
     import pandas as pd
-    from scipy import stats
 
-    data = frame[frame["status"] == "ok"] if "status" in frame.columns else frame
+    from trustnet.experiment.tables import ok_runs
+    from trustnet.stats import paired_mean_ci
+
+    data = ok_runs(frame)
     if baseline not in set(data[by]):
         raise ValueError(f"baseline {baseline!r} not among the values of {by!r}: "
                          f"{', '.join(map(str, dict.fromkeys(data[by])))}")
@@ -92,11 +92,7 @@ def paired_difference(frame: Any, by: str, baseline: Any, outcomes: Sequence[str
         for arm in wide.columns:
             if arm == baseline:
                 continue
-            diff = (wide[arm] - wide[baseline]).dropna()
-            n = len(diff)
-            mean = diff.mean() if n else np.nan
-            half = (stats.t.ppf(0.5 + confidence / 2, n - 1) * diff.std(ddof=1) / np.sqrt(n)
-                    if n > 1 else np.nan)
+            mean, low, high, n = paired_mean_ci(wide[arm], wide[baseline], confidence)
             rows.append({by: arm, "outcome": outcome, "n": n, "difference": mean,
-                         "ci_low": mean - half, "ci_high": mean + half})
+                         "ci_low": low, "ci_high": high})
     return pd.DataFrame(rows)

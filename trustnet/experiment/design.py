@@ -11,13 +11,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import product
 from typing import Any
 
-from trustnet.experiment.seeds import derived_seed, replication_seeds
-from trustnet.experiment.spec import Spec
 from trustnet.core.parameters import PARAMETERS
 from trustnet.core.scenarios import scenario_params
+from trustnet.experiment.seeds import derived_seed, replication_seeds
+from trustnet.experiment.spec import Spec, expand_arms
 
 
 @dataclass(frozen=True)
@@ -92,22 +91,12 @@ def scale_points(unit: Any, ranges: dict[str, tuple[float, float]]) -> list[dict
 
 def build_design(spec: Spec, points: Sequence[dict[str, Any]] | None = None) -> Design:
     """All arms of ``spec``; ``points`` (e.g. a sensitivity sample) replaces ``[samples]``."""
-    arms_in = list(spec.arms) or [{}]
-    axis_names = list(spec.axes)
     pts = list(points) if points is not None else sample_points(spec)
     arms: list[Arm] = []
-    for arm_in in arms_in:
-        label = arm_in.get("label", "")
-        arm_values = {k: v for k, v in arm_in.items() if k != "label"}
-        if not label and arm_values:
-            label = ", ".join(f"{k}={v}" for k, v in arm_values.items())
-        for combo in product(*(spec.axes[a] for a in axis_names)):
-            for point in pts:
-                varied = {**arm_values, **dict(zip(axis_names, combo)), **point}
-                values = {**spec.base, **varied}
-                scenario = values.pop("scenario", spec.scenario)
-                params = scenario_params(scenario, values)
-                arms.append(Arm(len(arms), label, scenario, varied, params))
+    for entry, varied, scenario, values in expand_arms(spec, pts):
+        label = entry.get("label") or ", ".join(f"{k}={v}" for k, v in entry.items()
+                                                if k != "label")
+        arms.append(Arm(len(arms), label, scenario, varied, scenario_params(scenario, values)))
     return Design(spec, tuple(arms), tuple(replication_seeds(spec.seed, spec.replications)))
 
 

@@ -133,7 +133,8 @@ class DaskEngine:
             try:
                 self._client = Client(self.address, timeout="20s")
             except (OSError, TimeoutError, ValueError) as exc:
-                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                text = str(exc).strip()
+                reason = text.splitlines()[0] if text else type(exc).__name__
                 raise EngineError(f"cannot connect to the Dask scheduler at {self.address} "
                                   f"({reason}); expected the address of a running scheduler, "
                                   "e.g. tcp://host:8786") from None

@@ -35,7 +35,9 @@ class SweepResult:
 
     @property
     def failed(self) -> Any:
-        return self.runs[self.runs["status"] != "ok"]
+        from trustnet.experiment.tables import ok_mask
+
+        return self.runs[~ok_mask(self.runs)]
 
 
 def default_chunk_size(n_tasks: int, workers: int) -> int:

@@ -16,7 +16,23 @@ from typing import Any
 
 from trustnet.experiment.spec import Spec, SpecError, load_spec
 
-METHODS = ("morris", "sobol")
+
+@dataclass(frozen=True)
+class IndexColumns:
+    """The index columns a method's rows carry, the one that ranks parameters, its name."""
+
+    columns: tuple[str, ...]
+    main: str
+    label: str
+
+
+INDICES = {
+    "morris": IndexColumns(("mu", "mu_star", "sigma", "mu_star_conf"), "mu_star",
+                           "Morris mu*"),
+    "sobol": IndexColumns(("S1", "S1_conf", "ST", "ST_conf"), "ST",
+                          "Sobol total-order index ST"),
+}
+METHODS = tuple(INDICES)
 
 
 @dataclass
@@ -74,7 +90,7 @@ def run_sensitivity(spec: Spec | dict | str | Path, method: str = "morris",
 
     from trustnet.experiment.design import scale_points
     from trustnet.experiment.runner import run_sweep
-    from trustnet.experiment.tables import outcome_column, summary_outcomes
+    from trustnet.experiment.tables import ok_runs, outcome_column, summary_outcomes
 
     spec = spec if isinstance(spec, Spec) else load_spec(spec)
     check(spec, method)
@@ -89,7 +105,7 @@ def run_sensitivity(spec: Spec | dict | str | Path, method: str = "morris",
 
     outcomes = spec.sensitivity.outcomes or summary_outcomes()
     runs = result.runs
-    ok = runs[runs["status"] == "ok"]
+    ok = ok_runs(runs)
     rows = []
     for outcome in outcomes:
         col = outcome_column(outcome)
@@ -102,8 +118,6 @@ def run_sensitivity(spec: Spec | dict | str | Path, method: str = "morris",
         from trustnet.plots import sensitivity_figure
         fig = sensitivity_figure(indices, method)
         fig.savefig(out / f"sensitivity_{method}.png", dpi=120, bbox_inches="tight")
-        import matplotlib.pyplot as plt
-        plt.close(fig)
     return SensitivityResult(indices=indices, runs=runs, method=method, problem=problem,
                              out=out)
 
@@ -118,14 +132,13 @@ def analyse(problem: dict[str, Any], X: Any, y: Any, method: str, spec: Spec,
     from trustnet.experiment.seeds import derived_seed
 
     names = problem["names"]
+    keys, key = INDICES[method].columns, INDICES[method].main
     note = ""
     if np.isnan(y).any():
         note = "runs failed at some sample points"
     elif np.ptp(y) == 0:
         note = "constant outcome"
     if note:
-        keys = (("mu", "mu_star", "sigma", "mu_star_conf") if method == "morris"
-                else ("S1", "S1_conf", "ST", "ST_conf"))
         return [{"outcome": outcome, "parameter": n, **dict.fromkeys(keys, np.nan),
                  "rank": np.nan, "note": note} for n in names]
     seed = derived_seed(spec.seed, f"analyse-{method}")
@@ -134,11 +147,9 @@ def analyse(problem: dict[str, Any], X: Any, y: Any, method: str, spec: Spec,
         if method == "morris":
             res = morris_analyze.analyze(problem, X, y, num_levels=spec.sensitivity.levels,
                                          seed=seed)
-            keys, key = ("mu", "mu_star", "sigma", "mu_star_conf"), "mu_star"
         else:
             res = sobol_analyze.analyze(problem, y, calc_second_order=spec.sensitivity.
                                         second_order, seed=seed)
-            keys, key = ("S1", "S1_conf", "ST", "ST_conf"), "ST"
     rows = [{"outcome": outcome, "parameter": n,
              **{k: float(np.asarray(res[k])[i]) for k in keys}, "note": ""}
             for i, n in enumerate(names)]

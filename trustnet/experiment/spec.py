@@ -53,13 +53,13 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from trustnet.core.parameters import PARAMETERS, Parameter, unknown_name_message
-from trustnet.core.scenarios import DEFAULT_SCENARIO, SCENARIOS
+from trustnet.core.scenarios import DEFAULT_SCENARIO, check_scenario
 
 TOP_KEYS = ("name", "description", "scenario", "steps", "replications", "seed", "base", "arms",
             "axes", "samples", "outputs", "sensitivity")
@@ -135,6 +135,28 @@ class Spec:
         return self.n_arms() * self.replications
 
 
+def expand_arms(spec: Spec, points: Sequence[Mapping[str, Any]] = ({},),
+                ) -> Iterator[tuple[dict[str, Any], dict[str, Any], str, dict[str, Any]]]:
+    """The arms of ``spec`` in design order, each ``(entry, varied, scenario, overrides)``.
+
+    The explicit ``[[arms]]`` (``entry``, with its label), crossed with the ``[axes]``, crossed
+    with ``points`` (sample points; one empty point when nothing is sampled), in that nesting
+    order. ``varied`` is what distinguishes the arm, ``scenario`` the arm's scenario and
+    ``overrides`` the parameters set on it (``[base]`` and ``varied``, without the scenario).
+    """
+    from itertools import product
+
+    axis_names = list(spec.axes)
+    for entry in list(spec.arms) or [{}]:
+        arm_values = {k: v for k, v in entry.items() if k != "label"}
+        for combo in product(*(spec.axes[a] for a in axis_names)):
+            for point in points:
+                varied = {**arm_values, **dict(zip(axis_names, combo)), **point}
+                overrides = {**spec.base, **varied}
+                scenario = overrides.pop("scenario", spec.scenario)
+                yield entry, varied, scenario, overrides
+
+
 def load_spec(source: str | Path | Mapping[str, Any]) -> Spec:
     """Read and check a spec from a TOML file path or a dict (the same keys)."""
     if isinstance(source, Mapping):
@@ -151,13 +173,8 @@ def load_spec(source: str | Path | Mapping[str, Any]) -> Spec:
         raise SpecError(f"{path}: cannot read: {exc.strerror}") from None
     spec = parse_spec(data, str(path))
     if "name" not in data:
-        spec = _replace(spec, name=path.stem)
+        spec = replace(spec, name=path.stem)
     return spec
-
-
-def _replace(spec: Spec, **changes: Any) -> Spec:
-    from dataclasses import replace
-    return replace(spec, **changes)
 
 
 def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
@@ -168,9 +185,7 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
     _no_unknown(data, TOP_KEYS, "top level", fail)
     name = _string(data.get("name", "sweep"), "name", fail)
     description = _string(data.get("description", ""), "description", fail)
-    scenario = data.get("scenario", DEFAULT_SCENARIO)
-    if scenario not in SCENARIOS:
-        raise fail("scenario", f"unknown scenario {scenario!r}; allowed: {', '.join(SCENARIOS)}")
+    scenario = _scenario(data.get("scenario", DEFAULT_SCENARIO), "scenario", fail)
     steps = _int(data.get("steps", 120), "steps", 1, MAX_STEPS, fail)
     replications = _int(data.get("replications", 1), "replications", 1, 1_000_000, fail)
     seed = _int(data.get("seed", 0), "seed", 0, 2**63 - 1, fail)
@@ -247,6 +262,13 @@ def _int(value: Any, where: str, low: int, high: int, fail) -> int:
     return value
 
 
+def _scenario(name: Any, where: str, fail) -> str:
+    try:
+        return check_scenario(name)
+    except ValueError as exc:
+        raise fail(where, str(exc)) from None
+
+
 def _parameter(name: str, where: str, fail) -> Parameter:
     if name not in PARAMETERS:
         raise fail(where, unknown_name_message(name))
@@ -268,10 +290,7 @@ def _overrides(values: Mapping[str, Any], where: str, fail, allow_scenario: bool
     out: dict[str, Any] = {}
     for key, value in values.items():
         if allow_scenario and key == "scenario":
-            if value not in SCENARIOS:
-                raise fail(f"{where} scenario",
-                           f"unknown scenario {value!r}; allowed: {', '.join(SCENARIOS)}")
-            out[key] = value
+            out[key] = _scenario(value, f"{where} scenario", fail)
             continue
         p = _parameter(key, f"{where} {key}", fail)
         out[key] = _value(p, value, f"{where} {key}", fail)
@@ -283,10 +302,7 @@ def _axis(name: str, value: Any, fail) -> list[Any]:
     if name == "scenario":
         if not isinstance(value, list) or not value:
             raise fail(where, "expected a non-empty list of scenario names")
-        for v in value:
-            if v not in SCENARIOS:
-                raise fail(where, f"unknown scenario {v!r}; allowed: {', '.join(SCENARIOS)}")
-        return _distinct(list(value), where, fail)
+        return _distinct([_scenario(v, where, fail) for v in value], where, fail)
     p = _parameter(name, where, fail)
     if isinstance(value, list):
         if not value:
@@ -421,10 +437,7 @@ def _sensitivity(table: dict[str, Any], fail) -> Sensitivity:
 def _names(values: list[Any], known: tuple[str, ...], where: str, noun: str, fail) -> list[str]:
     for v in values:
         if v not in known:
-            import difflib
-            close = difflib.get_close_matches(str(v), known, n=3)
-            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            raise fail(where, f"unknown {noun} {v!r}{hint} (allowed: {', '.join(known)})")
+            raise fail(where, unknown_name_message(v, known, kind=noun))
     return list(dict.fromkeys(values))
 
 
@@ -459,25 +472,16 @@ def _check_arms_resolve(spec: Spec, fail) -> None:
 
     from trustnet.core.scenarios import scenario_params
 
-    arms = list(spec.arms) or [{}]
-    axis_names = list(spec.axes)
     sample_corners: list[dict[str, Any]] = [{}]
     if spec.samples:
         sample_corners = [dict(zip(spec.samples.ranges, corner)) for corner in
                           product(*spec.samples.ranges.values())]
-    checked = 0
-    for arm in arms:
-        for combo in product(*(spec.axes[a] for a in axis_names)):
-            for corner in sample_corners:
-                varied = {**{k: v for k, v in arm.items() if k != "label"},
-                          **dict(zip(axis_names, combo)), **corner}
-                values = {**spec.base, **varied}
-                scenario = values.pop("scenario", spec.scenario)
-                try:
-                    scenario_params(scenario, values)
-                except ValueError as exc:
-                    label = arm.get("label") or ", ".join(f"{k}={v!r}" for k, v in varied.items())
-                    raise fail(f"arm ({label})" if label else "[base]", str(exc)) from None
-                checked += 1
-                if checked > 20_000:  # large designs: corners of the first arms suffice
-                    return
+    for checked, (entry, varied, scenario, values) in enumerate(expand_arms(spec,
+                                                                            sample_corners)):
+        if checked >= 20_000:  # large designs: corners of the first arms suffice
+            return
+        try:
+            scenario_params(scenario, values)
+        except ValueError as exc:
+            label = entry.get("label") or ", ".join(f"{k}={v!r}" for k, v in varied.items())
+            raise fail(f"arm ({label})" if label else "[base]", str(exc)) from None

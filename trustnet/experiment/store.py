@@ -11,10 +11,10 @@ Layout of an output folder::
 Each part is written to a temporary name and renamed, so a part is either complete or absent.
 The series and projects parts of a chunk are written before its runs part, and a runs part is
 what marks its runs as done: after a kill at any moment, ``resume`` drops temporary files and
-series or projects parts whose runs part is missing, then skips exactly the run ids already in ``runs/``. Every run ends
-up in the tables exactly once. While a sweep writes, it holds a lock on ``.lock`` in the folder
-(released by the operating system even if the process is killed), so two sweeps never write
-into one folder at the same time.
+series or projects parts whose runs part is missing, then skips exactly the run ids already in
+``runs/``. Every run ends up in the tables exactly once. While a sweep writes, it holds a lock
+on ``.lock`` in the folder (released by the operating system even if the process is killed),
+so two sweeps never write into one folder at the same time.
 """
 
 from __future__ import annotations

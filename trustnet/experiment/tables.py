@@ -22,6 +22,28 @@ _KIND_TYPES = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
                "choice": pa.string()}
 
 
+def ok_mask(runs: Any) -> Any:
+    """Boolean array: which rows of a runs table are finished runs (status "ok").
+
+    A table without a status column (e.g. one built by hand) counts every row as finished.
+    """
+    import numpy as np
+
+    if "status" not in runs.columns:
+        return np.ones(len(runs), dtype=bool)
+    return (runs["status"] == "ok").to_numpy()
+
+
+def ok_runs(runs: Any) -> Any:
+    """The rows of a runs table whose run finished (failed runs left out)."""
+    return runs[ok_mask(runs)]
+
+
+def n_failed(runs: Any) -> int:
+    """How many runs of a runs table failed."""
+    return int((~ok_mask(runs)).sum())
+
+
 def summary_outcomes() -> tuple[str, ...]:
     from trustnet.core.metrics import SUMMARY_OUTCOMES
     return tuple(SUMMARY_OUTCOMES)

@@ -64,8 +64,3 @@ def single_blas_thread() -> Iterator[None]:
     finally:
         for (_, setter), n in zip(libs, before):
             setter(n)
-
-
-def blas_threads() -> list[int]:
-    """Current thread count of each loaded OpenBLAS (for checks)."""
-    return [getter() for getter, _ in _openblas_libraries()]

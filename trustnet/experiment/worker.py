@@ -66,7 +66,7 @@ def _run_one(runner: Callable[..., Any], chunk: Chunk, run_id: int, seed: int,
             record["values"] = frame.to_numpy(dtype="float64")
         if chunk.projects:
             record["projects"] = result.projects
-    except Exception as exc:  # noqa: BLE001 - recorded with the run, the sweep goes on
+    except Exception as exc:  # recorded with the run, the sweep goes on
         record["status"] = "error"
         record["error"] = f"{type(exc).__name__}: {exc}"
         record["traceback"] = traceback.format_exc(limit=-6)

@@ -1,16 +1,19 @@
 """Pattern-oriented validation: the twelve patterns of the design brief as statistical checks.
 
-``python -m trustnet.validation`` (or ``trustnet validate``) runs the pattern sweeps
-(experiments/p01..p12), analyses them and writes docs/VALIDATION.md with one figure per pattern
-under docs/validation/. The same analysis functions serve the fast checks in the test suite::
+``trustnet validate`` (or ``python -m trustnet.validation``, the same command) runs the
+pattern sweeps (experiments/p01..p12, or the folder given with ``--experiments``), analyses
+them and writes docs/VALIDATION.md with one figure per pattern under docs/validation/. The
+same analysis functions serve the fast checks in the test suite::
 
     from trustnet.validation import analyse, run_pattern
     result = run_pattern("p06", replications=20, engine="serial")  # in memory
     analyse("p06", result).verdict                                # "reproduced", ...
+    PATTERNS["p06"].figure(analyse("p06", result))                # its matplotlib Figure
 
-Modules: ``stats`` (paired and unpaired contrasts), ``analysis`` (reading sweep tables),
-``patterns`` (the twelve claims and their analyses), ``figures``, ``report``, ``sweeps``
-(specs and resumable result folders), ``cli`` (the command).
+Modules: ``stats`` (paired and unpaired contrasts; intervals come from :mod:`trustnet.stats`),
+``analysis`` (reading sweep tables and specs), ``patterns`` (the twelve claims, their
+descriptions, analyses and figures), ``figures``, ``report``, ``sweeps`` (specs and resumable
+result folders), ``cli`` (the work of the command; its options are in :mod:`trustnet.cli`).
 """
 
 from __future__ import annotations

@@ -7,14 +7,15 @@ replication index is the pairing key (replication r has the same seed in every a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from trustnet.validation.stats import Comparison, mean_ci
+from trustnet.experiment.tables import ok_runs
+from trustnet.stats import column_mean_ci, mean_ci
+from trustnet.validation.stats import Comparison
 
 VERDICTS = ("reproduced", "partly", "not reproduced")
 
@@ -44,6 +45,7 @@ class PatternResult:
     frames: dict[str, pd.DataFrame]   # what the figure draws
     notes: list[str] = field(default_factory=list)
     secondary: list[Comparison] = field(default_factory=list)  # reported, not in the verdict
+    marks: dict[str, Any] = field(default_factory=dict)  # months and levels the figure labels
 
     def check(self, name: str) -> Check:
         for c in self.checks:
@@ -92,17 +94,65 @@ def fmt_p(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
+class SpecFacts:
+    """What a pattern's description reads from its spec: months, replications, axis values,
+    arms and the parameters they resolve to (so that no text restates a number of a spec)."""
+
+    def __init__(self, spec: Any) -> None:
+        from trustnet.experiment.spec import Spec, load_spec
+
+        self.spec = spec if isinstance(spec, Spec) else load_spec(spec)
+
+    @property
+    def steps(self) -> int:
+        return self.spec.steps
+
+    @property
+    def replications(self) -> int:
+        return self.spec.replications
+
+    @property
+    def scenario(self) -> str:
+        return self.spec.scenario
+
+    def axis(self, name: str) -> list[Any]:
+        return list(self.spec.axes[name])
+
+    def arm(self, label: str) -> dict[str, Any]:
+        """The overrides of the ``[[arms]]`` entry with this label."""
+        for entry in self.spec.arms:
+            if entry.get("label") == label:
+                return {k: v for k, v in entry.items() if k != "label"}
+        raise KeyError(f"no arm labelled {label!r} in {self.spec.source}")
+
+    @property
+    def labels(self) -> list[str]:
+        return [entry.get("label", "") for entry in self.spec.arms]
+
+    def param(self, name: str, scenario: str | None = None, **overrides: Any) -> Any:
+        """A parameter's value in the spec's base (its scenario and ``[base]``) plus
+        ``overrides``."""
+        from trustnet.core.scenarios import scenario_params
+
+        values = {**self.spec.base, **overrides}
+        scenario = values.pop("scenario", None) or scenario or self.spec.scenario
+        return scenario_params(scenario, values)[name]
+
+
+def listing(values: Any, sep: str = ", ") -> str:
+    """Values as a spec writes them: 0.2, 0.5, 2.0."""
+    return sep.join(map(str, values))
+
+
 class View:
     """Per-replication access to the arms of one sweep."""
 
     def __init__(self, result: Any) -> None:
-        runs = result.runs
-        self.runs = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
+        self.runs = ok_runs(result.runs)
         self.series = result.series
         self.projects = result.projects
         self.arms = {a["arm"]: a for a in result.manifest["arms"]}
         self.steps = int(result.manifest["steps"])
-        self.n_failed = int((runs["status"] != "ok").sum()) if "status" in runs.columns else 0
 
     def arm(self, label: str | None = None, scenario: str | None = None, **varied: Any) -> int:
         """The arm with this label / scenario / swept values (None stands for "none")."""
@@ -114,14 +164,6 @@ class View:
             if all(_same(arm["varied"].get(k, _MISSING), v) for k, v in varied.items()):
                 return number
         raise KeyError(f"no arm with label={label!r}, scenario={scenario!r}, {varied}")
-
-    def has_arm(self, label: str | None = None, scenario: str | None = None, **varied: Any
-                ) -> bool:
-        try:
-            self.arm(label, scenario, **varied)
-        except KeyError:
-            return False
-        return True
 
     def values(self, arm: int, outcome: str) -> pd.Series:
         """A summary outcome of every replication of ``arm`` (index: replication)."""
@@ -182,17 +224,9 @@ def table(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def band(wide: pd.DataFrame, **labels: Any) -> pd.DataFrame:
     """Mean and 95% interval over replications at each step of a wide series frame."""
-    from scipy import stats
-
-    n = wide.count()
-    mean = wide.mean()
-    sem = wide.std(ddof=1) / np.sqrt(n)
-    half = sem * stats.t.ppf(0.975, np.maximum(n - 1, 1))
-    out = pd.DataFrame({"step": wide.columns.astype(int), "mean": mean.to_numpy(),
-                        "ci_low": (mean - half).to_numpy(), "ci_high": (mean + half).to_numpy()})
+    ci = column_mean_ci(wide)
+    out = pd.DataFrame({"step": wide.columns.astype(int), "mean": ci["mean"].to_numpy(),
+                        "ci_low": ci["ci_low"].to_numpy(), "ci_high": ci["ci_high"].to_numpy()})
     for k, v in labels.items():
         out[k] = v
     return out
-
-
-Analysis = Callable[[Any], PatternResult]

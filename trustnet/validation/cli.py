@@ -1,7 +1,11 @@
 """The validation command: run the pattern sweeps, analyse them, write the report and figures.
 
-``python -m trustnet.validation [--out DIR] [--replications N] [--workers N] [--only p01,p02]``;
-``trustnet validate`` calls :func:`main` with the same arguments.
+``trustnet validate [--out DIR] [--experiments DIR] [--report FILE] [--replications N]
+[--workers N] [--only p01,p02]`` is a subcommand of the ``trustnet`` command line, which
+declares its options and reports bad input; ``python -m trustnet.validation`` takes the same
+options and runs the same code (:func:`main`). Paths are relative to the current folder, so
+the defaults (``experiments/``, ``docs/VALIDATION.md``, ``results/validation/``) work from the
+repository root, and an installed package works on any experiments folder given.
 """
 
 from __future__ import annotations
@@ -11,142 +15,114 @@ import sys
 import time
 from pathlib import Path
 
-from trustnet.cli import int_at_least
-from trustnet.validation.patterns import PATTERNS
-from trustnet.validation.sweeps import REPO, ratios
 
-DEFAULT_OUT = Path("results") / "validation"
-DEFAULT_REPORT = REPO / "docs" / "VALIDATION.md"
+def pattern_keys() -> tuple[str, ...]:
+    from trustnet.validation.patterns import PATTERNS
 
-
-class UsageError(Exception):
-    """Bad command-line input: one line, exit code 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage block
-        raise UsageError(message)
-
-
-_positive = int_at_least(1)
+    return tuple(PATTERNS)
 
 
 def parse_only(text: str) -> list[str]:
-    """'p01,p2,12' -> ['p01', 'p02', 'p12'] (in pattern order); unknown names are an error."""
+    """'p01,p2,12' -> ['p01', 'p02', 'p12'] (in pattern order); unknown names are a ValueError."""
+    from trustnet.core.parameters import unknown_name_message
+
+    known = pattern_keys()
     keys = []
     for part in filter(None, (p.strip().lower() for p in text.split(","))):
         digits = part.removeprefix("p")
         key = f"p{int(digits):02d}" if digits.isdigit() else part
-        if key not in PATTERNS:
-            raise argparse.ArgumentTypeError(
-                f"unknown pattern {part!r}; allowed: {', '.join(PATTERNS)}")
+        if key not in known:
+            raise ValueError(unknown_name_message(part, known, kind="pattern"))
         keys.append(key)
     if not keys:
-        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: a comma-separated list "
-                                         f"of {', '.join(PATTERNS)}")
-    return [k for k in PATTERNS if k in keys]
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="trustnet validate",
-        description="Run the twelve pattern sweeps (experiments/p01..p12), compare their arms "
-        "statistically and write docs/VALIDATION.md with figures in docs/validation/. Results "
-        "are kept in --out; an interrupted run continues where it stopped, and results made "
-        "with another spec or model source are recomputed.")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
-                        help=f"folder for the sweep results (default: {DEFAULT_OUT})")
-    parser.add_argument("--replications", type=_positive, default=None,
-                        metavar="N", help="replications per arm (default: each spec's own, 100; "
-                        "path dependence and the correlation scale theirs by the same ratio)")
-    parser.add_argument("--workers", type=_positive, default=None, metavar="N",
-                        help="worker processes (default: all usable cores)")
-    parser.add_argument("--only", type=parse_only, default=None, metavar="p01,p02",
-                        help="run only these patterns (the report keeps the others whose "
-                        "current results are already in --out)")
-    parser.add_argument("--report", type=Path, default=DEFAULT_REPORT, metavar="FILE",
-                        help="the report to write; figures go to a 'validation' folder next to "
-                        "it (default: docs/VALIDATION.md)")
-    parser.add_argument("--quiet", action="store_true", help="no progress messages")
-    return parser
+        raise ValueError(f"got {text!r}; allowed: a comma-separated list of {', '.join(known)}")
+    return [k for k in known if k in keys]
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m trustnet.validation ARGS`` is ``trustnet validate ARGS``."""
+    from trustnet.cli import main as trustnet_main
+
     try:
-        args = build_parser().parse_args(argv)
-    except UsageError as exc:
-        print(f"trustnet validate: error: {exc}", file=sys.stderr)
-        return 2
-    try:
-        return _validate(args)
-    except KeyboardInterrupt:
-        print("trustnet validate: interrupted; run again to continue", file=sys.stderr)
-        return 130
-    except (OSError, ValueError) as exc:  # unreadable spec, locked or unwritable folder
-        print(f"trustnet validate: error: {exc}", file=sys.stderr)
-        return 2
+        return trustnet_main(["validate", *(sys.argv[1:] if argv is None else argv)])
+    except SystemExit as exc:  # --help, or bad options (one line already written)
+        return exc.code if isinstance(exc.code, int) else 2
 
 
-def _validate(args: argparse.Namespace) -> int:
+def validate(args: argparse.Namespace) -> int:
+    """Run, analyse and report the selected patterns (the options of ``trustnet validate``)."""
     from trustnet.experiment.store import git_revision
-    from trustnet.validation import figures, report
-    from trustnet.validation.patterns import analyse
-    from trustnet.validation.sweeps import current_results, model_source_hash, run_pattern
+    from trustnet.experiment.tables import n_failed
+    from trustnet.validation import report
+    from trustnet.validation.patterns import PATTERNS, analyse
+    from trustnet.validation.sweeps import (
+        BASE_REPLICATIONS,
+        current_results,
+        model_source_hash,
+        pattern_spec,
+        ratios,
+        run_pattern,
+    )
 
     def log(msg: str) -> None:
         if not args.quiet:
             print(msg, file=sys.stderr, flush=True)
 
+    experiments, out_root, report_path = (Path(args.experiments), Path(args.out),
+                                          Path(args.report))
+    if not experiments.is_dir():
+        raise ValueError(f"{experiments}: no such folder (expected the experiments folder with "
+                         "the pattern specs; give it with --experiments)")
     selected = args.only or list(PATTERNS)
     to_run = set(selected) | {n for k in selected for n in PATTERNS[k].needs}
-    fig_dir = args.report.parent / "validation"
+    specs = {key: pattern_spec(key, replications=args.replications, experiments=experiments)
+             for key in PATTERNS}
+    fig_dir = report_path.parent / "validation"
     fig_dir.mkdir(parents=True, exist_ok=True)
     entries, compute, results, workers = [], 0.0, {}, set()
     start = time.perf_counter()
-    for key in PATTERNS:
-        out = args.out / PATTERNS[key].spec.removesuffix(".toml")
+    for key, pattern in PATTERNS.items():
+        out = out_root / pattern.spec.removesuffix(".toml")
         if key in to_run:
-            log(f"{key}: sweep {PATTERNS[key].spec} -> {out}")
+            log(f"{key}: sweep {pattern.spec} -> {out}")
             t0 = time.perf_counter()
             result = run_pattern(key, out, replications=args.replications,
                                  workers=args.workers, progress=None if not args.quiet else False,
-                                 log=log)
+                                 log=log, experiments=experiments)
             log(f"{key}: {len(result.runs)} runs ready in {time.perf_counter() - t0:.1f} s")
         else:
-            result = current_results(key, out, replications=args.replications)
+            result = current_results(key, out, replications=args.replications,
+                                     experiments=experiments)
         results[key] = result
-        needed = [results.get(n) for n in PATTERNS[key].needs]
+        needed = [results.get(n) for n in pattern.needs]
         if result is None or any(r is None for r in needed):
-            entries.append(report.Entry(key, None))
+            entries.append(report.Entry(key, specs[key], None))
             continue
         res = analyse(key, result, *needed)
-        fig = figures.figure(key, res.frames)
-        name = PATTERNS[key].spec.replace(".toml", ".png")
-        fig.savefig(fig_dir / name, dpi=110)
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
+        name = pattern.spec.replace(".toml", ".png")
+        pattern.figure(res).savefig(fig_dir / name, dpi=110)
         seconds = float(result.manifest.get("elapsed_s_total") or 0.0)
         compute += seconds
         workers |= {x["workers"] for x in result.manifest.get("sessions", []) if x.get("workers")}
-        failed = int((result.runs["status"] != "ok").sum())
-        entries.append(report.Entry(key, res, f"{fig_dir.name}/{name}", seconds,
-                                    len(result.runs), failed))
+        entries.append(report.Entry(key, specs[key], res, f"{fig_dir.name}/{name}", seconds,
+                                    len(result.runs), n_failed(result.runs)))
         log(f"{key}: {res.verdict} ({res.key_number})")
     git = git_revision()
-    reps = args.replications or 100
+    reps = args.replications or BASE_REPLICATIONS
     meta = {
         "git": (git["commit"][:10] + (" with uncommitted changes" if git["dirty"] else ""))
         if git else "unknown",
         "model_source": model_source_hash(),
+        "replications": reps,
         "replications_text": f"{reps} per arm, except " + ", ".join(
-            f"{PATTERNS[k].title.lower()} ({r * reps})" for k, r in ratios().items() if r > 1),
+            f"{PATTERNS[k].title.lower()} ({r * reps})"
+            for k, r in ratios(experiments).items() if r > 1),
         "compute_text": (f"{compute:.0f} s wall clock for {sum(e.runs for e in entries)} runs "
                          f"with {'/'.join(map(str, sorted(workers))) or '?'} worker processes "
                          "(summed over the sweeps, as their manifests record it); the "
                          "invocation that wrote this file, reusing finished sweeps, took "
                          f"{time.perf_counter() - start:.0f} s"),
     }
-    report.write(entries, args.report, meta)
-    log(f"wrote {args.report} and figures in {fig_dir}")
+    report.write(entries, report_path, meta)
+    log(f"wrote {report_path} and figures in {fig_dir}")
     return 0

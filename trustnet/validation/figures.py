@@ -1,7 +1,8 @@
-"""One figure per pattern, drawn from the data frames an analysis returns (never from models).
+"""One figure per pattern, drawn from what an analysis returns (never from models).
 
-Every function takes ``PatternResult.frames`` (a dict of data frames) and returns a matplotlib
-Figure; :func:`figure` picks the one for a pattern.
+Every function takes a ``PatternResult`` (its ``frames``, data frames, and ``marks``, the months
+and levels to label) and returns a matplotlib ``Figure`` built without pyplot, so that drawing
+leaves the caller's backend alone; each pattern names its function (``Pattern.figure``).
 """
 
 from __future__ import annotations
@@ -11,17 +12,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from trustnet.validation.analysis import PatternResult
+
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 
 
 def _fig(ncols: int, width: float = 4.2, height: float = 3.4) -> tuple[Any, Any]:
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, ncols, figsize=(width * ncols, height), squeeze=False,
-                             layout="constrained")
+    fig = Figure(figsize=(width * ncols, height), layout="constrained")
+    axes = fig.subplots(1, ncols, squeeze=False)
     return fig, axes[0]
 
 
@@ -54,7 +54,8 @@ def _bars(ax: Any, frame: pd.DataFrame, title: str, ylabel: str) -> None:
     ax.set_ylabel(ylabel)
 
 
-def fig_p01(frames: dict[str, pd.DataFrame]) -> Any:
+def fig_p01(res: PatternResult) -> Any:
+    frames = res.frames
     f = frames["by_ambition"]
     panels = [("end mean trust", "mean trust"), ("successes", "projects succeeded"),
               ("mean attendance", "attendance (run mean)")]
@@ -68,7 +69,8 @@ def fig_p01(frames: dict[str, pd.DataFrame]) -> Any:
     return fig
 
 
-def fig_p02(frames: dict[str, pd.DataFrame]) -> Any:
+def fig_p02(res: PatternResult) -> Any:
+    frames = res.frames
     fig, axes = _fig(2)
     _bands(axes[0], frames["trust_bands"], "group", "mean trust by early success",
            "mean trust")
@@ -77,12 +79,14 @@ def fig_p02(frames: dict[str, pd.DataFrame]) -> Any:
     groups = list(dict.fromkeys(pts["group"]))
     data = [pts.loc[pts["group"] == g, "later_ambition"].dropna() for g in groups]
     axes[1].boxplot(data, tick_labels=groups)
-    axes[1].set_title("ambition of projects started after month 72", fontsize=10)
+    axes[1].set_title(f"ambition of projects started after month {res.marks['later_start']}",
+                      fontsize=10)
     axes[1].set_ylabel("mean ambition per run")
     return fig
 
 
-def fig_p03(frames: dict[str, pd.DataFrame]) -> Any:
+def fig_p03(res: PatternResult) -> Any:
+    frames = res.frames
     pts = frames["points"]
     levels = sorted(pts["ambition"].unique())
     fig, axes = _fig(len(levels))
@@ -90,22 +94,24 @@ def fig_p03(frames: dict[str, pd.DataFrame]) -> Any:
         part = pts[pts["ambition"] == lv]
         ax.scatter(part["output"], part["mean_trust"], s=10, alpha=0.6, color=COLORS[0])
         ax.set_title(f"ambition {lv:g}: one point per replication", fontsize=10)
-        ax.set_xlabel("output at month 120")
-        ax.set_ylabel("mean trust at month 120")
+        ax.set_xlabel(f"output at month {res.marks['steps']}")
+        ax.set_ylabel(f"mean trust at month {res.marks['steps']}")
     return fig
 
 
-def fig_p04(frames: dict[str, pd.DataFrame]) -> Any:
+def fig_p04(res: PatternResult) -> Any:
+    frames = res.frames
     b = frames["bands"]
     fig, axes = _fig(2, width=5)
     for ax, rep, ylabel in ((axes[0], "output", "cumulative output"),
                             (axes[1], "attendance", "attendance (latest meeting)")):
-        _bands(ax, b[b["reporter"] == rep], "arm", ylabel, ylabel, vline=60)
+        _bands(ax, b[b["reporter"] == rep], "arm", ylabel, ylabel, vline=res.marks["withdrawal"])
     axes[0].legend(fontsize=7)
     return fig
 
 
-def fig_p05(frames: dict[str, pd.DataFrame]) -> Any:
+def fig_p05(res: PatternResult) -> Any:
+    frames = res.frames
     f = frames["by_takeover"]
     names = [o for o in dict.fromkeys(f["outcome"]) if "task share" not in o]
     fig, axes = _fig(len(names), width=3.4)
@@ -125,23 +131,26 @@ def _outcome_panels(frame: pd.DataFrame, names: list[str], width: float) -> Any:
     return fig
 
 
-def fig_p06(frames: dict[str, pd.DataFrame]) -> Any:
+def fig_p06(res: PatternResult) -> Any:
+    frames = res.frames
     f = frames["arms"]
     return _outcome_panels(f, list(dict.fromkeys(f["outcome"]))[:3], width=4)
 
 
-def fig_p07(frames: dict[str, pd.DataFrame]) -> Any:
+def fig_p07(res: PatternResult) -> Any:
+    frames = res.frames
     b = frames["bands"]
     panels = (("output", "cumulative output"), ("mean_trust", "mean trust"),
               ("inclusion_gap", "inclusion gap"))
     fig, axes = _fig(3)
     for ax, (rep, label) in zip(axes, panels, strict=True):
-        _bands(ax, b[b["reporter"] == rep], "arm", label, label, vline=36)
+        _bands(ax, b[b["reporter"] == rep], "arm", label, label, vline=res.marks["early"])
     axes[0].legend(fontsize=8)
     return fig
 
 
-def fig_p08(frames: dict[str, pd.DataFrame]) -> Any:
+def fig_p08(res: PatternResult) -> Any:
+    frames = res.frames
     s = frames["summary"]
     fig, axes = _fig(1, width=5.2, height=4)
     ax = axes[0]
@@ -151,14 +160,15 @@ def fig_p08(frames: dict[str, pd.DataFrame]) -> Any:
                     yerr=[[r["trust"] - r["trust_lo"]], [r["trust_hi"] - r["trust"]]],
                     marker="o", capsize=3, color=COLORS[i % len(COLORS)],
                     label=f"{r['style']} (inclusion gap {r['gap']:.3f})")
-    ax.set_xlabel("output at month 120")
-    ax.set_ylabel("late mean trust (months 84-120)")
+    ax.set_xlabel(f"output at month {res.marks['steps']}")
+    ax.set_ylabel(f"late mean trust (months {res.marks['late']}-{res.marks['steps']})")
     ax.set_title("styles: arm means with 95% CIs", fontsize=10)
     ax.legend(fontsize=8)
     return fig
 
 
-def fig_p09(frames: dict[str, pd.DataFrame]) -> Any:
+def fig_p09(res: PatternResult) -> Any:
+    frames = res.frames
     b = frames["bands"]
     arms = list(dict.fromkeys(b["arm"]))
     fig, axes = _fig(len(arms), width=4.6)
@@ -169,7 +179,8 @@ def fig_p09(frames: dict[str, pd.DataFrame]) -> Any:
     return fig
 
 
-def fig_p10(frames: dict[str, pd.DataFrame]) -> Any:
+def fig_p10(res: PatternResult) -> Any:
+    frames = res.frames
     f = frames["rates"]
     f = f[f["outcome"].str.startswith("success rate")]
     arms = list(dict.fromkeys(f["arm"]))
@@ -190,16 +201,19 @@ def fig_p10(frames: dict[str, pd.DataFrame]) -> Any:
     return fig
 
 
-def fig_p11(frames: dict[str, pd.DataFrame]) -> Any:
+def fig_p11(res: PatternResult) -> Any:
+    frames = res.frames
     names = ["end output", "end mean trust", "success rate", "active members at the end"]
     return _outcome_panels(frames["arms"], names, width=3.6)
 
 
-def fig_p12(frames: dict[str, pd.DataFrame]) -> Any:
+def fig_p12(res: PatternResult) -> Any:
+    frames = res.frames
     b = frames["bands"]
-    panels = (("attendance", "attendance", 24), ("mean_trust", "mean trust", 24),
-              ("mean_commitment", "mean commitment", 24),
-              ("active_members", "active members (ambition 1.3)", None))
+    upto, low = res.marks["trust_months"], res.marks["low_progress"]
+    panels = (("attendance", "attendance", upto), ("mean_trust", "mean trust", upto),
+              ("mean_commitment", "mean commitment", upto),
+              ("active_members", f"active members (ambition {low:g})", None))
     fig, axes = _fig(4, width=3.6)
     for ax, (rep, label, upto) in zip(axes, panels, strict=True):
         part = b[b["reporter"] == rep]
@@ -208,10 +222,3 @@ def fig_p12(frames: dict[str, pd.DataFrame]) -> Any:
         _bands(ax, part, "arm", label, label)
         ax.legend(fontsize=7)
     return fig
-
-
-FIGURES = {f"p{i:02d}": globals()[f"fig_p{i:02d}"] for i in range(1, 13)}
-
-
-def figure(key: str, frames: dict[str, pd.DataFrame]) -> Any:
-    return FIGURES[key](frames)

@@ -8,21 +8,26 @@ arms they need, so a test may run a sweep with fewer arms (e.g. without a refere
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from trustnet.core.scenarios import DEFAULT_SCENARIO
+from trustnet.validation import figures as fig
 from trustnet.validation import stats as st
 from trustnet.validation.analysis import (
     Check,
     PatternResult,
+    SpecFacts,
     View,
     band,
     check_from,
     evidence,
     fmt,
+    listing,
     row,
     table,
     verdict_of,
@@ -32,13 +37,47 @@ from trustnet.validation.analysis import (
 @dataclass(frozen=True)
 class Pattern:
     key: str
-    spec: str            # file in experiments/
+    spec: str            # file in the experiments folder
     title: str
     claim: str           # as in the design brief
     source: str
-    operationalisation: str
-    analyse: Any         # (SweepResult, *needed SweepResults) -> PatternResult
+    operationalisation: Callable[[SpecFacts], str]  # in words, from the pattern's spec
+    analyse: Callable[..., PatternResult]  # (SweepResult, *needed SweepResults)
+    figure: Callable[[PatternResult], Any]  # PatternResult -> matplotlib Figure
     needs: tuple[str, ...] = ()  # patterns whose sweeps the analysis also reads
+
+    def describe(self, spec: Any) -> str:
+        """The operationalisation, with the numbers of ``spec`` (a spec dict or Spec)."""
+        return self.operationalisation(SpecFacts(spec))
+
+
+# Choices of the analyses (not of the sweeps): which months and levels a check reads. The
+# descriptions, notes and figures use these too, so each is stated once.
+P01_MODERATE = (0.5, 0.8)   # the moderate peak is the better of these ambitions on end trust
+P03_MAIN = 0.8              # the ambition whose correlation is the check (others: second views)
+EARLY_MONTH = 36            # "early" output and decisions (patterns 5 and 7)
+LATE_SHARE = 0.7            # late trust: from this share of the run to its end (patterns 7, 8)
+P12_BASE = 0.8              # moderate ambition of pattern 12 (the highest is "low progress")
+P12_FIRST, P12_TRUST = 12, 24  # months of attendance and commitment, of trust per meeting
+
+
+def _p02_months(steps: int) -> tuple[int, int, int]:
+    """Pattern 2: projects ended by the first month are early; later projects start after the
+    second; late trust is averaged from the third month to the end."""
+    return round(steps * 0.2), round(steps * 0.6), round(steps * 0.8)
+
+
+def _early(steps: int) -> int:
+    return min(EARLY_MONTH, steps)
+
+
+def _late(steps: int) -> int:
+    return round(steps * LATE_SHARE)
+
+
+def _meetings(first: int, last: int, interval: int) -> int:
+    """Meetings fall on months 1, 1 + interval, ...: how many in months first..last."""
+    return len([m for m in range(1, last + 1, interval) if m >= first])
 
 
 def _pc(v: float) -> str:
@@ -56,7 +95,7 @@ def analyse_p01(result: Any) -> PatternResult:
     outs = {"mean_trust": "end mean trust", "projects_succeeded": "successes",
             "attendance_mean": "mean attendance", "success_rate": "success rate"}
     vals = {(lv, o): v.values(v.arm(ambition=lv), o) for lv in levels for o in outs}
-    moderate = [lv for lv in (0.5, 0.8) if lv in levels]
+    moderate = [lv for lv in P01_MODERATE if lv in levels]
     peak = max(moderate, key=lambda lv: vals[(lv, "mean_trust")].mean())
     high, low = max(levels), min(levels)
     comps = [
@@ -73,7 +112,8 @@ def analyse_p01(result: Any) -> PatternResult:
     rows = [row(f"ambition {lv:g}", outs[o], vals[(lv, o)]) for o in outs for lv in levels]
     frame = pd.DataFrame([{**r, "ambition": float(r["arm"].split()[-1]), "key": o}
                           for o in outs for r in rows if r["outcome"] == outs[o]])
-    trust_gain = vals[(low, "mean_trust")].mean() - 0.5
+    start = _param(v, v.arm(ambition=low), "initial_trust")
+    trust_gain = vals[(low, "mean_trust")].mean() - start
     return PatternResult(
         key="p01", arms=[f"ambition {lv:g}" for lv in levels],
         n=f"{len(vals[(peak, 'mean_trust')])} replications per arm", arm_table=table(rows),
@@ -81,9 +121,9 @@ def analyse_p01(result: Any) -> PatternResult:
         key_number=(f"trust {fmt(comps[0].estimate)} at {high:g} and {fmt(comps[3].estimate)} "
                     f"at {low:g} vs peak {peak:g}"),
         frames={"by_ambition": frame},
-        notes=[(f"The moderate peak is the ambition among {', '.join(map(str, moderate))} with the "
-               f"higher mean end trust: {peak:g}. Trust starts at 0.5; at ambition {low:g} it "
-               f"ends {fmt(trust_gain)} away from there on average.")])
+        notes=[(f"The moderate peak is the ambition among {listing(moderate)} with the higher "
+               f"mean end trust: {peak:g}. Trust starts at {start:g}; at ambition {low:g} it ends "
+               f"{fmt(trust_gain)} away from there on average.")])
 
 
 # --------------------------------------------------------------------------- P2
@@ -91,8 +131,7 @@ def analyse_p02(result: Any) -> PatternResult:
     v = View(result)
     arm = next(iter(v.arms))
     steps = v.steps
-    early_end, later_start = round(steps * 0.2), round(steps * 0.6)
-    late_first = round(steps * 0.8)
+    early_end, later_start, late_first = _p02_months(steps)
     proj = v.project_rows(arm)
     judged = proj[proj["status"].isin(["succeeded", "failed"])]
     early = judged[(judged["ended"] >= 0) & (judged["ended"] <= early_end)]
@@ -140,7 +179,7 @@ def analyse_p02(result: Any) -> PatternResult:
         verdict=verdict_of(checks),
         key_number=(f"late trust {fmt(comps[0].estimate)}, later ambition "
                     f"{fmt(comps[1].estimate)} (early success - failure)"),
-        frames={"trust_bands": bands, "points": points},
+        frames={"trust_bands": bands, "points": points}, marks={"later_start": later_start},
         notes=[(f"Early success share: successes among the projects that succeeded or failed by "
                f"month {early_end}; median {fmt(median)}. Runs exactly at the median ({excluded}) "
                f"and runs with no project ended by then ({len(v.replications(arm)) - len(share)}) "
@@ -158,7 +197,7 @@ def analyse_p02(result: Any) -> PatternResult:
 def analyse_p03(result: Any) -> PatternResult:
     v = View(result)
     levels = sorted({float(a["varied"]["ambition"]) for a in v.arms.values()})
-    main = 0.8 if 0.8 in levels else levels[-1]
+    main = P03_MAIN if P03_MAIN in levels else levels[-1]
     comps, secondary, rows, pts = [], [], [], []
     for lv in levels:
         arm = v.arm(ambition=lv)
@@ -175,7 +214,7 @@ def analyse_p03(result: Any) -> PatternResult:
         n=f"{len(v.replications(v.arm(ambition=main)))} replications per ambition",
         arm_table=table(rows), comparisons=comps, secondary=secondary, checks=checks,
         verdict=verdict_of(checks), key_number=f"Spearman rho {fmt(comps[0].estimate)} at "
-        f"ambition {main:g}", frames={"points": pd.concat(pts)},
+        f"ambition {main:g}", frames={"points": pd.concat(pts)}, marks={"steps": v.steps},
         notes=[("Replications of one setting differ only by the model's own randomness (who "
                "attends, which projects succeed), so a positive correlation across them says "
                "that runs that delivered more also built more trust: the loop of the claim. "
@@ -197,6 +236,11 @@ def _withdrawal_drop(v: View, takeover: float, at: int, steps: int, reporter: st
     return gain[stay], gain[gone]
 
 
+def _takeover_levels(v: View) -> tuple[float, float]:
+    levels = sorted({float(a["varied"]["takeover"]) for a in v.arms.values()})
+    return levels[0], levels[-1]
+
+
 def _withdrawal_step(v: View) -> int:
     return int(next(a["varied"]["nao_withdrawal_step"] for a in v.arms.values()
                     if a["varied"].get("nao_withdrawal_step") is not None))
@@ -206,10 +250,11 @@ def _withdrawal_step(v: View) -> int:
 def analyse_p04(result: Any) -> PatternResult:
     v = View(result)
     at, steps = _withdrawal_step(v), v.steps
+    lo, hi = _takeover_levels(v)
     comps, rows, secondary = [], [], []
     drops: dict[float, pd.Series] = {}
     context: dict[float, tuple[float, float, float]] = {}
-    for t in (0.0, 1.0):
+    for t in (lo, hi):
         stay, gone = _withdrawal_drop(v, t, at, steps)
         drops[t] = stay - gone
         comps.append(st.paired(f"output_t{t:g}", f"withdrawal at month {at} lowers output "
@@ -231,38 +276,40 @@ def analyse_p04(result: Any) -> PatternResult:
         context[t] = (share.mean(), coord.mean(), rel.mean())
         rows.append(row(f"takeover {t:g}", "relative output drop (drop / output gained when it "
                         "stays)", rel))
-    comps.append(st.paired("drop_interaction", "the output drop is larger with takeover 1 than "
-                           "with takeover 0", drops[1.0], drops[0.0], 1))
-    a_drops = {t: _withdrawal_drop(v, t, at, steps, "attendance") for t in (0.0, 1.0)}
+    comps.append(st.paired("drop_interaction", f"the output drop is larger with takeover {hi:g} "
+                           f"than with takeover {lo:g}", drops[hi], drops[lo], 1))
+    a_drops = {t: _withdrawal_drop(v, t, at, steps, "attendance") for t in (lo, hi)}
     secondary.append(st.paired("attendance_interaction", "the attendance drop is larger with "
-                               "takeover 1 than with takeover 0",
-                               a_drops[1.0][0] - a_drops[1.0][1],
-                               a_drops[0.0][0] - a_drops[0.0][1], 1))
+                               f"takeover {hi:g} than with takeover {lo:g}",
+                               a_drops[hi][0] - a_drops[hi][1],
+                               a_drops[lo][0] - a_drops[lo][1], 1))
     checks = [check_from(c) for c in comps]
     bands = []
-    for t in (0.0, 1.0):
+    for t in (lo, hi):
         for w in (None, at):
             arm = v.arm(nao_withdrawal_step=w, takeover=t)
             label = f"takeover {t:g}, " + ("stays" if w is None else f"withdrawn at {w}")
             for rep in ("output", "attendance"):
                 bands.append(band(v.wide(arm, rep), arm=label, reporter=rep))
     return PatternResult(
-        key="p04", arms=[f"takeover {t:g}, coordinator {w}" for t in (0, 1)
+        key="p04", arms=[f"takeover {t:g}, coordinator {w}" for t in (lo, hi)
                          for w in ("stays", f"withdrawn at month {at}")],
         n=f"{len(v.replications(0))} replications per arm", arm_table=table(rows),
         comparisons=comps, secondary=secondary, checks=checks, verdict=verdict_of(checks),
-        key_number=(f"output after month {at}: {fmt(comps[0].estimate)} (takeover 0), "
-                    f"{fmt(comps[2].estimate)} (takeover 1)"),
-        frames={"bands": pd.concat(bands)},
-        notes=[("Output gained after the withdrawal is output(120) - output(60); attendance is "
-               "the share of active members at the latest meeting, averaged over months 61-120. "
-               "The interaction is the paired difference of differences: (stays - withdrawn) "
-               "at takeover 1 minus the same at takeover 0."),
-               (f"Before the withdrawal the coordinator did {_pc(context[0.0][0])} of the task "
-                f"effort with takeover 0 and {_pc(context[1.0][0])} with takeover 1; "
-                f"{_pc(context[0.0][1])} and {_pc(context[1.0][1])} of pairs were at "
+        key_number=(f"output after month {at}: {fmt(comps[0].estimate)} (takeover {lo:g}), "
+                    f"{fmt(comps[2].estimate)} (takeover {hi:g})"),
+        frames={"bands": pd.concat(bands)}, marks={"withdrawal": at},
+        notes=[(f"Output gained after the withdrawal is output({steps}) - output({at}); "
+               "attendance is the share of active members at the latest meeting, averaged over "
+               f"months {at + 1}-{steps}. The interaction is the paired difference of "
+               f"differences: (stays - withdrawn) at takeover {hi:g} minus the same at takeover "
+               f"{lo:g}."),
+               (f"Before the withdrawal the coordinator did {_pc(context[lo][0])} of the task "
+                f"effort with takeover {lo:g} and {_pc(context[hi][0])} with takeover {hi:g}; "
+                f"{_pc(context[lo][1])} and {_pc(context[hi][1])} of pairs were at "
                 f"coordination or better at month {at}. Withdrawal removes "
-                f"{_pc(context[0.0][2])} (takeover 0) and {_pc(context[1.0][2])} (takeover 1) of "
+                f"{_pc(context[lo][2])} (takeover {lo:g}) and {_pc(context[hi][2])} (takeover "
+                f"{hi:g}) of "
                 "the output the network gains when the coordinator stays.")])
 
 
@@ -272,7 +319,7 @@ def analyse_p05(result: Any, withdrawal: Any = None) -> PatternResult:
     given, else from this sweep's own withdrawal arms."""
     v = View(result)
     steps = v.steps
-    early = min(36, steps)
+    early = _early(steps)
     levels = sorted({float(a["varied"]["takeover"]) for a in v.arms.values()})
     stay = {t: v.arm(nao_withdrawal_step=None, takeover=t) for t in levels}
     out36 = {t: v.at(stay[t], "output", early) for t in levels}
@@ -338,12 +385,12 @@ def analyse_p05(result: Any, withdrawal: Any = None) -> PatternResult:
                     f"(takeover {hi:g} - {lo:g})"),
         frames={"by_takeover": frame.assign(takeover=[float(a.split()[-1]) for a in frame.arm])},
         notes=[("Member ties are measured as the share of active pairs at coordination or "
-               "collaboration level at month 120; trust density (share of pairs trusting above "
-               "0.5) is shown as a second view. The drop is output gained after the withdrawal "
-               "month when the coordinator stays minus when it is withdrawn, paired by seed; "
-               "the check uses pattern 4's runs (the same difference of differences as there), "
-               "and this sweep's own withdrawal arms, on independent seeds, are reported as a "
-               "replication.")])
+               f"collaboration level at month {steps}; trust density (share of pairs trusting "
+               "above 0.5) is shown as a second view. The drop is output gained after the "
+               "withdrawal month when the coordinator stays minus when it is withdrawn, paired "
+               "by seed; the check uses pattern 4's runs (the same difference of differences as "
+               "there), and this sweep's own withdrawal arms, on independent seeds, are reported "
+               "as a replication.")])
 
 
 # --------------------------------------------------------------------------- P6
@@ -364,16 +411,19 @@ def analyse_p06(result: Any) -> PatternResult:
             for o, (text, _) in outs.items() for lab in labels]
     rows += [row(lab, text, v.values(v.arm(label=lab), o)) for o, text in extra.items()
              for lab in labels]
+    aspiration, leverage = (_param(v, man, n) for n in ("mandate_aspiration",
+                                                         "mandated_leverage"))
     return PatternResult(
         key="p06", arms=labels, n=f"{len(v.replications(vol))} replications per arm",
         arm_table=table(rows), comparisons=comps, checks=checks, verdict=verdict_of(checks),
         key_number=(f"disillusionment {fmt(comps[0].estimate)}, tenure {fmt(comps[1].estimate)} "
                     f"months, exits {fmt(comps[2].estimate)} (mandated - voluntary)"),
         frames={"arms": table(rows)},
-        notes=[("A mandate fixes the coordinator's aspiration at mandate_aspiration (0.9) and "
-               "scales its legitimacy by mandated_leverage (0.5); it also enrols members with "
-               "lower motivation who cannot leave. Mean tenure averages finished tenures and "
-               "the one running at month 120 (a coordinator who never leaves has tenure 120). "
+        notes=[("A mandate fixes the coordinator's aspiration at mandate_aspiration "
+               f"({aspiration:g}) and scales its legitimacy by mandated_leverage ({leverage:g}); "
+               "it also enrols members with lower motivation who cannot leave. Mean tenure "
+               f"averages finished tenures and the one running at month {v.steps} (a "
+               f"coordinator who never leaves has tenure {v.steps}). "
                "The Belgian mandated scenario (30 members, imposed projects) is shown for "
                "reference only; it differs in more than the mandate.")])
 
@@ -382,7 +432,7 @@ def analyse_p06(result: Any) -> PatternResult:
 def analyse_p07(result: Any) -> PatternResult:
     v = View(result)
     steps = v.steps
-    early, late = min(36, steps), round(steps * 0.7)
+    early, late = _early(steps), _late(steps)
     d, c = v.arm(nao_style="directive"), v.arm(nao_style="coordinating")
 
     def adopted(arm: int) -> pd.Series:
@@ -427,9 +477,9 @@ def analyse_p07(result: Any) -> PatternResult:
         comparisons=comps, secondary=secondary, checks=checks, verdict=verdict_of(checks),
         key_number=(f"month-{early} output {fmt(comps[0].estimate)}, inclusion gap "
                     f"{fmt(comps[2].estimate)}, late trust {fmt(comps[3].estimate)}"),
-        frames={"bands": bands},
-        notes=[("Projects adopted counts every project started by month 36 (the projects table); "
-               "the inclusion gap is the trust in the network of the more powerful half of "
+        frames={"bands": bands}, marks={"early": early},
+        notes=[(f"Projects adopted counts every project started by month {early} (the projects "
+               "table); the inclusion gap is the trust in the network of the more powerful half of "
                "members minus the less powerful half, averaged over the run.")])
 
 
@@ -437,7 +487,7 @@ def analyse_p07(result: Any) -> PatternResult:
 def analyse_p08(result: Any) -> PatternResult:
     v = View(result)
     steps = v.steps
-    late = round(steps * 0.7)
+    late = _late(steps)
     styles = ("coordinating", "directive", "adaptive")
     arms = {s: v.arm(nao_style=s) for s in styles}
     measures = {"output": lambda a: v.values(a, "output"),
@@ -494,14 +544,15 @@ def analyse_p08(result: Any) -> PatternResult:
                     f", late trust {fmt(by['coordinating_late_trust'].estimate)}; directive - "
                     f"adaptive: output {fmt(by['directive_output'].estimate)}, late trust "
                     f"{fmt(by['directive_late_trust'].estimate)}"),
-        frames={"summary": summary},
+        frames={"summary": summary}, marks={"steps": steps, "late": late},
         notes=["Adaptive sits " + ("on the frontier of the arm means (no fixed style has both "
                                    "more output and more late trust)" if frontier else
                                    "inside the frontier of the arm means (a fixed style has "
                                    "both more output and more late trust on average)")
                + ": it has " + "; ".join(position) + ". The check is one of non-inferiority "
                "on the pair of outcomes: it fails only if a fixed style is significantly "
-               "better on both (paired Wilcoxon, p < 0.05), so it can pass for lack of power; "
+               f"better on both (paired Wilcoxon, p < {st.ALPHA}), so it can pass for lack of "
+               "power; "
                "the intervals above show how close the styles are.",
                "Counting the inclusion gap as a third dimension of the trade-off: "
                + "; ".join(three) + ". A fixed style that is significantly better on one of the "
@@ -542,7 +593,7 @@ def _p09_comparisons(v: View, scenario: str, suffix: str = "") -> list[Any]:
 def analyse_p09(result: Any) -> PatternResult:
     v = View(result)
     scenarios = list(dict.fromkeys(a["scenario"] for a in v.arms.values()))
-    main = "swedish_eldercare" if "swedish_eldercare" in scenarios else scenarios[0]
+    main = DEFAULT_SCENARIO if DEFAULT_SCENARIO in scenarios else scenarios[0]
     comps = _p09_comparisons(v, main)
     by = {c.name: c for c in comps}
     checks = [check_from(by["broader"]), check_from(by["broadly"]),
@@ -561,20 +612,29 @@ def analyse_p09(result: Any) -> PatternResult:
                      for rep in ("cooperation", "coordination", "collaboration")}
             wides = {"none": 1 - sum(wides.values()), **wides}
             bands += [band(w, arm=name, reporter=rep) for rep, w in wides.items()]
-    hi_arm = v.arm(scenario=main, relationship_time=max(
-        float(a["varied"]["relationship_time"]) for a in v.arms.values()))
+    rts = sorted({float(a["varied"]["relationship_time"]) for a in v.arms.values()})
+    hi_arm = v.arm(scenario=main, relationship_time=max(rts))
+    others = [s for s in scenarios if s != main]
+    sizes = {s: _param(v, v.arm(scenario=s, relationship_time=max(rts)), "n_orgs")
+             for s in scenarios}
     return PatternResult(
-        key="p09", arms=[f"{s}, relationship time {r}" for s in scenarios for r in ("0", "0.7")],
+        key="p09", arms=[f"{s}, relationship time {r:g}" for s in scenarios for r in rts],
         n=f"{len(v.replications(hi_arm))} replications per arm", arm_table=table(rows),
         comparisons=comps, secondary=secondary, checks=checks, verdict=verdict_of(checks),
         key_number=(f"coordination or better +{_pc(by['broader'].estimate)} of pairs with "
                     f"investment (to {_pc(_levels(v, hi_arm)['coordination or better'].mean())}"
                     f"; {_pc(_levels(v, hi_arm)['collaboration'].mean())} collaborate)"),
         frames={"bands": pd.concat(bands)},
-        notes=[("Both arms start weak (initial strength 0.03, initial trust 0.45). The verdict "
-               "uses the default network (40 members); the same comparison in the top-down "
-               "scenario of case 001 (15 members, coordinating NAO, collaboration rhetoric) is "
-               "reported below as a second view. 'Broadly' is read as most pairs (> 50%) at "
+        notes=[("Both arms start weak (initial strength "
+               f"{_param(v, hi_arm, 'initial_strength'):g}, initial trust "
+               f"{_param(v, hi_arm, 'initial_trust'):g}). The verdict uses the default network "
+               f"({sizes[main]} members)"
+               + "".join(f"; the same comparison in the top-down scenario of case 001 "
+                         f"({sizes[s]} members, "
+                         f"{_param(v, v.arm(scenario=s, relationship_time=max(rts)), 'nao_style')}"
+                         " NAO, collaboration rhetoric) is reported below as a second view"
+                         for s in others)
+               + ". 'Broadly' is read as most pairs (> 50%) at "
                "coordination or better, 'a core' as some but fewer pairs at collaboration than "
                "at coordination, and 'stays lower' as most pairs at cooperation or no level.")])
 
@@ -588,7 +648,10 @@ def _success_by_need(proj: pd.DataFrame, reps: pd.Index, sector: str = "primary_
     frame = pd.DataFrame({"replication": judged["replication"], "needs": needs, "ok": ok})
     g = frame.groupby(["replication", "needs"])["ok"]
     rate, count = g.mean().unstack(), g.size().unstack()
-    get = (lambda f, k: f[k].reindex(reps) if k in f.columns else pd.Series(np.nan, index=reps))
+
+    def get(f: pd.DataFrame, k: bool) -> pd.Series:
+        return f[k].reindex(reps) if k in f.columns else pd.Series(np.nan, index=reps)
+
     return get(rate, True), get(rate, False), get(count, True), get(count, False)
 
 
@@ -669,25 +732,28 @@ def analyse_p11(result: Any) -> PatternResult:
                     f"{_pc(rel[(large, 'mean_trust')].mean())}"),
         frames={"arms": frame},
         notes=[("'Matches' is read as: shared governance is not significantly worse than the NAO "
-               "(paired Wilcoxon, p >= 0.05, or shared ahead); 'falls behind' as significantly "
+               f"(paired Wilcoxon, p >= {st.ALPHA}, or shared ahead); 'falls behind' as "
+               "significantly "
                "worse; and the gap relative to the NAO should widen from the small to the large "
                "network (Mann-Whitney on the per-replication relative gaps; the two sizes are "
                "different networks, so they are not paired). The verdict uses output and mean "
-               "trust; success rate and active members are reported. The sweep runs 300 "
-               "replications per arm because this comparison between sizes is unpaired and "
-               "its effect small; with 100 per arm it fell short of significance.")])
+               "trust; success rate and active members are reported. The sweep runs "
+               f"{len(v.replications(0))} replications per arm because this comparison between "
+               "sizes is unpaired and its effect small; with 100 per arm it fell short of "
+               "significance.")])
 
 
 # --------------------------------------------------------------------------- P12
 def analyse_p12(result: Any) -> PatternResult:
     v = View(result)
     levels = sorted({float(a["varied"]["ambition"]) for a in v.arms.values()})
-    base = 0.8 if 0.8 in levels else levels[0]
+    base = P12_BASE if P12_BASE in levels else levels[0]
     low_progress = max(levels)
     steps = v.steps
-    first, trust_months = 12, 24
-    meetings = len(range(1, trust_months + 1, 3))
+    first, trust_months = P12_FIRST, P12_TRUST
     vo, ma = v.arm(mandated=False, ambition=base), v.arm(mandated=True, ambition=base)
+    interval = int(_param(v, vo, "meeting_interval"))
+    meetings = _meetings(1, trust_months, interval)
 
     def per_meeting(a: int) -> pd.Series:
         return (v.at(a, "mean_trust", trust_months) - v.at(a, "mean_trust", 0)) / meetings
@@ -739,9 +805,131 @@ def analyse_p12(result: Any) -> PatternResult:
                     f"{fmt(comps[1].estimate)}, members {fmt(comps[3].estimate)} "
                     "(mandated or voluntary contrasts)"),
         frames={"bands": pd.concat(bands)},
-        notes=[(f"Meetings fall on months 1, 4, 7, ...: {meetings} in the first {trust_months} "
+        marks={"trust_months": trust_months, "low_progress": low_progress},
+        notes=[(f"Meetings fall on months "
+               f"{', '.join(str(1 + i * interval) for i in range(3))}, ...: {meetings} in the "
+               f"first {trust_months} "
                "months. A mandated network cannot lose members, so the last check asks whether "
                "voluntary members leave when progress is low.")])
+
+
+# --------------------------------------------------------------------------- descriptions
+# How each pattern is operationalised, in words, with the numbers read from its spec.
+
+def _op_p01(s: SpecFacts) -> str:
+    amb = s.axis("ambition")
+    return (f"Ambition {listing(amb)} in the default network ({s.scenario}, "
+            f"{s.param('n_orgs')} organisations, {s.steps} months). At {max(amb)} vs the "
+            f"moderate peak (the better of {listing(P01_MODERATE, ' and ')} on end mean trust): "
+            "end mean trust, projects succeeded and the run's mean attendance should be lower; "
+            f"at {min(amb)} end mean trust should be lower than at the peak. Reproduced only if "
+            "both ends hold.")
+
+
+def _op_p02(s: SpecFacts) -> str:
+    early_end, later_start, late_first = _p02_months(s.steps)
+    return ("Many replications of the default network. Runs are split at the median share of "
+            f"successes among projects ended by month {early_end}; the groups are compared on "
+            f"late trust (mean of the mean_trust series over months {late_first}-{s.steps}), "
+            f"the mean ambition of projects started after month {later_start}, and output "
+            f"gained after month {later_start} (unpaired Mann-Whitney, the split is within one "
+            "arm).")
+
+
+def _op_p03(s: SpecFacts) -> str:
+    others = [a for a in s.axis("ambition") if a != P03_MAIN]
+    return (f"Replications of one setting at ambition {P03_MAIN} (and {listing(others)} as a "
+            "second view): Spearman correlation between end output and end mean trust across "
+            "replications should be positive.")
+
+
+def _withdrawal_month(s: SpecFacts) -> int:
+    return next(w for w in s.axis("nao_withdrawal_step") if w is not None)
+
+
+def _op_p04(s: SpecFacts) -> str:
+    at, t = _withdrawal_month(s), s.axis("takeover")
+    lo, hi = min(t), max(t)
+    return (f"NAO withdrawn at month {at} vs staying, crossed with takeover {lo:g} and {hi:g}. "
+            f"Output gained after month {at} and mean attendance over months {at + 1}-{s.steps} "
+            "should be lower with withdrawal (paired, at each takeover level), and the output "
+            f"drop larger with takeover {hi:g} (paired difference of differences). The "
+            "coordinator's task share and the share of pairs at coordination or better before "
+            "the withdrawal are reported.")
+
+
+def _op_p05(s: SpecFacts) -> str:
+    t = sorted(s.axis("takeover"))
+    dose = f" ({listing(t[1:-1])} shown for the dose)" if len(t) > 2 else ""
+    return (f"Takeover {t[-1]} vs {t[0]}{dose}, the NAO staying: output at month "
+            f"{_early(s.steps)} higher, end volunteering lower, fewer pairs at coordination or "
+            "better at the end (thinner member ties); and, from the paired withdrawal arms "
+            f"(month {_withdrawal_month(s)}), a larger output drop with takeover {t[-1]:g} "
+            "(pattern 4's runs; this sweep's own withdrawal arms as a replication on other "
+            "seeds).")
+
+
+def _op_p06(s: SpecFacts) -> str:
+    mandated = s.arm("mandated")
+    return ("The default network, mandated (fixed mandate_aspiration "
+            f"{s.param('mandate_aspiration', **mandated)}, leverage "
+            f"{s.param('mandated_leverage', **mandated)}) vs voluntary, paired by seed: the "
+            "run's mean coordinator disillusionment higher, mean coordinator tenure shorter, "
+            "coordinator exits more.")
+
+
+def _op_p07(s: SpecFacts) -> str:
+    early = _early(s.steps)
+    return (f"NAO style directive vs coordinating, paired: output at month {early} and projects "
+            f"adopted by month {early} higher with directive, the run's mean inclusion gap "
+            f"larger; mean trust over months {_late(s.steps)}-{s.steps} higher with "
+            "coordinating.")
+
+
+def _op_p08(s: SpecFacts) -> str:
+    return ("Adaptive vs coordinating and vs directive, paired, on end output, late mean trust "
+            f"(months {_late(s.steps)}-{s.steps}) and the inclusion gap. Reproduced if no fixed "
+            "style is significantly better than adaptive on both output and trust; where "
+            "adaptive sits is reported.")
+
+
+def _op_p09(s: SpecFacts) -> str:
+    rt = s.axis("relationship_time")
+    return (f"Weak start (initial strength {s.param('initial_strength')}, initial trust "
+            f"{s.param('initial_trust')}), relationship time {max(rt)} vs {min(rt)}, default "
+            f"network (the top-down scenario as a second view), at month {s.steps}: more pairs "
+            "at coordination or better with investment, and most of them; collaboration "
+            "present but below coordination; without investment most pairs at cooperation or "
+            "below.")
+
+
+def _op_p10(s: SpecFacts) -> str:
+    levels = s.axis("primary_care_attendance")
+    low, high = min(levels), max(levels)
+    return (f"Within runs at the default primary care attendance ({low}): success rate of ended "
+            "projects needing primary care lower than of the others (paired by run). Across "
+            f"arms, primary care attendance {high} vs {low}: success rate of primary-care "
+            "projects higher when primary care attends.")
+
+
+def _op_p11(s: SpecFacts) -> str:
+    small, large = (s.arm(label) for label in (s.labels[0], s.labels[-1]))
+    return (f"Shared vs NAO at {small['n_orgs']} members (initial trust "
+            f"{small['initial_trust']}, initial strength {small['initial_strength']}) and at "
+            f"{large['n_orgs']} members (initial trust {large['initial_trust']}), paired by seed "
+            "within size: on end output and end mean trust, shared no worse than the NAO when "
+            "small, behind it when large, and its relative gap wider when large. Success rate "
+            "and active members are reported.")
+
+
+def _op_p12(s: SpecFacts) -> str:
+    meetings = _meetings(1, P12_TRUST, s.param("meeting_interval"))
+    return (f"Mandated vs voluntary, paired: at ambition {P12_BASE}, attendance over the first "
+            f"{P12_FIRST} months higher when mandated, trust gained per meeting over the first "
+            f"{P12_TRUST} months ((mean trust at month {P12_TRUST} - at month 0) / {meetings}) "
+            f"lower when mandated, mean commitment over the first {P12_FIRST} months higher "
+            f"when voluntary; at ambition {max(s.axis('ambition'))} (low progress), fewer "
+            f"active members at month {s.steps} in the voluntary network.")
 
 
 PATTERNS: dict[str, Pattern] = {p.key: p for p in (
@@ -751,103 +939,62 @@ PATTERNS: dict[str, Pattern] = {p.key: p for p in (
             "inverted U).",
             "Aunger et al. 2021; Hallberg, Winblad & Fredriksson 2021 (M2: perception of "
             "progress vs ambition); Huxham & Vangen 2004 (M1)",
-            "Ambition 0.2, 0.5, 0.8, 1.2, 2.0 in the default network (swedish_eldercare, 40 "
-            "organisations, 120 months). At 2.0 vs the moderate peak (the better of 0.5 and 0.8 "
-            "on end mean trust): end mean trust, projects succeeded and the run's mean "
-            "attendance should be lower; at 0.2 end mean trust should be lower than at the "
-            "peak. Reproduced only if both ends hold.", analyse_p01),
+            _op_p01, analyse_p01, fig.fig_p01),
     Pattern("p02", "p02_path_dependence.toml", "Path dependence of early success",
             "Path dependence: runs whose first projects succeed end with higher trust and larger "
             "later projects than runs whose first projects fail.",
             "Huxham & Vangen 2004; Vangen & Huxham 2003 (M1: the trust-building loop)",
-            "Many replications of the default network. Runs are split at the median share of "
-            "successes among projects ended by month 24; the groups are compared on late trust "
-            "(mean of the mean_trust series over months 96-120), the mean ambition of projects "
-            "started after month 72, and output gained after month 72 (unpaired Mann-Whitney, "
-            "the split is within one arm).", analyse_p02),
+            _op_p02, analyse_p02, fig.fig_p02),
     Pattern("p03", "p03_pragmatism.toml", "Output and trust rise together",
             "At moderate ambition, output and trust rise together (pragmatism reinforces "
             "sustainability).",
             "Hallberg, Winblad & Fredriksson 2021; Huxham & Vangen 2004",
-            "Replications of one setting at ambition 0.8 (and 0.5 as a second view): Spearman "
-            "correlation between end output and end mean trust across replications should be "
-            "positive.", analyse_p03),
+            _op_p03, analyse_p03, fig.fig_p03),
     Pattern("p04", "p04_withdrawal.toml", "Withdrawing the coordinator",
             "Withdrawing the coordinator cuts output and attendance afterwards, more so when its "
             "task share was high and member-to-member ties thin.",
             "Stadtler & Karakulak 2020; Hallberg, Winblad & Fredriksson 2021 (M3: role drift)",
-            "NAO withdrawn at month 60 vs staying, crossed with takeover 0 and 1. Output gained "
-            "after month 60 and mean attendance over months 61-120 should be lower with "
-            "withdrawal (paired, at each takeover level), and the output drop larger with "
-            "takeover 1 (paired difference of differences). The coordinator's task share and "
-            "the share of pairs at coordination or better before the withdrawal are reported.",
-            analyse_p04),
+            _op_p04, analyse_p04, fig.fig_p04),
     Pattern("p05", "p05_takeover.toml", "Role drift: takeover",
             "High takeover gives more early output, but less volunteering, thinner member ties, "
             "and a bigger drop at withdrawal (role drift).",
             "Stadtler & Karakulak 2020 (M3: role drift)",
-            "Takeover 1.0 vs 0.0 (0.5 shown for the dose), the NAO staying: output at month 36 "
-            "higher, end volunteering lower, fewer pairs at coordination or better at the end "
-            "(thinner member ties); and, from the paired withdrawal arms (month 60), a larger "
-            "output drop with takeover 1 (pattern 4's runs; this sweep's own withdrawal arms "
-            "as a replication on other seeds).", analyse_p05, needs=("p04",)),
+            _op_p05, analyse_p05, fig.fig_p05, needs=("p04",)),
     Pattern("p06", "p06_mandated_coordinator.toml", "Mandated coordinators' disillusionment",
             "Mandated networks with fixed high aspiration and low leverage show more coordinator "
             "disillusionment, shorter tenure and more turnover than voluntary ones.",
             "Darcis 2025 (M4, M7)",
-            "The default network, mandated (fixed mandate_aspiration 0.9, leverage 0.5) vs "
-            "voluntary, paired by seed: the run's mean coordinator disillusionment higher, mean "
-            "coordinator tenure shorter, coordinator exits more.", analyse_p06),
+            _op_p06, analyse_p06, fig.fig_p06),
     Pattern("p07", "p07_directive_style.toml", "Directive vs coordinating style",
             "Directive style: more decisions and output early, a larger inclusion gap between "
             "low- and high-power members; coordinating catches up on trust later.",
             "Newman 2001; Klaster et al. 2017; Hallberg, Winblad & Fredriksson 2021 (M5)",
-            "NAO style directive vs coordinating, paired: output at month 36 and projects "
-            "adopted by month 36 higher with directive, the run's mean inclusion gap larger; "
-            "mean trust over months 84-120 higher with coordinating.", analyse_p07),
+            _op_p07, analyse_p07, fig.fig_p07),
     Pattern("p08", "p08_adaptive_frontier.toml", "Adaptive style and the frontier (hypothesis)",
             "Adaptive style is on or beyond the trade-off frontier of fixed styles (a hypothesis "
             "to test, never to hard-code).",
             "Hallberg, Winblad & Fredriksson 2021 (the 'balancing act'); Klaster et al. 2017",
-            "Adaptive vs coordinating and vs directive, paired, on end output, late mean trust "
-            "(months 84-120) and the inclusion gap. Reproduced if no fixed style is "
-            "significantly better than adaptive on both output and trust; where adaptive sits "
-            "is reported.", analyse_p08),
+            _op_p08, analyse_p08, fig.fig_p08),
     Pattern("p09", "p09_relationship_building.toml", "Relationship building from weak ties",
             "A network starting with weak ties that invests in relationship building moves from "
             "cooperation to coordination broadly, with collaboration limited to a core; without "
             "that investment it stays lower.",
             "Keast, Brown & Mandell 2007 (case 001; M8)",
-            "Weak start (initial strength 0.03, initial trust 0.45), relationship time 0.7 vs "
-            "0.0, default network (the top-down scenario as a second view), at month 120: more "
-            "pairs at coordination or better with investment, and most of them; collaboration "
-            "present but below coordination; without investment most pairs at cooperation or "
-            "below.", analyse_p09),
+            _op_p09, analyse_p09, fig.fig_p09),
     Pattern("p10", "p10_missing_sector.toml", "Missing sector",
             "Projects needing a rarely attending sector are implemented less often.",
             "Hallberg, Winblad & Fredriksson 2021; Provan & Milward 1995 (M9)",
-            "Within runs at the default primary care attendance (0.15): success rate of ended "
-            "projects needing primary care lower than of the others (paired by run). Across "
-            "arms, primary care attendance 0.6 vs 0.15: success rate of primary-care projects "
-            "higher when primary care attends.", analyse_p10),
+            _op_p10, analyse_p10, fig.fig_p10),
     Pattern("p11", "p11_governance_size.toml", "Shared governance and network size",
             "Shared governance matches an NAO for a few members with dense trust, and falls "
             "behind it for ~40 members with moderate trust.",
             "Provan & Kenis 2008 (M6)",
-            "Shared vs NAO at 6 members (initial trust 0.7, initial strength 0.4) and at 40 "
-            "members (initial trust 0.5), paired by seed within size: on end output and end mean "
-            "trust, shared no worse than the NAO when small, behind it when large, and its "
-            "relative gap wider when large. Success rate and active members are reported.",
-            analyse_p11),
+            _op_p11, analyse_p11, fig.fig_p11),
     Pattern("p12", "p12_mandated_breadth.toml", "Mandated breadth vs voluntary motivation",
             "Mandated networks start broader but gain less trust per meeting; voluntary ones are "
             "narrower, more motivated, and lose members when progress is low.",
             "Darcis 2025; Rodríguez et al. 2007 (M7)",
-            "Mandated vs voluntary, paired: at ambition 0.8, attendance over the first 12 months "
-            "higher when mandated, trust gained per meeting over the first 24 months ((mean "
-            "trust at month 24 - at month 0) / 8) lower when mandated, mean commitment over the "
-            "first 12 months higher when voluntary; at ambition 1.3 (low progress), fewer active "
-            "members at month 120 in the voluntary network.", analyse_p12),
+            _op_p12, analyse_p12, fig.fig_p12),
 )}
 
 

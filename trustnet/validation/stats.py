@@ -11,14 +11,16 @@ means) and the rank test's own effect (rank-biserial correlation) point the clai
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy import stats
 
+from trustnet.stats import CONFIDENCE, mean_ci, paired_differences, t_quantile
+
 ALPHA = 0.05
-CONFIDENCE = 0.95
+BOOTSTRAP = 2000  # resamples of the interval of a rank correlation
 
 
 @dataclass
@@ -38,7 +40,6 @@ class Comparison:
     p_value: float
     effect: float             # standardised effect size
     effect_name: str
-    detail: dict[str, Any] = field(default_factory=dict)
     rank_effect: float = np.nan  # the rank test's own direction (rank-biserial r)
     holds: bool = False
 
@@ -58,26 +59,9 @@ class Comparison:
         return {1: "> 0", -1: "< 0", 0: "not significantly < 0"}[self.expected]
 
 
-def mean_ci(values: Any, confidence: float = CONFIDENCE) -> tuple[float, float, float, int]:
-    """Mean, Student-t interval and n of the finite values."""
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    n = len(x)
-    if n == 0:
-        return np.nan, np.nan, np.nan, 0
-    m = float(x.mean())
-    if n < 2:
-        return m, np.nan, np.nan, n
-    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / np.sqrt(n)
-    return m, m - half, m + half, n
-
-
-def paired(name: str, claim: str, a: Any, b: Any, expected: int, **detail: Any) -> Comparison:
+def paired(name: str, claim: str, a: Any, b: Any, expected: int) -> Comparison:
     """``a - b`` per replication (aligned arrays): mean, t interval, d_z, Wilcoxon signed-rank."""
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    ok = np.isfinite(a) & np.isfinite(b)
-    d = a[ok] - b[ok]
+    d = paired_differences(a, b)
     m, lo, hi, n = mean_ci(d)
     sd = d.std(ddof=1) if n > 1 else np.nan
     effect = m / sd if sd and np.isfinite(sd) and sd > 0 else (0.0 if m == 0 else np.nan)
@@ -90,19 +74,19 @@ def paired(name: str, claim: str, a: Any, b: Any, expected: int, **detail: Any) 
         ranks = stats.rankdata(np.abs(nz))  # matched-pairs rank-biserial correlation
         rank = float((ranks[nz > 0].sum() - ranks[nz < 0].sum()) / ranks.sum())
     return Comparison(name, claim, "paired", expected, m, lo, hi, n, "Wilcoxon signed-rank W",
-                      stat, p, float(effect), "d_z", detail, rank_effect=rank)
+                      stat, p, float(effect), "d_z", rank_effect=rank)
 
 
 def one_sample(name: str, claim: str, x: Any, expected: int, reference: float = 0.0,
-               **detail: Any) -> Comparison:
+               ) -> Comparison:
     """``x - reference``: mean, t interval, d, Wilcoxon signed-rank against the reference."""
     x = np.asarray(x, dtype=float)
-    c = paired(name, claim, x, np.full_like(x, reference), expected, **detail)
+    c = paired(name, claim, x, np.full_like(x, reference), expected)
     c.kind, c.effect_name = "one-sample", "d"
     return c
 
 
-def unpaired(name: str, claim: str, a: Any, b: Any, expected: int, **detail: Any) -> Comparison:
+def unpaired(name: str, claim: str, a: Any, b: Any, expected: int) -> Comparison:
     """Mean of ``a`` minus mean of ``b`` (Welch interval), rank-biserial r, Mann-Whitney U."""
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
@@ -112,17 +96,17 @@ def unpaired(name: str, claim: str, a: Any, b: Any, expected: int, **detail: Any
     va, vb = a.var(ddof=1) / na, b.var(ddof=1) / nb
     se = np.sqrt(va + vb)
     dof = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1)) if se > 0 else na + nb - 2
-    half = stats.t.ppf(0.5 + CONFIDENCE / 2, dof) * se
+    half = t_quantile(dof) * se
     res = stats.mannwhitneyu(a, b, alternative="two-sided")
     u = float(res.statistic)
     rank_biserial = 2 * u / (na * nb) - 1
     return Comparison(name, claim, "unpaired", expected, m, m - half, m + half, f"{na} / {nb}",
                       "Mann-Whitney U", u, float(res.pvalue), float(rank_biserial),
-                      "rank-biserial r", detail, rank_effect=float(rank_biserial))
+                      "rank-biserial r", rank_effect=float(rank_biserial))
 
 
-def spearman(name: str, claim: str, x: Any, y: Any, expected: int, *, boot: int = 2000,
-             seed: int = 0, **detail: Any) -> Comparison:
+def spearman(name: str, claim: str, x: Any, y: Any, expected: int, *, boot: int = BOOTSTRAP,
+             seed: int = 0) -> Comparison:
     """Spearman's rho with a percentile bootstrap interval (fixed seed) and its t-test p-value."""
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -137,4 +121,4 @@ def spearman(name: str, claim: str, x: Any, y: Any, expected: int, *, boot: int 
     lo, hi = np.nanquantile(reps, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2])
     return Comparison(name, claim, "correlation", expected, float(rho), float(lo), float(hi), n,
                       "Spearman rank correlation (t approximation)", float(rho), float(p),
-                      float(rho), "rho", detail)
+                      float(rho), "rho")

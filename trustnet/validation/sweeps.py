@@ -1,8 +1,10 @@
 """Running the pattern sweeps: specs from experiments/, results that resume but never go stale.
 
-Each pattern's sweep goes into its own folder. A folder is resumed (nothing computed twice)
-when it was made from the same spec, the same replications and the same model source; when the
-model's source or the spec changed, its results are stale and the folder is started afresh.
+The specs are read from an experiments folder (by default ``experiments`` in the current
+folder, as in the repository). Each pattern's sweep goes into its own folder. A folder is
+resumed (nothing computed twice) when it was made from the same spec, the same replications and
+the same model source; when the model's source or the spec changed, its results are stale and
+the folder is started afresh.
 """
 
 from __future__ import annotations
@@ -16,52 +18,58 @@ from typing import Any
 from trustnet.experiment.store import model_source_hash
 from trustnet.validation.patterns import PATTERNS
 
-PACKAGE = Path(__file__).resolve().parents[1]
-REPO = PACKAGE.parent
-EXPERIMENTS = REPO / "experiments"
+EXPERIMENTS = Path("experiments")
 KEY_FILE = "validation_key.json"
+BASE_REPLICATIONS = 100  # replications per arm of most patterns; the others have a multiple
+
+
+def _read_spec(key: str, experiments: Path | str) -> dict[str, Any]:
+    path = Path(experiments) / PATTERNS[key].spec
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: pattern spec not found (give the experiments folder "
+                                "with --experiments)")
+    with open(path, "rb") as fh:
+        spec = tomllib.load(fh)
+    spec.setdefault("name", path.stem)
+    return spec
+
+
+def _ratio(spec: dict[str, Any]) -> int:
+    return max(1, round(spec.get("replications", BASE_REPLICATIONS) / BASE_REPLICATIONS))
 
 
 def pattern_spec(key: str, *, replications: int | None = None, steps: int | None = None,
-                 experiments: Path = EXPERIMENTS, **changes: Any) -> dict[str, Any]:
+                 experiments: Path | str = EXPERIMENTS, **changes: Any) -> dict[str, Any]:
     """The spec of pattern ``key`` as a dict, with replications, steps or keys replaced.
 
     ``replications`` scales the spec: the spec's own count is the full run's, and a pattern that
     needs more replications than the others (path dependence, correlations) keeps its ratio to
-    the default of 100 (so ``replications=20`` gives p02 80 runs).
+    BASE_REPLICATIONS (so ``replications=20`` gives p02 80 runs).
     """
-    path = experiments / PATTERNS[key].spec
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: pattern spec not found")
-    with open(path, "rb") as fh:
-        spec = tomllib.load(fh)
-    spec.setdefault("name", path.stem)
+    spec = _read_spec(key, experiments)
     if replications is not None:
-        ratio = max(1, round(spec.get("replications", 100) / 100))
-        spec["replications"] = replications * ratio
+        spec["replications"] = replications * _ratio(spec)
     if steps is not None:
         spec["steps"] = steps
     spec.update(changes)
     return spec
 
 
-def ratios(experiments: Path = EXPERIMENTS) -> dict[str, int]:
-    """Each pattern's replications relative to the default of 100 (its spec's own count)."""
-    out = {}
-    for key, pattern in PATTERNS.items():
-        with open(experiments / pattern.spec, "rb") as fh:
-            out[key] = max(1, round(tomllib.load(fh).get("replications", 100) / 100))
-    return out
+def ratios(experiments: Path | str = EXPERIMENTS) -> dict[str, int]:
+    """Each pattern's replications relative to BASE_REPLICATIONS (its spec's own count)."""
+    return {key: _ratio(_read_spec(key, experiments)) for key in PATTERNS}
 
 
 def run_pattern(key: str, out: Path | None = None, *, replications: int | None = None,
                 steps: int | None = None, engine: str = "processes", workers: int | None = None,
-                progress: bool | None = None, log: Any = None, **changes: Any) -> Any:
+                progress: bool | None = None, log: Any = None,
+                experiments: Path | str = EXPERIMENTS, **changes: Any) -> Any:
     """Run (or finish, or reuse) the sweep of pattern ``key``; return its tables."""
     from trustnet.experiment import run_sweep
     from trustnet.experiment.store import StoreError
 
-    spec = pattern_spec(key, replications=replications, steps=steps, **changes)
+    spec = pattern_spec(key, replications=replications, steps=steps, experiments=experiments,
+                        **changes)
     if out is None:
         return run_sweep(spec, None, engine=engine, workers=workers, progress=progress)
     out = Path(out)
@@ -96,14 +104,15 @@ def run_pattern(key: str, out: Path | None = None, *, replications: int | None =
 
 
 def current_results(key: str, out: Path, *, replications: int | None = None,
-                    steps: int | None = None) -> Any | None:
+                    steps: int | None = None, experiments: Path | str = EXPERIMENTS,
+                    ) -> Any | None:
     """The finished results of pattern ``key`` in ``out`` if they are current, else None."""
     from trustnet.experiment import load_results
 
     key_path = Path(out) / KEY_FILE
     if not key_path.exists():
         return None
-    spec = pattern_spec(key, replications=replications, steps=steps)
+    spec = pattern_spec(key, replications=replications, steps=steps, experiments=experiments)
     expected = json.loads(json.dumps({"spec": spec, "model_source": model_source_hash()},
                                      default=str))
     if json.loads(key_path.read_text()) != expected:

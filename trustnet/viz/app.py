@@ -15,7 +15,12 @@ import solara
 from mesa.visualization import SolaraViz
 
 from trustnet.core.model import TrustNetworkModel
-from trustnet.core.scenarios import DEFAULT_SCENARIO, SCENARIOS, scenario_params
+from trustnet.core.scenarios import (
+    DEFAULT_SCENARIO,
+    SCENARIOS,
+    check_scenario,
+    scenario_params,
+)
 from trustnet.viz.components import Dashboard
 from trustnet.viz.controls import model_params
 
@@ -24,30 +29,15 @@ PLAY_INTERVAL_MS = 150
 
 
 def initial_scenario() -> str:
-    name = os.environ.get(ENV_SCENARIO) or DEFAULT_SCENARIO
-    if name not in SCENARIOS:
-        raise ValueError(f"unknown scenario '{name}'; allowed: {', '.join(SCENARIOS)}")
-    return name
+    return check_scenario(os.environ.get(ENV_SCENARIO) or DEFAULT_SCENARIO)
 
 
 scenario = solara.reactive(initial_scenario())
 
 
-class PageModel(TrustNetworkModel):
-    """The model as the page builds it.
-
-    Mesa's Reset passes a ``scenario`` (its own experimental parameter object, empty here) to
-    any model that takes keyword arguments; the parameters already arrive as keywords, so it
-    is dropped.
-    """
-
-    def __init__(self, *, rng=None, scenario=None, **params):
-        super().__init__(rng=rng, **params)
-
-
 def make_model(name: str, seed: int = 0) -> TrustNetworkModel:
     """The model a scenario starts with (the page's first model and after a scenario change)."""
-    return PageModel(rng=seed, **scenario_params(name))
+    return TrustNetworkModel(rng=seed, **scenario_params(name))
 
 
 @solara.component

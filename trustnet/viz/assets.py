@@ -111,7 +111,7 @@ def ensure_assets(cache_dir: Path | str | None = None, *, quiet: bool = False) -
         tmp_path = Path(tmp)
         proc = subprocess.run(
             [npm, "pack", *todo, "--json", "--pack-destination", str(tmp_path)],
-            cwd=tmp_path, capture_output=True, text=True,
+            cwd=tmp_path, capture_output=True, text=True, check=False,
         )
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["no message"])[-1]

@@ -20,7 +20,9 @@ from matplotlib.colors import Normalize, TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-LEVEL_NAMES = ("cooperation", "coordination", "collaboration")
+from trustnet.core.ties import LEVELS
+
+LEVEL_NAMES = LEVELS[1:]  # the levels a tie can reach, without "none"
 LEVEL_COLOURS = ("#9ecae1", "#3182bd", "#08306b")
 LEVEL_WIDTHS = (0.6, 1.3, 2.4)
 SECTOR_COLOURS = ("#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b")
@@ -97,7 +99,7 @@ def network_figure(snap: NetworkSnapshot, colour_by: str = "sector", min_level: 
     both = snap.active[:, None] & snap.active[None, :]
     iu, ju = np.triu_indices(n, k=1)
     handles = []
-    for lv in range(max(1, min_level), 4):
+    for lv in range(max(1, min_level), len(LEVELS)):
         mask = (level[iu, ju] == lv) & both[iu, ju]
         count = int(mask.sum())
         if count:
@@ -219,7 +221,8 @@ def projects_figure(df: pd.DataFrame, *, size=(5.4, 3.7), dpi=90) -> Figure:
     ax.plot(t, df["projects_succeeded"], color="#2ca02c", label="succeeded")
     ax.plot(t, df["projects_failed"], color="#d62728", label="failed")
     ax.set_ylabel("projects")
-    ax.set_ylim(0, _top(df[["projects_active", "projects_succeeded", "projects_failed"]].max(axis=1)))
+    counts = df[["projects_active", "projects_succeeded", "projects_failed"]]
+    ax.set_ylim(0, _top(counts.max(axis=1)))
     _xlim(ax, t)
     ax2 = ax.twinx()
     ax2.plot(t, df["output"], color="#7f7f7f", ls="--", label="output")

@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from trustnet.core.scenarios import DEFAULT_SCENARIO, SCENARIOS
+from trustnet.core.scenarios import DEFAULT_SCENARIO, check_scenario
 from trustnet.viz.assets import AssetsError, ensure_assets
 
 APP_MODULE = "trustnet.viz.app"
@@ -55,9 +55,10 @@ def serve(scenario: str = DEFAULT_SCENARIO, host: str = "127.0.0.1", port: int =
 
     Prints the address to open. Fills the browser-assets cache first if it is incomplete.
     """
-    if scenario not in SCENARIOS:
-        print(f"error: unknown scenario '{scenario}'; allowed: {', '.join(SCENARIOS)}",
-              file=sys.stderr)
+    try:
+        check_scenario(scenario)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     if not 0 < int(port) < 65536:
         print(f"error: port {port}: allowed: an integer in [1, 65535]", file=sys.stderr)

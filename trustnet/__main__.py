@@ -1,0 +1,5 @@
+"""``python -m trustnet`` is the ``trustnet`` command."""
+
+from trustnet.cli import main
+
+raise SystemExit(main())
