@@ -137,7 +137,7 @@ def test_a_project_hardly_delivered_fails_and_its_members_trust_each_other_less(
 
 def test_without_outcome_evidence_an_end_teaches_members_nothing_about_each_other():
     for delivered in (10.0, 0.05):
-        w, _, ended, trust_change, progress_change = end_with(delivered, outcome_evidence=0.0)
+        _, _, ended, trust_change, progress_change = end_with(delivered, outcome_evidence=0.0)
         assert len(ended.rows) == 1 and np.all(trust_change == 0)
         assert np.all(progress_change[TEAM] != 0)  # they still perceive the outcome
 
