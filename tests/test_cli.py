@@ -130,7 +130,7 @@ def test_params_and_scenarios_list_everything(capsys):
     assert "Source:" in out and "no lit." in out
     assert main(["params", "--format", "csv", "--group", "coordinator"]) == 0
     rows = capsys.readouterr().out.strip().splitlines()
-    assert rows[0].startswith("name,group,default,allowed,unit,meaning,source")
+    assert rows[0].startswith("name,label,group,default,allowed,unit,meaning,source")
     assert len(rows) - 1 == sum(p.group == "coordinator" for p in PARAMETERS.values())
     assert main(["scenarios"]) == 0
     out = capsys.readouterr().out

@@ -54,3 +54,9 @@ def test_pattern_verdicts_need_every_check_by_size():
     assert j.pattern_verdict([j.NEGLIGIBLE, j.NOT_SHOWN]) == "not reproduced"
     assert j.pattern_emergence([j.EMERGENT, j.EMERGENT]) == j.EMERGENT
     assert j.pattern_emergence([j.EMERGENT, j.BUILT_IN]) == j.BUILT_IN
+
+
+def test_a_pattern_with_a_check_by_construction_is_not_emergent():
+    assert j.pattern_emergence([j.EMERGENT, j.BY_CONSTRUCTION]) == "partly by construction"
+    assert j.pattern_emergence([j.BY_CONSTRUCTION]) == j.BY_CONSTRUCTION
+    assert j.pattern_emergence([j.NO_KNOCKOUT, j.NO_KNOCKOUT]) == j.NO_KNOCKOUT

@@ -15,6 +15,7 @@ import pandas as pd
 
 from trustnet.experiment.tables import ok_runs
 from trustnet.stats import column_mean_ci, mean_ci
+from trustnet.validation import judgement
 from trustnet.validation.stats import Comparison
 
 VERDICTS = ("reproduced", "partly", "not reproduced")
@@ -22,12 +23,24 @@ VERDICTS = ("reproduced", "partly", "not reproduced")
 
 @dataclass
 class Check:
-    """One part of a pattern's claim and whether the data support it."""
+    """One part of a pattern's claim, whether the data support it by size, and how much of it
+    survives switching off the rule that states it most directly."""
 
     name: str
     text: str
     holds: bool
     evidence: str = ""
+    size: str = ""  # holds, negligible or not shown (judgement); from ``holds`` when not given
+    comparison: Comparison | None = None  # the comparison behind it, if it is a single one
+    knockout: str = ""  # the rule switched off, in words (or why the effect is by construction)
+    knocked_out: float = np.nan  # the estimate with that rule switched off
+    surviving: float = np.nan  # share of the effect that survives (0-1)
+    emergence: str = judgement.NO_KNOCKOUT
+
+    def __post_init__(self) -> None:
+        if not self.size:
+            self.size = judgement.HOLDS if self.holds else judgement.NOT_SHOWN
+        self.holds = self.size == judgement.HOLDS
 
 
 @dataclass
@@ -46,6 +59,7 @@ class PatternResult:
     notes: list[str] = field(default_factory=list)
     secondary: list[Comparison] = field(default_factory=list)  # reported, not in the verdict
     marks: dict[str, Any] = field(default_factory=dict)  # months and levels the figure labels
+    emergence: str = judgement.NO_KNOCKOUT  # of the pattern, once its controls are applied
 
     def check(self, name: str) -> Check:
         for c in self.checks:
@@ -55,22 +69,21 @@ class PatternResult:
 
 
 def verdict_of(checks: list[Check]) -> str:
-    """All parts hold: reproduced; some: partly; none: not reproduced."""
-    held = sum(c.holds for c in checks)
-    if held == len(checks):
-        return "reproduced"
-    return "partly" if held else "not reproduced"
+    """Every check holds by size: reproduced; some: partly; none: not reproduced."""
+    return judgement.pattern_verdict([c.size for c in checks])
 
 
 def check_from(c: Comparison, text: str | None = None) -> Check:
-    return Check(c.name, text or c.claim, c.holds, evidence(c))
+    return Check(c.name, text or c.claim, c.holds, evidence(c), size=c.size, comparison=c)
 
 
 def evidence(c: Comparison) -> str:
-    """One line of numbers: estimate [CI], test statistic, p."""
+    """One line of numbers: estimate [CI], relative change, SESOI and size, test, p."""
     label = "rho" if c.kind == "correlation" else "difference"
-    return (f"{label} {fmt(c.estimate)} [{fmt(c.ci_low)}, {fmt(c.ci_high)}], "
-            f"{c.effect_name} {fmt(c.effect)}, p {fmt_p(c.p_value)} (n {c.n})")
+    relative = f" ({c.relative:+.0%} of the reference)" if np.isfinite(c.relative) else ""
+    return (f"{label} {fmt(c.estimate)} [{fmt(c.ci_low)}, {fmt(c.ci_high)}]{relative}, "
+            f"SESOI {fmt(c.margin.value)}: {c.size}; {c.effect_name} {fmt(c.effect)}, "
+            f"p {fmt_p(c.p_value)} (n {c.n})")
 
 
 def fmt(x: float) -> str:

@@ -14,6 +14,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 
 def pattern_keys() -> tuple[str, ...]:
@@ -47,6 +48,33 @@ def main(argv: list[str] | None = None) -> int:
         return trustnet_main(["validate", *(sys.argv[1:] if argv is None else argv)])
     except SystemExit as exc:  # --help, or bad options (one line already written)
         return exc.code if isinstance(exc.code, int) else 2
+
+
+def _knockouts(key: str, res: Any, out: Path, args: argparse.Namespace, experiments: Path,
+               run: bool, log: Any) -> float:
+    """Rerun pattern ``key`` with each of its knockout rules switched off and mark its checks
+    with the share that survives; returns the compute time the reruns' manifests record."""
+    from trustnet.validation import controls
+    from trustnet.validation.patterns import analyse
+    from trustnet.validation.sweeps import current_results, run_pattern
+
+    knocked, seconds = {}, 0.0
+    for i, knockout in enumerate(controls.CONTROLS[key].knockouts):
+        folder = out.with_name(f"{out.name}-knockout-{i + 1}")
+        if run:
+            switched = ", ".join(f"{k}={v:g}" for k, v in knockout.overrides.items())
+            log(f"{key}: knockout {i + 1} ({switched}) -> {folder}")
+            result = run_pattern(key, folder, replications=args.replications,
+                                 workers=args.workers, progress=None if not args.quiet else False,
+                                 log=log, experiments=experiments, knockout=knockout)
+        else:
+            result = current_results(key, folder, replications=args.replications,
+                                     experiments=experiments, knockout=knockout)
+        if result is not None:
+            knocked[i] = analyse(key, result)
+            seconds += float(result.manifest.get("elapsed_s_total") or 0.0)
+    controls.apply(res, controls.CONTROLS[key], knocked)
+    return seconds
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -99,6 +127,7 @@ def validate(args: argparse.Namespace) -> int:
             entries.append(report.Entry(key, specs[key], None))
             continue
         res = analyse(key, result, *needed)
+        compute += _knockouts(key, res, out, args, experiments, key in to_run, log)
         name = pattern.spec.replace(".toml", ".png")
         pattern.figure(res).savefig(fig_dir / name, dpi=110)
         seconds = float(result.manifest.get("elapsed_s_total") or 0.0)

@@ -99,10 +99,10 @@ def pattern_verdict(statuses: list[str]) -> str:
 
 
 def pattern_emergence(kinds: list[str]) -> str:
-    """Emergent when each tested check is; built in when any is built in."""
-    tested = [k for k in kinds if k in (EMERGENT, BUILT_IN)]
-    if any(k == BUILT_IN for k in tested):
+    """Built in when any check is; emergent when each tested check is and none is by
+    construction; partly by construction when some are; not tested without knockouts."""
+    if BUILT_IN in kinds:
         return BUILT_IN
-    if tested:
-        return EMERGENT
-    return BY_CONSTRUCTION if kinds and all(k == BY_CONSTRUCTION for k in kinds) else NO_KNOCKOUT
+    if BY_CONSTRUCTION in kinds:
+        return f"partly {BY_CONSTRUCTION}" if EMERGENT in kinds else BY_CONSTRUCTION
+    return EMERGENT if EMERGENT in kinds else NO_KNOCKOUT

@@ -15,8 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from trustnet.core.reporters import COUNT_REASON, COUNT_SESOI, TRUST_SESOI
 from trustnet.core.scenarios import DEFAULT_SCENARIO
 from trustnet.validation import figures as fig
+from trustnet.validation import judgement
 from trustnet.validation import stats as st
 from trustnet.validation.analysis import (
     Check,
@@ -61,6 +63,13 @@ P12_BASE = 0.8              # moderate ambition of pattern 12 (the highest is "l
 P12_FIRST, P12_TRUST = 12, 24  # months of attendance and commitment, of trust per meeting
 
 
+# Smallest effects of interest that checks declare themselves (the others are their outcome's).
+SMALLEST_CORRELATION = (0.3, "a moderate rank correlation (Cohen 1988): below it the runs that "
+                        "deliver more share too little of their trust for a loop to matter")
+RELATIVE_GAP_SESOI = (0.10, "ten percentage points of the NAO's level: the gap must widen by a "
+                      "tenth of what the NAO delivers to count as growing with size")
+
+
 def _p02_months(steps: int) -> tuple[int, int, int]:
     """Pattern 2: projects ended by the first month are early; later projects start after the
     second; late trust is averaged from the third month to the end."""
@@ -100,13 +109,17 @@ def analyse_p01(result: Any) -> PatternResult:
     high, low = max(levels), min(levels)
     comps = [
         st.paired("high_trust", f"end mean trust lower at ambition {high:g} than at the peak "
-                  f"{peak:g}", vals[(high, "mean_trust")], vals[(peak, "mean_trust")], -1),
+                  f"{peak:g}", vals[(high, "mean_trust")], vals[(peak, "mean_trust")], -1,
+                  outcome="mean_trust"),
         st.paired("high_successes", f"fewer successes at {high:g} than at {peak:g}",
-                  vals[(high, "projects_succeeded")], vals[(peak, "projects_succeeded")], -1),
+                  vals[(high, "projects_succeeded")], vals[(peak, "projects_succeeded")], -1,
+                  outcome="projects_succeeded"),
         st.paired("high_attendance", f"lower mean attendance at {high:g} than at {peak:g}",
-                  vals[(high, "attendance_mean")], vals[(peak, "attendance_mean")], -1),
+                  vals[(high, "attendance_mean")], vals[(peak, "attendance_mean")], -1,
+                  outcome="attendance_mean"),
         st.paired("low_trust", f"end mean trust lower at ambition {low:g} than at the peak "
-                  f"{peak:g}", vals[(low, "mean_trust")], vals[(peak, "mean_trust")], -1),
+                  f"{peak:g}", vals[(low, "mean_trust")], vals[(peak, "mean_trust")], -1,
+                  outcome="mean_trust"),
     ]
     checks = [check_from(c) for c in comps]
     rows = [row(f"ambition {lv:g}", outs[o], vals[(lv, o)]) for o in outs for lv in levels]
@@ -147,15 +160,18 @@ def analyse_p02(result: Any) -> PatternResult:
 
     comps = [
         st.unpaired("late_trust", f"mean trust over months {late_first}-{steps} higher after "
-                    "early success", *split(late_trust), 1),
+                    "early success", *split(late_trust), 1, outcome="mean_trust"),
         st.unpaired("later_ambition", f"mean ambition of projects started after month "
-                    f"{later_start} higher after early success", *split(later), 1),
+                    f"{later_start} higher after early success", *split(later), 1,
+                    sesoi=(COUNT_SESOI, "projects a tenth more ambitious: " + COUNT_REASON),
+                    relative=True),
         st.unpaired("later_output", f"output gained after month {later_start} higher after early "
-                    "success", *split(gained), 1),
+                    "success", *split(gained), 1, outcome="output"),
     ]
     mid = v.window(arm, "mean_trust", early_end + 1, 2 * early_end)
     secondary = [st.unpaired("mid_trust", f"mean trust over months {early_end + 1}-"
-                             f"{2 * early_end} higher after early success", *split(mid), 1)]
+                             f"{2 * early_end} higher after early success", *split(mid), 1,
+                             outcome="mean_trust")]
     checks = [check_from(c) for c in comps]
     groups = {"early success": hi_reps, "early failure": lo_reps}
     rows = []
@@ -203,8 +219,15 @@ def analyse_p03(result: Any) -> PatternResult:
         arm = v.arm(ambition=lv)
         out, trust = v.values(arm, "output"), v.values(arm, "mean_trust")
         c = st.spearman(f"rho_{lv:g}", f"end output and end mean trust correlate positively "
-                        f"across replications at ambition {lv:g}", out, trust, 1)
+                        f"across replications at ambition {lv:g}", out, trust, 1,
+                        sesoi=SMALLEST_CORRELATION)
         (comps if lv == main else secondary).append(c)
+        if lv == main:  # how much trust the correlation is worth, in trust's own unit
+            more = out > out.median()
+            comps.append(st.unpaired("trust_by_output", f"end mean trust higher in the runs "
+                                     f"with above-median output than below it (ambition "
+                                     f"{lv:g})", trust[more], trust[out < out.median()], 1,
+                                     outcome="mean_trust"))
         rows += [row(f"ambition {lv:g}", "output", out), row(f"ambition {lv:g}", "mean trust",
                                                               trust)]
         pts.append(pd.DataFrame({"ambition": lv, "output": out, "mean_trust": trust}))
@@ -218,6 +241,8 @@ def analyse_p03(result: Any) -> PatternResult:
         notes=[("Replications of one setting differ only by the model's own randomness (who "
                "attends, which projects succeed), so a positive correlation across them says "
                "that runs that delivered more also built more trust: the loop of the claim. "
+               "The second check says what that correlation is worth in trust itself: the end "
+               "trust of the runs with above-median output less that of the others. "
                "Varying starting trust, capacity or consensus (a Latin hypercube) would move "
                "trust and output together for exogenous reasons and could not separate the "
                "loop from the conditions.")])
@@ -258,10 +283,12 @@ def analyse_p04(result: Any) -> PatternResult:
         stay, gone = _withdrawal_drop(v, t, at, steps)
         drops[t] = stay - gone
         comps.append(st.paired(f"output_t{t:g}", f"withdrawal at month {at} lowers output "
-                               f"gained after it (takeover {t:g})", gone, stay, -1))
+                               f"gained after it (takeover {t:g})", gone, stay, -1,
+                               outcome="output"))
         a_stay, a_gone = _withdrawal_drop(v, t, at, steps, "attendance")
         comps.append(st.paired(f"attendance_t{t:g}", f"withdrawal lowers mean attendance after "
-                               f"month {at} (takeover {t:g})", a_gone, a_stay, -1))
+                               f"month {at} (takeover {t:g})", a_gone, a_stay, -1,
+                               outcome="attendance"))
         rows += [row(f"takeover {t:g}, stays", f"output gained after month {at}", stay),
                  row(f"takeover {t:g}, withdrawn", f"output gained after month {at}", gone),
                  row(f"takeover {t:g}, stays", f"mean attendance after month {at}", a_stay),
@@ -277,12 +304,12 @@ def analyse_p04(result: Any) -> PatternResult:
         rows.append(row(f"takeover {t:g}", "relative output drop (drop / output gained when it "
                         "stays)", rel))
     comps.append(st.paired("drop_interaction", f"the output drop is larger with takeover {hi:g} "
-                           f"than with takeover {lo:g}", drops[hi], drops[lo], 1))
+                           f"than with takeover {lo:g}", drops[hi], drops[lo], 1, outcome="output"))
     a_drops = {t: _withdrawal_drop(v, t, at, steps, "attendance") for t in (lo, hi)}
     secondary.append(st.paired("attendance_interaction", "the attendance drop is larger with "
                                f"takeover {hi:g} than with takeover {lo:g}",
                                a_drops[hi][0] - a_drops[hi][1],
-                               a_drops[lo][0] - a_drops[lo][1], 1))
+                               a_drops[lo][0] - a_drops[lo][1], 1, outcome="attendance"))
     checks = [check_from(c) for c in comps]
     bands = []
     for t in (lo, hi):
@@ -339,7 +366,7 @@ def analyse_p05(result: Any, withdrawal: Any = None) -> PatternResult:
             drop[t] = s - g
         own_drop = st.paired("withdrawal_drop_own_seeds", f"larger output drop after "
                              f"withdrawal at month {at}, this sweep's withdrawal arms (seeds "
-                             "independent of pattern 4's)", drop[hi], drop[lo], 1)
+                             "independent of pattern 4's)", drop[hi], drop[lo], 1, outcome="output")
     if withdrawal is not None:
         w = View(withdrawal)
         at_w = _withdrawal_step(w)
@@ -349,7 +376,7 @@ def analyse_p05(result: Any, withdrawal: Any = None) -> PatternResult:
             d4[t] = s - g
         drop_check = st.paired("withdrawal_drop", f"larger output drop after withdrawal at "
                                f"month {at_w} with takeover {hi:g} than {lo:g} (pattern 4's "
-                               "runs)", d4[hi], d4[lo], 1)
+                               "runs)", d4[hi], d4[lo], 1, outcome="output")
     elif own_drop is not None:
         drop_check = own_drop
         drop_check.name = "withdrawal_drop"
@@ -357,14 +384,15 @@ def analyse_p05(result: Any, withdrawal: Any = None) -> PatternResult:
         raise ValueError("p05: the drop at withdrawal needs pattern 4's sweep or withdrawal arms")
     comps = [
         st.paired("early_output", f"output at month {early} higher with takeover {hi:g} than "
-                  f"{lo:g}", out36[hi], out36[lo], 1),
-        st.paired("volunteering", "end volunteering lower", vol[hi], vol[lo], -1),
+                  f"{lo:g}", out36[hi], out36[lo], 1, outcome="output"),
+        st.paired("volunteering", "end volunteering lower", vol[hi], vol[lo], -1,
+        outcome="volunteering"),
         st.paired("member_ties", "fewer pairs at coordination or better at the end (thinner "
-                  "member ties)", ties[hi], ties[lo], -1),
+                  "member ties)", ties[hi], ties[lo], -1, outcome="share_coordination"),
         drop_check,
     ]
     secondary = [st.paired("trust_density", "trust density at the end lower", dens[hi], dens[lo],
-                           -1)]
+                           -1, outcome="trust_density")]
     if own_drop is not None and withdrawal is not None:
         secondary.append(own_drop)
     checks = [check_from(c) for c in comps]
@@ -402,7 +430,8 @@ def analyse_p06(result: Any) -> PatternResult:
             "coordinator_exits": ("coordinator exits", 1)}
     comps = [st.paired(o, f"{text} {'higher' if d > 0 else 'shorter'} when mandated"
                        if o != "coordinator_exits" else "more coordinator exits when mandated",
-                       v.values(man, o), v.values(vol, o), d) for o, (text, d) in outs.items()]
+                       v.values(man, o), v.values(vol, o), d,
+                       outcome=o) for o, (text, d) in outs.items()]
     checks = [check_from(c) for c in comps]
     labels = [a["label"] for a in v.arms.values()]
     extra = {"coordinator_strain_mean": "coordinator strain (run mean)",
@@ -453,18 +482,20 @@ def analyse_p07(result: Any) -> PatternResult:
     k = list(vals)
     comps = [
         st.paired("early_output", f"directive: higher output at month {early}", vals[k[0]][d],
-                  vals[k[0]][c], 1),
+                  vals[k[0]][c], 1, outcome="output"),
         st.paired("early_decisions", f"directive: more projects adopted by month {early}",
-                  vals[k[1]][d], vals[k[1]][c], 1),
+                  vals[k[1]][d], vals[k[1]][c], 1,
+                  sesoi=(COUNT_SESOI, "a tenth more or fewer projects: " + COUNT_REASON),
+                  relative=True),
         st.paired("inclusion_gap", "directive: larger inclusion gap", vals[k[2]][d],
-                  vals[k[2]][c], 1),
+                  vals[k[2]][c], 1, outcome="inclusion_gap_mean"),
         st.paired("late_trust", f"coordinating: higher mean trust over months {late}-{steps}",
-                  vals[k[3]][c], vals[k[3]][d], 1),
+                  vals[k[3]][c], vals[k[3]][d], 1, outcome="mean_trust"),
     ]
     secondary = [st.paired("catching_up", f"coordinating's trust advantage grows: (coordinating "
                            f"- directive) mean trust over months {late}-{steps} minus the same "
                            f"over months 1-{early}", vals[k[3]][c] - vals[k[3]][d],
-                           vals[k[4]][c] - vals[k[4]][d], 1)]
+                           vals[k[4]][c] - vals[k[4]][d], 1, outcome="mean_trust")]
     checks = [check_from(x) for x in comps]
     rows = [row(name, o, vals[o][a]) for o in vals for name, a in (("directive", d),
                                                                     ("coordinating", c))]
@@ -497,18 +528,23 @@ def analyse_p08(result: Any) -> PatternResult:
             "inclusion_gap": "inclusion gap (run mean)"}
     vals = {(s, m): f(arms[s]) for s in styles for m, f in measures.items()}
     comps, checks = [], []
+    sesoi = {"output": "output", "late_trust": "mean_trust", "inclusion_gap": "inclusion_gap_mean"}
     for s in ("coordinating", "directive"):
         pair = []
-        for m in ("output", "late_trust", "inclusion_gap"):
-            c = st.paired(f"{s}_{m}", f"{s} - adaptive, {text[m]}", vals[(s, m)],
-                          vals[("adaptive", m)], 1 if m != "inclusion_gap" else -1)
+        for m in ("output", "late_trust"):  # adaptive no worse than s by more than the SESOI
+            c = st.paired(f"{s}_{m}", f"adaptive - {s}, {text[m]}: no worse", vals[("adaptive", m)],
+                          vals[(s, m)], 0, outcome=sesoi[m])
             comps.append(c)
-            if m != "inclusion_gap":
-                pair.append(c)
-        beats = all(c.holds for c in pair)
-        checks.append(Check(f"not_dominated_by_{s}", f"the {s} style is not significantly "
-                            "better than the adaptive one on both output and late trust",
-                            not beats, "; ".join(f"{c.name}: {evidence(c)}" for c in pair)))
+            pair.append(c)
+        comps.append(st.paired(f"{s}_inclusion_gap", f"adaptive - {s}, {text['inclusion_gap']}: "
+                               "smaller", vals[("adaptive", "inclusion_gap")],
+                               vals[(s, "inclusion_gap")], -1, outcome=sesoi["inclusion_gap"]))
+        checks.append(Check(f"not_dominated_by_{s}", f"on the frontier against {s}: adaptive is "
+                            f"shown no worse than {s} by more than the SESOI on output or on late "
+                            "trust", any(c.holds for c in pair),
+                            "; ".join(f"{c.name}: {evidence(c)}" for c in pair),
+                            size=judgement.HOLDS if any(c.holds for c in pair)
+                            else judgement.NOT_SHOWN))
     rows = [row(s, text[m], vals[(s, m)]) for m in measures for s in styles]
     means = {s: (vals[(s, "output")].mean(), vals[(s, "late_trust")].mean()) for s in styles}
     a_out, a_tr = means["adaptive"]
@@ -523,12 +559,8 @@ def analyse_p08(result: Any) -> PatternResult:
     three = []
     for s in ("coordinating", "directive"):
         cs = [by[f"{s}_{m}"] for m in ("output", "late_trust", "inclusion_gap")]
-        better = [c for c in cs if c.holds]
-        worse = [c for c in cs if c.p_value < st.ALPHA and np.sign(c.estimate) == -c.expected]
-        three.append(f"{s} is significantly better than adaptive on "
-                     f"{', '.join(c.name.split('_', 1)[1] for c in better) or 'nothing'} and "
-                     f"significantly worse on "
-                     f"{', '.join(c.name.split('_', 1)[1] for c in worse) or 'nothing'}")
+        three.append(f"against {s}: " + ", ".join(
+            f"{c.name.split('_', 1)[1]} {fmt(c.estimate)} ({c.size})" for c in cs))
     summary = pd.DataFrame([{"style": s, "output": vals[(s, "output")].mean(),
                              "output_lo": row(s, "", vals[(s, "output")])["ci_low"],
                              "output_hi": row(s, "", vals[(s, "output")])["ci_high"],
@@ -549,15 +581,12 @@ def analyse_p08(result: Any) -> PatternResult:
                                    "more output and more late trust)" if frontier else
                                    "inside the frontier of the arm means (a fixed style has "
                                    "both more output and more late trust on average)")
-               + ": it has " + "; ".join(position) + ". The check is one of non-inferiority "
-               "on the pair of outcomes: it fails only if a fixed style is significantly "
-               f"better on both (paired Wilcoxon, p < {st.ALPHA}), so it can pass for lack of "
-               "power; "
-               "the intervals above show how close the styles are.",
-               "Counting the inclusion gap as a third dimension of the trade-off: "
-               + "; ".join(three) + ". A fixed style that is significantly better on one of the "
-               "three outcomes and not significantly worse on any would dominate the adaptive "
-               "style in three dimensions."])
+               + ": it has " + "; ".join(position) + ". Each check is a non-inferiority "
+               "test with the outcome's SESOI as the margin: adaptive passes against a fixed "
+               "style when, on output or on late trust, the lower end of the 90% interval of "
+               "(adaptive - fixed) lies above minus the SESOI.",
+               "Adaptive minus each fixed style, with the size verdict: " + "; ".join(three)
+               + " (the inclusion gap should be smaller for adaptive)."])
 
 
 # --------------------------------------------------------------------------- P9
@@ -577,16 +606,18 @@ def _p09_comparisons(v: View, scenario: str, suffix: str = "") -> list[Any]:
     return [
         st.paired(f"broader{suffix}", f"more pairs at coordination or better with relationship "
                   f"time {hi:g} than {lo:g}", with_["coordination or better"],
-                  without["coordination or better"], 1),
+                  without["coordination or better"], 1, outcome="share_coordination"),
         st.one_sample(f"broadly{suffix}", "with investment, most pairs (> 50%) at coordination "
-                      "or better", with_["coordination or better"], 1, 0.5),
+                      "or better", with_["coordination or better"], 1, 0.5,
+                      outcome="share_coordination"),
         st.one_sample(f"core{suffix}", "with investment, some collaboration (share > 0)",
-                      with_["collaboration"], 1),
+                      with_["collaboration"], 1, outcome="share_collaboration"),
         st.paired(f"core_limited{suffix}", "with investment, collaboration limited to a core: "
                   "share at collaboration < share at coordination", with_["collaboration"],
-                  with_["coordination"], -1),
+                  with_["coordination"], -1, outcome="share_collaboration"),
         st.one_sample(f"stays_lower{suffix}", "without investment, cooperation or below "
-                      "dominates (> 50% of pairs)", without["none or cooperation"], 1, 0.5),
+                      "dominates (> 50% of pairs)", without["none or cooperation"], 1, 0.5,
+                      outcome="share_cooperation"),
     ]
 
 
@@ -600,7 +631,8 @@ def analyse_p09(result: Any) -> PatternResult:
               Check("core", "with investment, collaboration limited to a core (0 < share at "
                     "collaboration < share at coordination)",
                     by["core"].holds and by["core_limited"].holds,
-                    f"{evidence(by['core'])}; {evidence(by['core_limited'])}"),
+                    f"{evidence(by['core'])}; {evidence(by['core_limited'])}",
+                    comparison=by["core"]),
               check_from(by["stays_lower"])]
     secondary = [c for s in scenarios if s != main for c in _p09_comparisons(v, s, f"_{s}")]
     rows, bands = [], []
@@ -666,10 +698,10 @@ def analyse_p10(result: Any) -> PatternResult:
     comps = [
         st.paired("within_runs", f"within runs (primary care attendance {low:g}): success rate "
                   "of ended projects needing primary care lower than of the others",
-                  data[low][0], data[low][1], -1),
+                  data[low][0], data[low][1], -1, outcome="success_rate"),
         st.paired("across_arms", f"success rate of projects needing primary care higher when "
                   f"primary care attends more ({high:g} vs {low:g})", data[high][0],
-                  data[low][0], 1),
+                  data[low][0], 1, outcome="success_rate"),
     ]
     checks = [check_from(c) for c in comps]
     rows = []
@@ -708,12 +740,12 @@ def analyse_p11(result: Any) -> PatternResult:
             rel[(lab, o)] = (sh - na) / na.where(na != 0)
         primary = o in ("output", "mean_trust")
         c_small = st.paired(f"{o}_small", f"{small}: shared no worse than NAO on {text}",
-                            vals[(small, "shared", o)], vals[(small, "nao", o)], 0)
+                            vals[(small, "shared", o)], vals[(small, "nao", o)], 0, outcome=o)
         c_large = st.paired(f"{o}_large", f"{large}: shared behind NAO on {text}",
-                            vals[(large, "shared", o)], vals[(large, "nao", o)], -1)
+                            vals[(large, "shared", o)], vals[(large, "nao", o)], -1, outcome=o)
         c_gap = st.unpaired(f"{o}_gap", f"relative gap (shared - NAO) / NAO on {text} more "
                             f"negative for {large} than for {small}", rel[(large, o)],
-                            rel[(small, o)], -1)
+                            rel[(small, o)], -1, sesoi=RELATIVE_GAP_SESOI)
         (comps if primary else secondary).extend([c_small, c_large, c_gap])
         if primary:
             checks += [check_from(c) for c in (c_small, c_large, c_gap)]
@@ -770,19 +802,21 @@ def analyse_p12(result: Any) -> PatternResult:
     members = {a: v.values(a, "active_members") for a in (vo, ma, vlow, mlow)}
     comps = [
         st.paired("broader", f"mandated: higher attendance over months 1-{first}",
-                  vals[k[0]][ma], vals[k[0]][vo], 1),
+                  vals[k[0]][ma], vals[k[0]][vo], 1, outcome="attendance"),
         st.paired("trust_per_meeting", f"mandated: less trust gained per meeting over the first "
                   f"{trust_months} months ({meetings} meetings)", vals[k[1]][ma], vals[k[1]][vo],
-                  -1),
+                  -1,
+                  sesoi=(TRUST_SESOI / meetings, f"the trust SESOI ({TRUST_SESOI:g}) over the "
+                         f"{meetings} meetings of the window")),
         st.paired("motivated", f"voluntary: higher mean commitment over months 1-{first}",
-                  vals[k[2]][vo], vals[k[2]][ma], 1),
+                  vals[k[2]][vo], vals[k[2]][ma], 1, outcome="mean_commitment"),
         st.paired("lose_members", f"at ambition {low_progress:g} (low progress) voluntary "
                   "networks have fewer active members at the end than mandated ones",
-                  members[vlow], members[mlow], -1),
+                  members[vlow], members[mlow], -1, outcome="active_members"),
     ]
     secondary = [st.paired("lose_more_when_low", f"voluntary networks lose more members at "
                            f"ambition {low_progress:g} than at {base:g}", members[vlow],
-                           members[vo], -1)]
+                           members[vo], -1, outcome="active_members")]
     checks = [check_from(c) for c in comps]
     rows = [row(name, o, vals[o][a]) for o in vals for name, a in (("voluntary", vo),
                                                                     ("mandated", ma))]

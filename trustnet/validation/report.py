@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trustnet.stats import CONFIDENCE
-from trustnet.validation.analysis import PatternResult, SpecFacts, fmt, fmt_p
-from trustnet.validation.patterns import PATTERNS
-from trustnet.validation.stats import ALPHA, BOOTSTRAP, Comparison
+import numpy as np
 
-MARK = {True: "yes", False: "no"}
+from trustnet.stats import CONFIDENCE
+from trustnet.validation import judgement
+from trustnet.validation.analysis import Check, PatternResult, SpecFacts, fmt, fmt_p
+from trustnet.validation.patterns import PATTERNS
+from trustnet.validation.stats import ALPHA, BOOTSTRAP, EQUIVALENCE, Comparison
 
 
 @dataclass
@@ -29,17 +30,42 @@ class Entry:
     failed: int = 0
 
 
-def _comparison_table(comps: list[Comparison], holds_label: str = "holds") -> list[str]:
-    lines = [(f"| check | claim | expected | estimate [{CONFIDENCE:.0%} CI] | effect size | "
-              "test, statistic "
-             f"| p | n | {holds_label} |"),
-             "|---|---|---|---|---|---|---|---|---|"]
+def _comparison_table(comps: list[Comparison]) -> list[str]:
+    lines = [(f"| check | claim | expected | estimate [{CONFIDENCE:.0%} CI] | relative | "
+              f"{EQUIVALENCE:.0%} interval | SESOI | effect size | test, statistic | p | n | "
+              "size |"),
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for c in comps:
+        relative = f"{c.relative:+.0%}" if np.isfinite(c.relative) else "-"
+        lo, hi = c.equivalence
         lines.append(
             f"| `{c.name}` | {c.claim} | {c.direction} | {fmt(c.estimate)} [{fmt(c.ci_low)}, "
-            f"{fmt(c.ci_high)}] | {c.effect_name} = {fmt(c.effect)} | {c.test} = "
-            f"{fmt(c.statistic)} | {fmt_p(c.p_value)} | {c.n} | {MARK[c.holds]} |")
+            f"{fmt(c.ci_high)}] | {relative} | [{fmt(lo)}, {fmt(hi)}] | {fmt(c.margin.value)} | "
+            f"{c.effect_name} = {fmt(c.effect)} | {c.test} = {fmt(c.statistic)} | "
+            f"{fmt_p(c.p_value)} | {c.n} | **{c.size}** |")
     return lines
+
+
+def _share(x: float) -> str:
+    return f"{x:.0%}" if np.isfinite(x) else "-"
+
+
+def _emergence_line(c: Check) -> str:
+    if c.emergence in (judgement.EMERGENT, judgement.BUILT_IN):
+        return (f"Knockout, {c.knockout}: {_share(c.surviving)} of the effect survives "
+                f"(estimate {fmt(c.knocked_out)}), **{c.emergence}**")
+    if c.emergence == judgement.BY_CONSTRUCTION:
+        return f"**by construction**: {c.knockout}"
+    return f"emergence not tested: {c.knockout}" if c.knockout else "emergence not tested"
+
+
+def _margins(comps: list[Comparison]) -> list[str]:
+    seen, out = set(), []
+    for c in comps:
+        if c.margin.reason not in seen:
+            seen.add(c.margin.reason)
+            out.append(f"`{c.name}` {fmt(c.margin.value)}: {c.margin.reason}")
+    return out
 
 
 def _arm_table(res: PatternResult) -> list[str]:
@@ -65,23 +91,23 @@ def _section(entry: Entry) -> list[str]:
                                  if entry.failed else "") + ".", ""]
     out += [f"**Arm means ({CONFIDENCE:.0%} Student-t intervals over replications).**", ""]
     out += [*_arm_table(res), ""]
-    holds_label = "holds"
-    if entry.key == "p08":
-        holds_label = "fixed style significantly better"
-        out += [("**Comparisons** (each fixed style minus adaptive, paired by seed; 'fixed style "
-                "significantly better' means higher output or trust, or a smaller inclusion "
-                f"gap, with p < {ALPHA}):"), ""]
-    else:
-        out += ["**Comparisons** (paired by seed unless the test says otherwise):", ""]
-    out += [*_comparison_table(res.comparisons, holds_label), ""]
+    out += ["**Comparisons** (paired by seed unless the test says otherwise; size: holds, "
+            "negligible or not shown against the SESOI):", ""]
+    out += [*_comparison_table(res.comparisons), ""]
     if res.secondary:
         out += ["**Further comparisons** (reported, not part of the verdict):", ""]
-        out += [*_comparison_table(res.secondary, holds_label), ""]
+        out += [*_comparison_table(res.secondary), ""]
+    out += ["**Smallest effects of interest.** " + "; ".join(_margins(
+        res.comparisons + res.secondary)) + ".", ""]
     if entry.figure:
         out += [f"![{p.title}]({entry.figure})", ""]
-    out += [f"**Verdict: {res.verdict}.**", ""]
+    out += [f"**Verdict: {res.verdict}; {res.emergence}.**", ""]
     for c in res.checks:
-        out.append(f"- {'holds' if c.holds else 'does not hold'}: {c.text} ({c.evidence})")
+        out.append(f"- **{c.size}**: {c.text} ({c.evidence}). {_emergence_line(c)}.")
+    negligible = [c.name for c in res.checks if c.size == judgement.NEGLIGIBLE]
+    if negligible:
+        out += ["", "Negligible (shown to lie inside the smallest effect of interest): "
+                + ", ".join(f"`{n}`" for n in negligible) + "."]
     out.append("")
     for n in res.notes:
         out += [n, ""]
@@ -117,31 +143,65 @@ def render(entries: list[Entry], *, meta: dict[str, Any]) -> str:
     lines += ["## How the comparisons are made", "",
               ("Replication r of every arm of a sweep runs with the same seed (common random "
               "numbers), so arms are compared per replication: the mean paired difference with "
-              "its 95% Student-t interval, the standardised effect d_z (mean difference over the "
-              "standard deviation of the differences) and a two-sided Wilcoxon signed-rank "
-              "test. Groups that are not paired (runs split within one arm, or two different "
-              "network sizes) get the difference of means with a Welch interval, the "
-              "rank-biserial correlation and a two-sided Mann-Whitney test; correlations are "
-              f"Spearman's rho with a percentile bootstrap interval ({BOOTSTRAP} resamples, fixed "
-              "seed). "
-              f"A directional check holds when p < {ALPHA} and both the difference of means and "
-              "the rank test's own direction (the rank-biserial correlation) point the claimed "
-              "way; a check of the form 'no worse' holds unless the difference is "
-              f"significantly negative. A pattern is **reproduced** when all its checks hold, "
-              "**partly** when some do, **not reproduced** when none do (pattern 8 has its own "
-              "rule, stated there). Each operationalisation is chosen for its fidelity to the "
-              "claim and written down with the pattern; no threshold or measure was tuned to "
-              f"make a pattern pass. With {reps} replications per arm even small differences "
-              "are significant: read the effect sizes and intervals, not only the verdicts."), ""]
-    lines += ["## Summary", "", "| # | pattern | verdict | key number |", "|---|---|---|---|"]
+              f"its {CONFIDENCE:.0%} Student-t interval, the standardised effect d_z and a "
+              "two-sided Wilcoxon signed-rank test. Groups that are not paired (runs split "
+              "within one arm, or two network sizes) get the difference of means with a Welch "
+              "interval, the rank-biserial correlation and a two-sided Mann-Whitney test; "
+              "correlations are Spearman's rho with a percentile bootstrap interval "
+              f"({BOOTSTRAP} resamples, fixed seed)."), "",
+              ("**Size.** With "
+              f"{reps} paired replications almost any difference is significant, so every "
+              "check is judged against a **smallest effect of interest** (SESOI): that of the "
+              "outcome it measures, declared once with its reason (docs/ODD.md, the outcome "
+              "table; relative ones are taken of the reference arm's mean), or one the check "
+              "declares itself, with its reason. A directional check **holds** when it is "
+              f"significant (p < {ALPHA}) the claimed way, the rank test agrees, and the "
+              "estimate is at least the SESOI; it is **negligible** when two one-sided tests at "
+              f"plus and minus the SESOI place it inside that margin (the {EQUIVALENCE:.0%} "
+              "interval lies within it); otherwise it is **not shown**. A claim of no "
+              "difference ('no worse') is a non-inferiority test: it holds when the "
+              f"{EQUIVALENCE:.0%} interval's lower end lies above minus the SESOI. A pattern "
+              "is **reproduced** when every check holds by size, **partly** when some do, "
+              "**not reproduced** when none do."), "",
+              ("**Emergence.** Each check names the rule that turns its treatment into its "
+              "outcome most directly; the pattern's sweep is rerun with that rule switched off "
+              "on every arm (the treatment kept), and the report gives the share of the effect "
+              "that survives, clipped to 0-100%. A check is **emergent** when at least "
+              f"{judgement.EMERGENT_SHARE:.0%} survives, **built in** otherwise, and **by "
+              "construction** where the effect is part of what the treatment means (no "
+              "knockout can be run). A pattern is emergent when each of its tested checks is "
+              "and none is by construction. The rules and their switches are declared in "
+              "`trustnet/validation/controls.py`. No threshold or measure was tuned to make a "
+              "pattern pass."), ""]
+    lines += ["## Summary", "",
+              "| # | pattern | verdict | emergence | checks by size | key number |",
+              "|---|---|---|---|---|---|"]
     for e in entries:
         p = PATTERNS[e.key]
         n = int(e.key[1:])
         if e.result is None:
-            lines.append(f"| {n} | [{p.title}](#{_anchor(n, p.title)}) | not run | |")
+            lines.append(f"| {n} | [{p.title}](#{_anchor(n, p.title)}) | not run | | | |")
         else:
+            sizes = [c.size for c in e.result.checks]
+            counts = ", ".join(f"{sizes.count(k)} {k}" for k in (
+                judgement.HOLDS, judgement.NEGLIGIBLE, judgement.NOT_SHOWN) if sizes.count(k))
             lines.append(f"| {n} | [{p.title}](#{_anchor(n, p.title)}) | **{e.result.verdict}** "
-                         f"| {e.result.key_number} |")
+                         f"| {e.result.emergence} | {counts} | {e.result.key_number} |")
+    lines.append("")
+    lines += ["### Every check", "",
+              "| # | check | estimate | relative | SESOI | size | surviving its knockout | "
+              "emergence |", "|---|---|---|---|---|---|---|---|"]
+    for e in entries:
+        if e.result is None:
+            continue
+        for c in e.result.checks:
+            comp = c.comparison
+            est = fmt(comp.estimate) if comp is not None else "-"
+            rel = (f"{comp.relative:+.0%}" if comp is not None and np.isfinite(comp.relative)
+                   else "-")
+            sesoi = fmt(comp.margin.value) if comp is not None else "-"
+            lines.append(f"| {int(e.key[1:])} | `{c.name}` | {est} | {rel} | {sesoi} | "
+                         f"{c.size} | {_share(c.surviving)} | {c.emergence} |")
     lines.append("")
     for e in entries:
         lines += _section(e)

@@ -1,12 +1,14 @@
 """The statistics of a pattern check: arm means with intervals, paired and unpaired contrasts,
-rank correlations.
+rank correlations, each judged by size against its smallest effect of interest.
 
 Every replication r of every arm of a sweep shares its seed (common random numbers), so arms are
 compared per replication: the mean paired difference with its Student-t interval, Cohen's d_z and
 a Wilcoxon signed-rank test. Groups that are not paired (a split within one arm) get a
 difference of means with a Welch interval, the rank-biserial correlation and a Mann-Whitney test.
-All tests are two-sided; a check holds when p < ALPHA and both the estimate (a difference of
-means) and the rank test's own effect (rank-biserial correlation) point the claimed way.
+All tests are two-sided. Every comparison carries a smallest effect of interest (SESOI): that of
+the outcome it measures (:mod:`trustnet.core.reporters`), relative ones taken of the reference
+arm's mean, or one the check declares with its reason; :mod:`trustnet.validation.judgement`
+then says whether it holds, is negligible or is not shown.
 """
 
 from __future__ import annotations
@@ -17,20 +19,23 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from trustnet.core.reporters import outcome as declared_outcome
 from trustnet.stats import CONFIDENCE, mean_ci, paired_differences, t_quantile
+from trustnet.validation import judgement
+from trustnet.validation.judgement import ALPHA, Margin
 
-ALPHA = 0.05
 BOOTSTRAP = 2000  # resamples of the interval of a rank correlation
+EQUIVALENCE = 1 - 2 * ALPHA  # the interval two one-sided tests at ALPHA correspond to
 
 
 @dataclass
 class Comparison:
-    """One statistical check of a claim: an estimate, its interval, a test and the verdict."""
+    """One statistical check of a claim: an estimate, its intervals, a test, its size verdict."""
 
     name: str                 # short identifier (used by the tests)
     claim: str                # what should hold, in words
     kind: str                 # "paired", "unpaired", "correlation" or "one-sample"
-    expected: int             # +1: the estimate should be positive, -1: negative, 0: no difference
+    expected: int             # +1: the estimate should be positive, -1: negative, 0: no worse
     estimate: float           # difference (or correlation)
     ci_low: float
     ci_high: float
@@ -40,53 +45,106 @@ class Comparison:
     p_value: float
     effect: float             # standardised effect size
     effect_name: str
+    margin: Margin            # the smallest effect of interest, in the estimate's unit
+    equivalence: tuple[float, float]  # the (1 - 2 ALPHA) interval of the estimate
+    reference: float = np.nan  # mean of the reference arm (relative changes are taken of it)
     rank_effect: float = np.nan  # the rank test's own direction (rank-biserial r)
-    holds: bool = False
+    size: str = judgement.NOT_SHOWN
 
     def __post_init__(self) -> None:
-        significant = bool(self.p_value < ALPHA)
-        # the mean and the ranks must point the same way for a difference to count
         signs = {int(np.sign(self.estimate))}
         if np.isfinite(self.rank_effect):
             signs.add(int(np.sign(self.rank_effect)))
-        if self.expected == 0:  # "no worse": not significantly negative
-            self.holds = not (significant and -1 in signs)
-        else:
-            self.holds = bool(signs == {self.expected} and significant)
+        self.size = judgement.status(
+            self.estimate, self.expected, self.significant,
+            directions_agree=signs == {self.expected}, interval=self.equivalence,
+            margin=self.margin.value)
+
+    @property
+    def significant(self) -> bool:
+        return bool(self.p_value < ALPHA)
+
+    @property
+    def holds(self) -> bool:
+        """Holds by size: significant the claimed way and at least the SESOI (or non-inferior)."""
+        return self.size == judgement.HOLDS
+
+    @property
+    def relative(self) -> float:
+        """The estimate relative to the reference arm's mean (nan where that means nothing)."""
+        if self.kind == "correlation" or not np.isfinite(self.reference) or self.reference == 0:
+            return np.nan
+        return self.estimate / abs(self.reference)
 
     @property
     def direction(self) -> str:
-        return {1: "> 0", -1: "< 0", 0: "not significantly < 0"}[self.expected]
+        m = self.margin.describe()
+        return {1: f">= +{m}", -1: f"<= -{m}", 0: f"no worse than -{m}"}[self.expected]
 
 
-def paired(name: str, claim: str, a: Any, b: Any, expected: int) -> Comparison:
-    """``a - b`` per replication (aligned arrays): mean, t interval, d_z, Wilcoxon signed-rank."""
+def margin_of(outcome: str | None, sesoi: tuple[float, str] | None, reference: float,
+              relative: bool = False) -> Margin:
+    """The SESOI of a check: declared with its outcome (``outcome``), or by the check
+    (``sesoi`` = (value, reason); a share of the reference when ``relative``)."""
+    if sesoi is not None:
+        value, reason = sesoi
+        if relative:
+            return Margin(value * abs(reference), f"{value:.0%} of the reference: {reason}",
+                          reference)
+        return Margin(float(value), reason)
+    if outcome is None:
+        raise TypeError("a check needs the outcome it measures (outcome=) or its own "
+                        "smallest effect of interest (sesoi=(value, reason))")
+    o = declared_outcome(outcome)
+    reason = f"that of {o.label} ({o.describe_sesoi()}): {o.sesoi_reason}"
+    return Margin(o.margin(reference), reason, reference if o.relative else None)
+
+
+def _finite_mean(x: Any) -> float:
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    return float(x.mean()) if len(x) else np.nan
+
+
+def paired(name: str, claim: str, a: Any, b: Any, expected: int, *, outcome: str | None = None,
+           sesoi: tuple[float, str] | None = None, relative: bool = False) -> Comparison:
+    """``a - b`` per replication (aligned arrays): mean, t interval, d_z, Wilcoxon signed-rank;
+    ``b`` is the reference arm."""
     d = paired_differences(a, b)
     m, lo, hi, n = mean_ci(d)
+    _, eq_lo, eq_hi, _ = mean_ci(d, EQUIVALENCE)
     sd = d.std(ddof=1) if n > 1 else np.nan
     effect = m / sd if sd and np.isfinite(sd) and sd > 0 else (0.0 if m == 0 else np.nan)
     nz = d[d != 0]
     if len(nz) == 0:
         stat, p, rank = 0.0, 1.0, 0.0
+        if n > 1:  # no difference at all: exactly zero, certainly inside any margin
+            eq_lo = eq_hi = 0.0
     else:
         res = stats.wilcoxon(d, zero_method="wilcox", alternative="two-sided")
         stat, p = float(res.statistic), float(res.pvalue)
         ranks = stats.rankdata(np.abs(nz))  # matched-pairs rank-biserial correlation
         rank = float((ranks[nz > 0].sum() - ranks[nz < 0].sum()) / ranks.sum())
+    reference = _finite_mean(b)
     return Comparison(name, claim, "paired", expected, m, lo, hi, n, "Wilcoxon signed-rank W",
-                      stat, p, float(effect), "d_z", rank_effect=rank)
+                      stat, p, float(effect), "d_z", margin_of(outcome, sesoi, reference, relative),
+                      (eq_lo, eq_hi), reference, rank_effect=rank)
 
 
-def one_sample(name: str, claim: str, x: Any, expected: int, reference: float = 0.0,
+def one_sample(name: str, claim: str, x: Any, expected: int, reference: float = 0.0, *,
+               outcome: str | None = None, sesoi: tuple[float, str] | None = None,
                ) -> Comparison:
     """``x - reference``: mean, t interval, d, Wilcoxon signed-rank against the reference."""
     x = np.asarray(x, dtype=float)
-    c = paired(name, claim, x, np.full_like(x, reference), expected)
+    c = paired(name, claim, x, np.full_like(x, reference), expected, outcome=outcome,
+               sesoi=sesoi)
     c.kind, c.effect_name = "one-sample", "d"
     return c
 
 
-def unpaired(name: str, claim: str, a: Any, b: Any, expected: int) -> Comparison:
+def unpaired(name: str, claim: str, a: Any, b: Any, expected: int, *,
+             outcome: str | None = None, sesoi: tuple[float, str] | None = None,
+             relative: bool = False) -> Comparison:
     """Mean of ``a`` minus mean of ``b`` (Welch interval), rank-biserial r, Mann-Whitney U."""
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
@@ -97,17 +155,21 @@ def unpaired(name: str, claim: str, a: Any, b: Any, expected: int) -> Comparison
     se = np.sqrt(va + vb)
     dof = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1)) if se > 0 else na + nb - 2
     half = t_quantile(dof) * se
+    eq_half = t_quantile(dof, EQUIVALENCE) * se
     res = stats.mannwhitneyu(a, b, alternative="two-sided")
     u = float(res.statistic)
     rank_biserial = 2 * u / (na * nb) - 1
+    reference = float(b.mean())
     return Comparison(name, claim, "unpaired", expected, m, m - half, m + half, f"{na} / {nb}",
                       "Mann-Whitney U", u, float(res.pvalue), float(rank_biserial),
-                      "rank-biserial r", rank_effect=float(rank_biserial))
+                      "rank-biserial r", margin_of(outcome, sesoi, reference, relative),
+                      (m - eq_half, m + eq_half), reference, rank_effect=float(rank_biserial))
 
 
-def spearman(name: str, claim: str, x: Any, y: Any, expected: int, *, boot: int = BOOTSTRAP,
-             seed: int = 0) -> Comparison:
-    """Spearman's rho with a percentile bootstrap interval (fixed seed) and its t-test p-value."""
+def spearman(name: str, claim: str, x: Any, y: Any, expected: int, *,
+             sesoi: tuple[float, str], boot: int = BOOTSTRAP, seed: int = 0) -> Comparison:
+    """Spearman's rho with a percentile bootstrap interval (fixed seed) and its t-test p-value;
+    ``sesoi`` is the smallest correlation of interest, with its reason."""
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     ok = np.isfinite(x) & np.isfinite(y)
@@ -119,6 +181,8 @@ def spearman(name: str, claim: str, x: Any, y: Any, expected: int, *, boot: int 
     idx = rng.integers(0, n, size=(boot, n))
     reps = np.array([stats.spearmanr(rx[i], ry[i])[0] for i in idx])
     lo, hi = np.nanquantile(reps, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2])
+    eq_lo, eq_hi = np.nanquantile(reps, [ALPHA, 1 - ALPHA])
     return Comparison(name, claim, "correlation", expected, float(rho), float(lo), float(hi), n,
                       "Spearman rank correlation (t approximation)", float(rho), float(p),
-                      float(rho), "rho")
+                      float(rho), "rho", margin_of(None, sesoi, np.nan),
+                      (float(eq_lo), float(eq_hi)))

@@ -39,8 +39,10 @@ def _ratio(spec: dict[str, Any]) -> int:
 
 
 def pattern_spec(key: str, *, replications: int | None = None, steps: int | None = None,
-                 experiments: Path | str = EXPERIMENTS, **changes: Any) -> dict[str, Any]:
-    """The spec of pattern ``key`` as a dict, with replications, steps or keys replaced.
+                 experiments: Path | str = EXPERIMENTS, knockout: Any = None, **changes: Any,
+                 ) -> dict[str, Any]:
+    """The spec of pattern ``key`` as a dict, with replications, steps or keys replaced, and
+    with a :class:`~trustnet.validation.controls.Knockout`'s rule switched off on every arm.
 
     ``replications`` scales the spec: the spec's own count is the full run's, and a pattern that
     needs more replications than the others (path dependence, correlations) keeps its ratio to
@@ -52,6 +54,10 @@ def pattern_spec(key: str, *, replications: int | None = None, steps: int | None
     if steps is not None:
         spec["steps"] = steps
     spec.update(changes)
+    if knockout is not None:
+        from trustnet.validation.controls import knockout_spec
+
+        spec = knockout_spec(spec, knockout)
     return spec
 
 
@@ -63,13 +69,14 @@ def ratios(experiments: Path | str = EXPERIMENTS) -> dict[str, int]:
 def run_pattern(key: str, out: Path | None = None, *, replications: int | None = None,
                 steps: int | None = None, engine: str = "processes", workers: int | None = None,
                 progress: bool | None = None, log: Any = None,
-                experiments: Path | str = EXPERIMENTS, **changes: Any) -> Any:
+                experiments: Path | str = EXPERIMENTS, knockout: Any = None,
+                **changes: Any) -> Any:
     """Run (or finish, or reuse) the sweep of pattern ``key``; return its tables."""
     from trustnet.experiment import run_sweep
     from trustnet.experiment.store import StoreError
 
     spec = pattern_spec(key, replications=replications, steps=steps, experiments=experiments,
-                        **changes)
+                        knockout=knockout, **changes)
     if out is None:
         return run_sweep(spec, None, engine=engine, workers=workers, progress=progress)
     out = Path(out)
@@ -105,14 +112,15 @@ def run_pattern(key: str, out: Path | None = None, *, replications: int | None =
 
 def current_results(key: str, out: Path, *, replications: int | None = None,
                     steps: int | None = None, experiments: Path | str = EXPERIMENTS,
-                    ) -> Any | None:
+                    knockout: Any = None) -> Any | None:
     """The finished results of pattern ``key`` in ``out`` if they are current, else None."""
     from trustnet.experiment import load_results
 
     key_path = Path(out) / KEY_FILE
     if not key_path.exists():
         return None
-    spec = pattern_spec(key, replications=replications, steps=steps, experiments=experiments)
+    spec = pattern_spec(key, replications=replications, steps=steps, experiments=experiments,
+                        knockout=knockout)
     expected = json.loads(json.dumps({"spec": spec, "model_source": model_source_hash()},
                                      default=str))
     if json.loads(key_path.read_text()) != expected:
