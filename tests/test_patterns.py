@@ -3,11 +3,11 @@
 Each pattern's sweep runs here with fewer replications (and only the arms its checks need), on
 the serial engine, with the spec's fixed master seed; the checks are the same functions the
 report uses (trustnet.validation.patterns), so a change to the model that breaks a finding fails
-here. A check holds when the difference points the claimed way and its two-sided test (Wilcoxon
-signed-rank over seed-paired replications, Mann-Whitney, or Spearman) gives p < 0.05.
+here. A check holds as in the report: significant the claimed way and at least its smallest
+effect of interest (or, for a claim of no difference, non-inferior within it).
 
-Checks the full validation finds not reproduced are marked xfail(strict=True) with the reason:
-they fail loudly (XPASS) once the model reproduces them, and the mark should then go.
+Checks that do not hold by size in the full validation are marked xfail(strict=True) with the
+reason: they fail loudly (XPASS) once the model reproduces them, and the mark should then go.
 """
 
 from __future__ import annotations
@@ -49,27 +49,46 @@ FAST: dict[str, dict] = {
     "p12": {"replications": 20},
 }
 
-# Checks the full validation does not reproduce, with the honest reason.
+# Checks that do not hold by size in the full validation (docs/VALIDATION.md), with the reason.
 NOT_REPRODUCED: dict[tuple[str, str], str] = {
-    ("p02", "late_trust"): "no path dependence: runs with early successes do not end with more "
-    "trust (early evidence is forgotten, forgetting 0.95/month)",
+    ("p01", "low_trust"): "negligible: end trust at ambition 0.2 is 0.0097 below the peak, "
+    "inside the trust SESOI of 0.02",
+    ("p02", "late_trust"): "no path dependence: late trust after early success +0.0007, "
+    "negligible (early evidence is forgotten, forgetting 0.95/month)",
     ("p02", "later_ambition"): "no path dependence: later projects are not more ambitious after "
-    "early success",
-    ("p02", "later_output"): "no path dependence: no more output after month 72 after early "
-    "success",
-    ("p05", "withdrawal_drop"): "the output drop at withdrawal is not significantly larger "
-    "with takeover 1 than with takeover 0 in pattern 4's runs (a small effect at best)",
+    "early success (negligible)",
+    ("p02", "later_output"): "no path dependence: no more output later after early success "
+    "(negligible)",
+    ("p03", "trust_by_output"): "negligible: the runs with above-median output end with only "
+    "0.007 more trust",
+    ("p04", "drop_interaction"): "the output drop at withdrawal is 0.43 larger with takeover 1, "
+    "4% of the drop: not shown against the SESOI of 10%",
+    ("p05", "early_output"): "takeover adds 0.73 output by month 36, 9% of it: below the SESOI "
+    "of 10%",
     ("p05", "member_ties"): "takeover does not thin member ties: the share of pairs at "
-    "coordination or better is higher, not lower, with takeover 1",
-    ("p04", "drop_interaction"): "the output drop at withdrawal is not significantly larger "
-    "with takeover 1 than with takeover 0 (a small effect at best)",
-    ("p07", "early_output"): "a directive coordinator does not deliver more output by month 36",
+    "coordination or better is 0.007 higher with takeover 1 (negligible)",
+    ("p05", "withdrawal_drop"): "the output drop at withdrawal is 4% larger with takeover 1 in "
+    "pattern 4's runs: not shown against the SESOI of 10%",
+    ("p07", "early_output"): "a directive coordinator delivers less, not more, output by month 36",
     ("p07", "early_decisions"): "a directive coordinator adopts fewer, not more, projects by "
     "month 36",
-    ("p11", "output_small"): "shared governance delivers less output than an NAO also for 6 "
+    ("p07", "late_trust"): "coordinating ends with 0.0067 more late trust than directive: "
+    "negligible against the trust SESOI of 0.02",
+    ("p09", "core"): "collaboration is not limited to a core: 39% of pairs collaborate, not "
+    "fewer than at coordination",
+    ("p11", "output_small"): "shared governance delivers 43% less output than an NAO also for 6 "
     "members with dense trust",
-    ("p11", "mean_trust_small"): "shared governance ends with less trust than an NAO also for "
-    "6 members with dense trust",
+    ("p11", "mean_trust_small"): "shared governance ends with 0.025 less trust than an NAO also "
+    "for 6 members with dense trust",
+    ("p11", "mean_trust_gap"): "the relative trust gap widens by 1.5 points with size, "
+    "negligible against the SESOI of 10 points",
+    ("p12", "trust_per_meeting"): "mandated members gain 0.0011 less trust per meeting, "
+    "negligible against the SESOI of 0.0025 (0.02 over eight meetings)",
+}
+# At the margin in the full run: small fast runs fall either side of the SESOI.
+AT_THE_MARGIN: dict[tuple[str, str], str] = {
+    ("p12", "broader"): "mandated attendance is 0.049 higher over months 1-12 in the full run, "
+    "just under the SESOI of 0.05 (not shown)",
 }
 
 
@@ -92,7 +111,7 @@ def _check_names(key: str) -> list[str]:
     return {
         "p01": ["high_trust", "high_successes", "high_attendance", "low_trust"],
         "p02": ["late_trust", "later_ambition", "later_output"],
-        "p03": ["rho_0.8"],
+        "p03": ["rho_0.8", "trust_by_output"],
         "p04": ["output_t0", "attendance_t0", "output_t1", "attendance_t1", "drop_interaction"],
         "p05": ["early_output", "volunteering", "member_ties", "withdrawal_drop"],
         "p06": ["coordinator_disillusionment_mean", "mean_coordinator_tenure",
@@ -112,6 +131,8 @@ def _cases():
         for name in _check_names(key):
             reason = NOT_REPRODUCED.get((key, name))
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            if (key, name) in AT_THE_MARGIN:
+                marks = [pytest.mark.xfail(strict=False, reason=AT_THE_MARGIN[(key, name)])]
             yield pytest.param(key, name, id=f"{key}-{name}", marks=marks)
 
 
@@ -129,6 +150,13 @@ def test_every_check_is_tested(key: str) -> None:
     assert [c.name for c in result.checks] == _check_names(key)
     assert result.verdict in VERDICTS
     assert len(result.arm_table) > 0 and result.frames
+
+
+@pytest.mark.parametrize("key", list(PATTERNS))
+def test_every_check_names_its_knockout_or_why_it_has_none(key: str) -> None:
+    from trustnet.validation.controls import CONTROLS
+
+    assert CONTROLS[key].covered() == set(_check_names(key))
 
 
 def test_only_parses_pattern_names() -> None:

@@ -176,9 +176,11 @@ def apply(result: Any, controls: Controls, knocked_out: Mapping[int, Any]) -> No
                 continue
             before, after = check.comparison.estimate, other.comparison.estimate
             check.knocked_out = after
+            check.knockout = f"no rule that {knockout.rule} ({switched})"
+            if check.size == judgement.NEGLIGIBLE:  # no effect whose share could survive
+                continue
             check.surviving = judgement.surviving_share(before, after)
             check.emergence = judgement.emergence(check.surviving)
-            check.knockout = f"no rule that {knockout.rule} ({switched})"
     result.emergence = judgement.pattern_emergence([c.emergence for c in result.checks])
 
 

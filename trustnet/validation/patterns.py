@@ -572,9 +572,9 @@ def analyse_p08(result: Any) -> PatternResult:
         key="p08", arms=[f"NAO style {s}" for s in styles],
         n=f"{len(v.replications(arms['adaptive']))} replications per arm",
         arm_table=table(rows), comparisons=comps, checks=checks, verdict=verdict_of(checks),
-        key_number=(f"coordinating - adaptive: output {fmt(by['coordinating_output'].estimate)}"
-                    f", late trust {fmt(by['coordinating_late_trust'].estimate)}; directive - "
-                    f"adaptive: output {fmt(by['directive_output'].estimate)}, late trust "
+        key_number=(f"adaptive - coordinating: output {fmt(by['coordinating_output'].estimate)}"
+                    f", late trust {fmt(by['coordinating_late_trust'].estimate)}; adaptive - "
+                    f"directive: output {fmt(by['directive_output'].estimate)}, late trust "
                     f"{fmt(by['directive_late_trust'].estimate)}"),
         frames={"summary": summary}, marks={"steps": steps, "late": late},
         notes=["Adaptive sits " + ("on the frontier of the arm means (no fixed style has both "

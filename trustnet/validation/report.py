@@ -56,6 +56,9 @@ def _emergence_line(c: Check) -> str:
                 f"(estimate {fmt(c.knocked_out)}), **{c.emergence}**")
     if c.emergence == judgement.BY_CONSTRUCTION:
         return f"**by construction**: {c.knockout}"
+    if c.size == judgement.NEGLIGIBLE and np.isfinite(c.knocked_out):
+        return (f"Negligible, so no share of it can survive a knockout (with {c.knockout}, the "
+                f"estimate is {fmt(c.knocked_out)})")
     return f"emergence not tested: {c.knockout}" if c.knockout else "emergence not tested"
 
 
