@@ -42,20 +42,55 @@ class Coordinator:
     """
 
     def __init__(self, params: dict, lead_index: int | None = None) -> None:
-        self.params = p = params
-        self.style = p["nao_style"]
+        self.params = params
         self.lead_index = lead_index
-        self.capacity = p["coordinator_capacity"] * (
-            p["lead_capacity_share"] if lead_index is not None else 1.0)
-        self.mandated = p["mandated"]
-        self.initial_legitimacy = p["coordinator_legitimacy"] * (
-            p["mandated_leverage"] if self.mandated else 1.0)
-        self.post = Post.NONE if p["governance"] == "shared" else Post.IN_POST
+        self.mandated = params["mandated"]
+        self.configure(params)
+        self.post = Post.NONE if params["governance"] == "shared" else Post.IN_POST
         self.vacant_months_left = 0
         self.exits = 0
         self.tenures: list[int] = []  # lengths of finished tenures, in months
         self.workload = 0.0
         self.acted_directively = False
+        self._withdrawal_done = False
+        self._start_tenure()
+
+    def configure(self, params: dict) -> None:
+        """Take style, capacity and the mandate's terms from the parameters (again whenever an
+        event changes them). A mandate imposed in post fixes the aspiration at
+        ``mandate_aspiration`` and scales the legitimacy by ``mandated_leverage``; lifted, the
+        aspiration adapts again and the leverage returns."""
+        p = self.params = params
+        self.style = p["nao_style"]
+        self.capacity = p["coordinator_capacity"] * (
+            p["lead_capacity_share"] if self.lead_index is not None else 1.0)
+        self.initial_legitimacy = p["coordinator_legitimacy"] * (
+            p["mandated_leverage"] if p["mandated"] else 1.0)
+        if hasattr(self, "legitimacy"):  # in a run: the mandate's terms apply from now on
+            leverage = p["mandated_leverage"]
+            if p["mandated"] and not self.mandated:
+                self.legitimacy *= leverage
+            elif self.mandated and not p["mandated"] and leverage > 0:
+                self.legitimacy = min(1.0, self.legitimacy / leverage)
+            if p["mandated"]:
+                self.aspiration = p["mandate_aspiration"]
+        self.mandated = p["mandated"]
+
+    def withdraw(self) -> bool:
+        """The post is withdrawn for good (until a coordinator is appointed); returns whether
+        a coordinator left it."""
+        left = self.present
+        if left:
+            self.tenures.append(self.tenure)
+        self.post = Post.WITHDRAWN
+        self.vacant_months_left = 0
+        return left
+
+    def appoint(self) -> None:
+        """A new coordinator takes office now (replacing one in post), with fresh state."""
+        if self.present:
+            self.tenures.append(self.tenure)
+        self.post = Post.IN_POST
         self._start_tenure()
 
     def _start_tenure(self) -> None:
@@ -103,12 +138,11 @@ class Coordinator:
             return False
         changed = False
         withdrawal = p["nao_withdrawal_step"]
-        if withdrawal is not None and step >= withdrawal and not self.withdrawn:
-            if self.present:
-                self.tenures.append(self.tenure)
-            self.post = Post.WITHDRAWN
-            self.vacant_months_left = 0
-            changed = True
+        if withdrawal is not None and step >= withdrawal and not self._withdrawal_done:
+            self._withdrawal_done = True
+            if not self.withdrawn:
+                self.withdraw()
+                changed = True
         if self.withdrawn:
             return changed
         if self.vacant:  # count down, then a successor starts

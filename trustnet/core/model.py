@@ -11,6 +11,7 @@ from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from trustnet.core import decisions, meetings, work
 from trustnet.core.coordinator import Coordinator, CoordinatorAgent
+from trustnet.core.events import Event, Parameters, by_month, parse_events
 from trustnet.core.metrics import REPORTERS, measure
 from trustnet.core.organisations import STATE_VARIABLES, Organisation, Organisations
 from trustnet.core.parameters import PARAMETERS, resolve, unknown_name_message
@@ -24,6 +25,8 @@ class TrustNetworkModel(mesa.Model):
 
     Phases of a step (month ``t``; meetings fall on months 1, 1 + interval, ...):
 
+    0. Events scheduled for the month apply (parameter changes and named actions, see
+       :mod:`trustnet.core.events`).
     1. Coordinator's month begins: withdrawal from ``nao_withdrawal_step`` on, vacancy
        countdown and replacement (members' ties to the person go with it); routine workload.
        Under shared governance members spend part of their capacity coordinating, more the
@@ -53,13 +56,16 @@ class TrustNetworkModel(mesa.Model):
     """
 
     def __init__(self, *, rng: Any = None, scenario: str | MesaScenario | None = None,
-                 org_data_every: int = 0, tie_storage: str = "auto", **params: Any) -> None:
+                 events: Any = None, org_data_every: int = 0, tie_storage: str = "auto",
+                 **params: Any) -> None:
         """Build the network.
 
         ``scenario`` names one of :data:`trustnet.SCENARIOS`, whose parameters apply beneath
         the ones given here (``TrustNetworkModel(scenario="belgian_mandated", ambition=1.5)``).
         Mesa's own scenario objects, which its visualisation passes on Reset, are accepted
-        and carry nothing trustnet uses. ``tie_storage`` is "dense" (n x n arrays), "sparse"
+        and carry nothing trustnet uses. ``events`` schedules what-ifs over time (a list of
+        mappings, :mod:`trustnet.core.events`); the parameters are read-only otherwise.
+        ``tie_storage`` is "dense" (n x n arrays), "sparse"
         (only pairs that have met) or "auto" (dense up to
         ``trustnet.core.ties.DENSE_LIMIT`` members); results are the same.
         """
@@ -78,8 +84,10 @@ class TrustNetworkModel(mesa.Model):
         else:
             raise TypeError(f"parameter 'scenario': got {scenario!r}; allowed: the name of a "
                             "trustnet scenario ('trustnet scenarios' lists them) or none")
+        self.events: tuple[Event, ...] = parse_events(events, resolved)
+        self._schedule = by_month(self.events)
         super().__init__(rng=rng)
-        self.params = p = resolved
+        self.params = p = Parameters(resolved)
         self.governance = p["governance"]
         # the set-up has its own stream, so that every arm of a comparison with the same seed
         # faces the same members and the same initial ties
@@ -125,6 +133,8 @@ class TrustNetworkModel(mesa.Model):
     # --- the month ---------------------------------------------------------------------------
     def step(self) -> None:
         t = self.steps
+        if t in self._schedule:  # 0
+            self._apply_events(self._schedule[t])
         self._begin_month(t)  # 1
         if self.is_meeting_month(t):  # 2
             self._meeting(t)
@@ -133,6 +143,33 @@ class TrustNetworkModel(mesa.Model):
         self._end_month()  # 5
         self._metrics = measure(self)  # 6
         self.datacollector.collect(self)
+
+    def _apply_events(self, events: list[Event]) -> None:
+        for event in events:
+            if event.action is None:
+                self._set(event.changes)
+            elif event.action == "withdraw_coordinator":
+                if self.coordinator.withdraw():
+                    self.orgs.drop_coordinator_ties()
+            elif event.action == "appoint_coordinator":
+                if "style" in event.options:
+                    self._set({"nao_style": event.options["style"]})
+                self.coordinator.appoint()
+                self.orgs.drop_coordinator_ties()
+            elif event.action in ("impose_mandate", "lift_mandate"):
+                self._set({"mandated": event.action == "impose_mandate"})
+            elif event.action == "trust_shock":
+                self.ties.shock(np.flatnonzero(self.orgs.active), event.options["evidence"])
+
+    def _set(self, changes: dict[str, Any]) -> None:
+        """New parameter values from now on, and every value derived from them."""
+        self.params._set(changes)
+        p = self.params
+        self.orgs.configure(p)
+        self.coordinator.configure(p)
+        if self.ties.configure(p):
+            self.ties.refresh()
+        self.teams = None  # group sizes and open tasks are derived anew next month
 
     def _begin_month(self, t: int) -> None:
         orgs, p = self.orgs, self.params

@@ -64,16 +64,20 @@ class Organisations:
         self.active = np.ones(n, dtype=bool)
         self.exits = 0  # members who have left so far
         self.attending = np.zeros(n, dtype=bool)
+        self.configure(params)
+        self.load = np.zeros(n, dtype=np.int64)  # number of active projects a member works on
+        self.capacity_used = np.zeros(n)  # share of this month's capacity taken by meetings etc.
+        self.power_order = np.argsort(self.power, kind="stable")  # least to most powerful
+        self._halves: tuple[int, tuple[np.ndarray, np.ndarray]] | None = None
+
+    def configure(self, params: dict) -> None:
+        """What members derive from the parameters (again whenever an event changes them)."""
         base = np.full(len(SECTORS), params["base_attendance"])
         base[PRIMARY_CARE] = params["primary_care_attendance"]
         self.base_attendance = base[self.sector]
         # the same scarcity of time that keeps a sector from meetings keeps it from
         # working groups
         self.availability = self.base_attendance / max(base.max(), 1e-9)
-        self.load = np.zeros(n, dtype=np.int64)  # number of active projects a member works on
-        self.capacity_used = np.zeros(n)  # share of this month's capacity taken by meetings etc.
-        self.power_order = np.argsort(self.power, kind="stable")  # least to most powerful
-        self._halves: tuple[int, tuple[np.ndarray, np.ndarray]] | None = None
 
     @property
     def n_active(self) -> int:

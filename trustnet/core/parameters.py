@@ -35,6 +35,7 @@ class Parameter:
     group: str = "general"
     main: bool = False  # shown as a control in the visualisation
     label: str = ""  # for figures, tables and controls (the name, spaced, when empty)
+    changeable: bool = True  # False: fixed for a run (structure, or a starting value)
 
     def __post_init__(self) -> None:
         if not self.label:
@@ -147,10 +148,11 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     # --- structure and governance -------------------------------------------------------
     _p("n_orgs", "int", 40, "member organisations on the network's list",
        source=f"{HALLBERG} (about 40 on the mailing list)", unit="organisations",
-       low=3, high=100_000, group="structure", main=True, label="members"),
+       low=3, high=100_000, group="structure", main=True, label="members", changeable=False),
     _p("governance", "choice", "nao", "who coordinates: a separate NAO, the most powerful member, "
        "or nobody (shared participant governance)", source=PROVAN_KENIS,
-       choices=("nao", "lead", "shared"), group="structure", main=True, label="governance"),
+       choices=("nao", "lead", "shared"), group="structure", main=True, label="governance",
+       changeable=False),
     _p("nao_style", "choice", "adaptive", "style of whoever coordinates; adaptive is coordinating "
        "by default, and directive only on an item that has stalled and on an open task nobody "
        "volunteered for when its project's deadline looms; no effect under shared governance",
@@ -165,7 +167,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     _p("nao_withdrawal_step", "int", None, "from this step on there is no coordinator, for good; "
        "none keeps it; no effect under shared governance",
        source="Stadtler & Karakulak 2020; " + HALLBERG, unit="step", low=0, high=100_000,
-       allow_none=True, group="structure", label="coordinator withdrawn from month"),
+       allow_none=True, group="structure", label="coordinator withdrawn from month",
+       changeable=False),
     _p("meeting_interval", "int", 3, "months between plenary network meetings",
        source=f"{HALLBERG} (four meetings a year)", unit="months", low=1, high=24,
        group="structure", main=True, label="months between meetings"),
@@ -182,7 +185,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     _p("project_duration", "int", 6, "planned duration of a project", unit="months", low=1,
        high=60, group="projects", label="project duration"),
     _p("team_size", "int", 5, "working-group size a project recruits for", unit="organisations",
-       low=2, high=20, group="projects", label="working-group size"),
+       low=2, high=20, group="projects", label="working-group size", changeable=False),
     _p("proposal_rate", "float", 1.0, "expected member proposals at a meeting of 20 members "
        "(grows with the square root of those present)",
        unit="proposals/meeting", low=0.0, high=20.0, group="projects",
@@ -248,13 +251,14 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     # --- members (M2, M3, M7, M9) ---------------------------------------------------------
     _p("member_capacity", "float", 0.1, "mean share of a representative's working time available "
        "to the network", source=f"{HALLBERG} (busy schedules; value no lit.)",
-       unit="FTE", low=0.0, high=1.0, low_open=True, group="members", label="members' capacity"),
+       unit="FTE", low=0.0, high=1.0, low_open=True, group="members", label="members' capacity",
+       changeable=False),
     _p("initial_commitment", "float", 0.65, "mean commitment of members of a voluntary network "
        "at the start", source=HALLBERG, unit="share", low=0.0, high=1.0, group="members",
-       label="starting commitment"),
+       label="starting commitment", changeable=False),
     _p("mandated_motivation", "float", 0.6, "starting commitment of mandated members relative to "
        "voluntary ones", source=DARCIS, unit="ratio", low=0.0, high=1.0, group="members",
-       label="mandated members' relative motivation"),
+       label="mandated members' relative motivation", changeable=False),
     _p("mandated_attendance", "float", 0.5, "least chance that a mandated member attends a meeting "
        "(symbolic participation)", source=DARCIS, unit="probability", low=0.0, high=1.0,
        group="members", label="mandated attendance floor"),
@@ -273,7 +277,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        group="members", main=True, label="primary care's attendance"),
     _p("volunteering", "float", 0.6, "mean starting propensity to volunteer for an open task",
        source="Stadtler & Karakulak 2020 (value no lit.)", unit="probability", low=0.0, high=1.0,
-       group="members", label="willingness to volunteer"),
+       group="members", label="willingness to volunteer", changeable=False),
     _p("volunteer_group_exponent", "float", 0.5, "how fast individual willingness to volunteer "
        "falls with the size of the group asked (willingness / size^exponent)",
        source="Diekmann 1985 volunteer's dilemma (value no lit.)", unit="-", low=0.0, high=3.0,
@@ -321,10 +325,12 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     # --- trust and ties (M1, M8) ----------------------------------------------------------
     _p("initial_trust", "float", 0.5, "trust every member has in every other at the start "
        "(beta prior mean with the weight of two observations)", source=HUXHAM_VANGEN,
-       unit="probability", low=0.01, high=0.99, group="trust", main=True, label="starting trust"),
+       unit="probability", low=0.01, high=0.99, group="trust", main=True, label="starting trust",
+       changeable=False),
     _p("initial_strength", "float", 0.1, "mean strength of existing working relationships at the "
        "start", source="Keast, Brown & Mandell 2007 (case 001: weak ties)", unit="share",
-       low=0.0, high=0.95, group="trust", main=True, label="starting relationship strength"),
+       low=0.0, high=0.95, group="trust", main=True, label="starting relationship strength",
+       changeable=False),
     _p("failure_weight", "float", 2.0, "evidence a failure adds against trust relative to what a "
        "success adds for it (trust is lost faster than won)",
        source=HUXHAM_VANGEN + " (value no lit., range 1.5-3)", unit="ratio", low=1.0, high=10.0,

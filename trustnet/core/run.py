@@ -5,12 +5,13 @@ Sweeps, notebooks, tests and other tools (EMA Workbench, Mesa's runners) all cal
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from trustnet.core.events import check_within
 from trustnet.core.metrics import summarise
 from trustnet.core.model import TrustNetworkModel
 from trustnet.core.scenarios import scenario_params
@@ -27,14 +28,17 @@ class RunResult:
 
 
 def run_model(params: Mapping[str, Any] | None = None, *, scenario: str | None = None,
-              seed: int = 0, steps: int = 120, series_every: int = 1) -> RunResult:
-    """Run the model for ``steps`` months from ``seed``; parameters override the scenario's."""
+              seed: int = 0, steps: int = 120, series_every: int = 1,
+              events: Sequence[Mapping[str, Any]] | None = None) -> RunResult:
+    """Run the model for ``steps`` months from ``seed``; parameters override the scenario's;
+    ``events`` are what-ifs over time (:mod:`trustnet.core.events`), all within the run."""
     if not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps: got {steps!r}; allowed: an integer >= 0")
     if not isinstance(series_every, int) or series_every < 1:
         raise ValueError(f"series_every: got {series_every!r}; allowed: an integer >= 1")
     resolved = scenario_params(scenario, params) if scenario else dict(params or {})
-    model = TrustNetworkModel(rng=seed, **resolved)
+    model = TrustNetworkModel(rng=seed, events=events, **resolved)
+    check_within(model.events, steps)
     for _ in range(steps):
         model.step()
     series = model.datacollector.get_model_vars_dataframe()
@@ -43,5 +47,5 @@ def run_model(params: Mapping[str, Any] | None = None, *, scenario: str | None =
     if series_every > 1:
         keep = (series.index % series_every == 0) | (series.index == series.index[-1])
         series = series[keep]
-    return RunResult(params=model.params, seed=seed, steps=steps, series=series,
+    return RunResult(params=dict(model.params), seed=seed, steps=steps, series=series,
                      summary=summary, projects=model.projects.table())

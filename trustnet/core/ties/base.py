@@ -15,17 +15,41 @@ class Ties:
         self.a0 = 2.0 * params["initial_trust"]
         # single precision halves memory and the time of the passes over all pairs
         self.embeddedness = np.asarray(embeddedness, dtype=np.float32).copy()
-        # thresholds on quality = sqrt(trust * strength), compared squared
-        self.thresholds = tuple(np.float32(params[name]) ** 2 for name in (
-            "cooperation_threshold", "coordination_threshold", "collaboration_threshold"))
-        self.forgetting = params["forgetting"]
-        self.retention = 1.0 - params["strength_decay"]
+        self.configure(params)
         self.active = np.ones(n, dtype=bool)
         self.version = 0  # changes whenever any pair's trust or level may have changed
         self.n_pairs = n * (n - 1)
         self.sum_trust = 0.0
         self.n_trusting = 0
         self.at_least = [0, 0, 0]  # pairs at >= cooperation, coordination, collaboration
+
+    def configure(self, params: dict) -> bool:
+        """Take the thresholds and rates from the parameters (again whenever an event changes
+        them); returns whether the thresholds changed, so that levels must be derived anew."""
+        # thresholds on quality = sqrt(trust * strength), compared squared
+        thresholds = tuple(np.float32(params[name]) ** 2 for name in (
+            "cooperation_threshold", "coordination_threshold", "collaboration_threshold"))
+        changed = thresholds != getattr(self, "thresholds", None)
+        self.thresholds = thresholds
+        self.forgetting = params["forgetting"]
+        self.retention = 1.0 - params["strength_decay"]
+        return changed
+
+    def shock(self, members: np.ndarray, evidence: float) -> None:
+        """Trust evidence between every ordered pair of ``members``: good when positive, bad
+        when negative (a trust shock); trust and levels are derived anew."""
+        k = len(members)
+        if k < 2:
+            return
+        i = np.repeat(members, k)
+        j = np.tile(members, k)
+        keep = i != j
+        i, j = i[keep], j[keep]
+        if evidence > 0:
+            self.add_evidence(i, j, evidence)
+        else:
+            self.add_evidence(i, j, 0.0, -evidence)
+        self.refresh()
 
     def _derive(self, r, s, strength):
         """Trust and level of the given pairs."""
