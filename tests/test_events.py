@@ -173,3 +173,41 @@ def test_structure_and_starting_values_are_declared_fixed():
     fixed = {name for name, p in PARAMETERS.items() if not p.changeable}
     assert {"n_orgs", "governance", "team_size", "initial_trust"} <= fixed
     assert {"relationship_time", "nao_style", "mandated", "ambition"}.isdisjoint(fixed)
+
+
+# --- from the command line and in sweeps ---------------------------------------------------------
+def test_the_command_line_takes_events_and_refuses_bad_ones_in_one_line(capsys):
+    from trustnet.cli import main
+
+    assert main(["run", "--steps", "30", "--set", "n_orgs=12", "--event",
+                 "13:nao_style=directive", "--event", "20:trust_shock:evidence=2"]) == 0
+    assert "events: 13:nao_style=directive; 20:trust_shock:evidence=2" in capsys.readouterr().out
+    for bad, words in ((["--event", "40:withdraw_coordinator"], "after the run's end"),
+                       (["--event", "5:n_orgs=3"], "fixed for a run"),
+                       (["--event", "five:ambition=1"], "expected MONTH:NAME=VALUE")):
+        assert main(["run", "--steps", "30", *bad]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("trustnet: error: --event") and err.count("\n") == 1, err
+        assert words in err
+
+
+def test_sweeps_run_events_per_arm_on_common_seeds():
+    from trustnet.experiment import run_sweep
+    from trustnet.experiment.spec import SpecError, load_spec
+
+    spec = {"steps": 30, "replications": 3, "seed": 2, "base": {"n_orgs": 15},
+            "arms": [{"label": "baseline"},
+                     {"label": "withdrawn at 20",
+                      "events": [{"month": 20, "action": "withdraw_coordinator"}]}]}
+    res = run_sweep(spec, engine="serial", progress=False)
+    runs = res.runs.set_index(["label", "replication"])
+    assert (runs.loc["withdrawn at 20", "coordinator_present"] == 0).all()
+    assert (runs.loc["baseline", "coordinator_present"] == 1).all()
+    assert res.manifest["arms"][1]["events"][0]["month"] == 20
+    late = {**spec, "arms": [{"label": "late", "events": [{"month": 31,
+                                                          "action": "lift_mandate"}]}]}
+    with pytest.raises(SpecError, match=r"arm \(late\): event 1 \(month 31\): after the run"):
+        load_spec(late)
+    unlabelled = {**spec, "arms": [{"events": [{"month": 3, "action": "lift_mandate"}]}]}
+    with pytest.raises(SpecError, match="an arm with events needs a label"):
+        load_spec(unlabelled)

@@ -114,11 +114,19 @@ def build_parser() -> argparse.ArgumentParser:
               trustnet run --scenario small_shared --steps 60 --seed 3
               trustnet run --set governance=lead --set nao_style=directive --out run.parquet
               trustnet run --set takeover=0.9 --out series.csv --plot series.png
+              trustnet run --event 13:relationship_time=0.6 --event 25:relationship_time=0.2
+              trustnet run --event 36:withdraw_coordinator --event 13:nao_style=directive
             """))
     p.add_argument("--scenario", default=None, help="named scenario (trustnet scenarios); "
                    "default: swedish_eldercare")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter (repeatable; trustnet params lists them)")
+    p.add_argument("--event", dest="events", action="append", default=[],
+                   metavar="MONTH:CHANGE", help="a what-if at a month (repeatable; months count "
+                   "from 1): MONTH:NAME=VALUE[,NAME=VALUE] sets parameters from then on, "
+                   "MONTH:ACTION[:OPTION=VALUE] acts, with ACTION one of withdraw_coordinator, "
+                   "appoint_coordinator[:style=S], impose_mandate, lift_mandate, "
+                   "trust_shock:evidence=E")
     p.add_argument("--steps", type=_positive_int, default=120, help="months to run (default 120)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--out", metavar="FILE", help="write the time series (.parquet or .csv)")
@@ -348,6 +356,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         params = scenario_params(scenario, overrides)
     except ValueError as exc:
         raise _usage(exc) from None
+    from trustnet.core.events import EventError, check_within, event_from_text, parse_events
+
+    try:
+        events = [event_from_text(text) for text in args.events]
+        check_within(parse_events(events, params), args.steps)
+    except EventError as exc:
+        raise UsageError(f"--event: {exc}") from None
     out_format = _series_format(args.out) if args.out else None
     if args.plot and os.path.splitext(args.plot)[1].lower() not in (".png", ".pdf", ".svg"):
         raise UsageError(f"--plot {args.plot}: unknown extension; allowed: .png, .pdf, .svg")
@@ -361,7 +376,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("  parameters changed from defaults: "
               + ", ".join(f"{k}={v}" for k, v in changed.items()))
     start = time.perf_counter()
-    result = run_model(params, seed=args.seed, steps=args.steps)
+    if events:
+        print("  events: " + "; ".join(args.events))
+    result = run_model(params, seed=args.seed, steps=args.steps, events=events or None)
     elapsed = time.perf_counter() - start
     series = result.series
 

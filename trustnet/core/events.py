@@ -134,6 +134,41 @@ def _parse_one(i: int, raw: Any, current: dict[str, Any]) -> Event:
     return Event(month, action=action, options=options)
 
 
+def event_from_text(text: str) -> dict[str, Any]:
+    """``MONTH:NAME=VALUE[,NAME=VALUE...]`` or ``MONTH:ACTION[:OPTION=VALUE]`` (as given to
+    ``trustnet run --event``) as an event mapping; values are parsed as the parameters declare."""
+    head, sep, rest = text.partition(":")
+    if not sep or not head.strip().lstrip("-").isdigit() or not rest.strip():
+        raise EventError(f"expected MONTH:NAME=VALUE or MONTH:ACTION, got {text!r}")
+    month = int(head)
+    action, _, options = rest.partition(":")
+    if "=" not in action:
+        out: dict[str, Any] = {"month": month, "action": action.strip()}
+        for part in filter(None, (o.strip() for o in options.split(","))):
+            key, eq, value = part.partition("=")
+            if not eq:
+                raise EventError(f"{text!r}: expected OPTION=VALUE after the action, got "
+                                 f"{part!r}")
+            try:
+                out[key.strip()] = float(value)
+            except ValueError:
+                out[key.strip()] = value.strip()
+        return out
+    changes = {}
+    for part in filter(None, (p.strip() for p in rest.split(","))):
+        name, eq, value = part.partition("=")
+        name = name.strip()
+        if not eq:
+            raise EventError(f"{text!r}: expected NAME=VALUE, got {part!r}")
+        if name not in PARAMETERS:
+            raise EventError(f"{text!r}: {unknown_name_message(name)}")
+        try:
+            changes[name] = PARAMETERS[name].parse(value)
+        except ValueError as exc:
+            raise EventError(f"{text!r}: {exc}") from None
+    return {"month": month, "set": changes}
+
+
 def by_month(events: Sequence[Event]) -> dict[int, list[Event]]:
     schedule: dict[int, list[Event]] = {}
     for event in events:

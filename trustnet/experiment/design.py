@@ -16,7 +16,7 @@ from typing import Any
 from trustnet.core.parameters import PARAMETERS
 from trustnet.core.scenarios import scenario_params
 from trustnet.experiment.seeds import derived_seed, replication_seeds
-from trustnet.experiment.spec import Spec, expand_arms
+from trustnet.experiment.spec import Spec, arm_events, expand_arms
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Arm:
     scenario: str
     varied: dict[str, Any]  # the values that distinguish this arm
     params: dict[str, Any]  # every model parameter, validated
+    events: tuple[dict[str, Any], ...] = ()  # what-ifs over time (trustnet.core.events)
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,9 @@ def build_design(spec: Spec, points: Sequence[dict[str, Any]] | None = None) -> 
     arms: list[Arm] = []
     for entry, varied, scenario, values in expand_arms(spec, pts):
         label = entry.get("label") or ", ".join(f"{k}={v}" for k, v in entry.items()
-                                                if k != "label")
-        arms.append(Arm(len(arms), label, scenario, varied, scenario_params(scenario, values)))
+                                                if k not in ("label", "events"))
+        arms.append(Arm(len(arms), label, scenario, varied, scenario_params(scenario, values),
+                        arm_events(spec, entry)))
     return Design(spec, tuple(arms), tuple(replication_seeds(spec.seed, spec.replications)))
 
 

@@ -51,7 +51,8 @@ def make_chunks(tasks: Sequence[Any], design: Any, spec: Spec, size: int,
     for i in range(0, len(tasks), size):
         part = tasks[i:i + size]
         chunks.append(Chunk(
-            runs=tuple((t.run_id, t.seed, design.arms[t.arm].params) for t in part),
+            runs=tuple((t.run_id, t.seed, design.arms[t.arm].params, design.arms[t.arm].events)
+                       for t in part),
             steps=spec.steps, series=spec.series, series_every=spec.series_every,
             projects=spec.projects, runner=runner))
     return chunks
@@ -77,7 +78,10 @@ def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | Non
     design = build_design(spec, points)
     store = st.ParquetStore(out) if out is not None else st.MemoryStore()
     # the resolved parameters of every arm count too: changed defaults must not mix into a resume
-    fp = st.fingerprint(spec, fingerprint_extra + repr([a.params for a in design.arms]))
+    arms = [a.params for a in design.arms]
+    if any(a.events for a in design.arms):
+        arms = [(a.params, a.events) for a in design.arms]
+    fp = st.fingerprint(spec, fingerprint_extra + repr(arms))
     try:
         done = store.open(spec, fp, resume)
         return _execute(spec, design, store, fp, done, resume, engine=engine, workers=workers,
@@ -159,7 +163,8 @@ def _manifest(manifest: dict[str, Any], spec: Spec, design: Any, fp: str) -> dic
         "n_arms": len(design.arms), "replications": spec.replications, "steps": spec.steps,
         "n_runs": design.n_runs, "master_seed": spec.seed,
         "replication_seeds": list(design.seeds),
-        "arms": [{"arm": a.arm, "label": a.label, "scenario": a.scenario, "varied": a.varied}
+        "arms": [{"arm": a.arm, "label": a.label, "scenario": a.scenario, "varied": a.varied,
+                  **({"events": list(a.events)} if a.events else {})}
                  for a in design.arms],
         "dims": [list(d) for d in dimensions(spec)] or [
             # explicit points (a sensitivity design): each sampled parameter is a dimension

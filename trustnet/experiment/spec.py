@@ -62,7 +62,7 @@ from trustnet.core.parameters import PARAMETERS, Parameter, unknown_name_message
 from trustnet.core.scenarios import DEFAULT_SCENARIO, check_scenario
 
 TOP_KEYS = ("name", "description", "scenario", "steps", "replications", "seed", "base", "arms",
-            "axes", "samples", "outputs", "sensitivity")
+            "axes", "samples", "outputs", "sensitivity", "events")
 SAMPLE_METHODS = ("lhs", "sobol")
 MAX_STEPS = 100_000
 MAX_RUNS = 10_000_000
@@ -101,7 +101,8 @@ class Spec:
     replications: int = 1
     seed: int = 0
     base: dict[str, Any] = field(default_factory=dict)
-    arms: tuple[dict[str, Any], ...] = ()  # each: overrides plus an optional "label"
+    arms: tuple[dict[str, Any], ...] = ()  # each: overrides, an optional "label" and "events"
+    events: tuple[dict[str, Any], ...] = ()  # what-ifs over time on every arm
     axes: dict[str, list[Any]] = field(default_factory=dict)
     samples: Samples | None = None
     series: tuple[str, ...] | None = None  # reporter names kept per step; None: summaries only
@@ -117,7 +118,7 @@ class Spec:
         """Names that vary between arms (axes, sampled parameters, arm overrides)."""
         names: list[str] = []
         for arm in self.arms:
-            names += [k for k in arm if k != "label"]
+            names += [k for k in arm if k not in ("label", "events")]
         names += list(self.axes)
         if self.samples:
             names += list(self.samples.ranges)
@@ -148,13 +149,26 @@ def expand_arms(spec: Spec, points: Sequence[Mapping[str, Any]] = ({},),
 
     axis_names = list(spec.axes)
     for entry in list(spec.arms) or [{}]:
-        arm_values = {k: v for k, v in entry.items() if k != "label"}
+        arm_values = {k: v for k, v in entry.items() if k not in ("label", "events")}
         for combo in product(*(spec.axes[a] for a in axis_names)):
             for point in points:
                 varied = {**arm_values, **dict(zip(axis_names, combo)), **point}
                 overrides = {**spec.base, **varied}
                 scenario = overrides.pop("scenario", spec.scenario)
                 yield entry, varied, scenario, overrides
+
+
+def _events(raw: Any, where: str, fail: Any) -> tuple[dict[str, Any], ...]:
+    """Events as given (an array of tables); checked against each arm's parameters later."""
+    if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
+        raise fail(where, "expected an array of tables, e.g. events = [{month = 24, set = "
+                   "{relationship_time = 0.6}}, {month = 36, action = \"withdraw_coordinator\"}]")
+    return tuple(raw)
+
+
+def arm_events(spec: Spec, entry: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
+    """The events of an arm: the spec's own, then the arm's."""
+    return (*spec.events, *entry.get("events", ()))
 
 
 def load_spec(source: str | Path | Mapping[str, Any]) -> Spec:
@@ -191,6 +205,7 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
     seed = _int(data.get("seed", 0), "seed", 0, 2**63 - 1, fail)
 
     base = _overrides(_table(data.get("base", {}), "[base]", fail), "[base]", fail)
+    events = _events(data.get("events", []), "events", fail)
 
     arms_raw = data.get("arms", [])
     if not isinstance(arms_raw, list) or not all(isinstance(a, dict) for a in arms_raw):
@@ -199,10 +214,14 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
     for i, arm in enumerate(arms_raw, start=1):
         where = f"[[arms]] #{i}"
         label = arm.get("label")
-        values = {k: v for k, v in arm.items() if k != "label"}
+        values = {k: v for k, v in arm.items() if k not in ("label", "events")}
         checked = _overrides(values, where, fail, allow_scenario=True)
         if label is not None:
             checked["label"] = _string(label, f"{where} label", fail)
+        if "events" in arm:
+            if label is None:
+                raise fail(where, "an arm with events needs a label (what the what-if is)")
+            checked["events"] = _events(arm["events"], f"{where} events", fail)
         arms.append(checked)
 
     axes_raw = _table(data.get("axes", {}), "[axes]", fail)
@@ -228,8 +247,8 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
 
     spec = Spec(name=name, description=description, scenario=scenario, steps=steps,
                 replications=replications, seed=seed, base=base, arms=tuple(arms), axes=axes,
-                samples=samples, series=series, series_every=every, projects=projects, plot=plot,
-                sensitivity=sensitivity, source=source, raw=data)
+                events=events, samples=samples, series=series, series_every=every,
+                projects=projects, plot=plot, sensitivity=sensitivity, source=source, raw=data)
     if spec.n_runs() > MAX_RUNS:
         raise fail("top level", f"{spec.n_runs()} runs; allowed: at most {MAX_RUNS}")
     _check_arms_resolve(spec, fail)
@@ -470,6 +489,7 @@ def _check_arms_resolve(spec: Spec, fail) -> None:
     """Rules across parameters (e.g. ordered thresholds) hold for every corner of the design."""
     from itertools import product
 
+    from trustnet.core.events import check_within, parse_events
     from trustnet.core.scenarios import scenario_params
 
     sample_corners: list[dict[str, Any]] = [{}]
@@ -481,7 +501,8 @@ def _check_arms_resolve(spec: Spec, fail) -> None:
         if checked >= 20_000:  # large designs: corners of the first arms suffice
             return
         try:
-            scenario_params(scenario, values)
+            params = scenario_params(scenario, values)
+            check_within(parse_events(arm_events(spec, entry), params), spec.steps)
         except ValueError as exc:
             label = entry.get("label") or ", ".join(f"{k}={v!r}" for k, v in varied.items())
             raise fail(f"arm ({label})" if label else "[base]", str(exc)) from None

@@ -22,7 +22,8 @@ DEFAULT_RUNNER = "trustnet.core.run:run_model"
 class Chunk:
     """Runs shipped together to one worker."""
 
-    runs: tuple[tuple[int, int, dict[str, Any]], ...]  # (run_id, seed, params)
+    runs: tuple[tuple[int, int, dict[str, Any], tuple[dict[str, Any], ...]], ...]
+    # (run_id, seed, params, events)
     steps: int
     series: tuple[str, ...] | None  # reporter names to keep; None keeps no series
     series_every: int = 1
@@ -47,18 +48,20 @@ def run_chunk(chunk: Chunk) -> list[dict[str, Any]]:
 
     runner = load_runner(chunk.runner)
     with single_blas_thread():
-        return [_run_one(runner, chunk, run_id, seed, params)
-                for run_id, seed, params in chunk.runs]
+        return [_run_one(runner, chunk, run_id, seed, params, events)
+                for run_id, seed, params, events in chunk.runs]
 
 
 def _run_one(runner: Callable[..., Any], chunk: Chunk, run_id: int, seed: int,
-             params: dict[str, Any]) -> dict[str, Any]:
+             params: dict[str, Any], events: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
     start = time.perf_counter()
     record: dict[str, Any] = {"run_id": run_id, "status": "ok", "error": None,
                               "summary": {}, "steps": None, "values": None}
     try:
+        # only runs with events pass them, so that any runner with run_model's signature works
+        more = {"events": list(events)} if events else {}
         result = runner(params, seed=seed, steps=chunk.steps,
-                        series_every=chunk.series_every if chunk.series else chunk.steps)
+                        series_every=chunk.series_every if chunk.series else chunk.steps, **more)
         record["summary"] = {k: _number(v) for k, v in result.summary.items()}
         if chunk.series:
             frame = result.series.loc[:, list(chunk.series)]
