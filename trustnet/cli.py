@@ -597,8 +597,9 @@ def cmd_params(args: argparse.Namespace) -> int:
         if not members:
             continue
         print(f"\n== {group} ==")
-        print(_table([[r["name"], _default(r["default"]), r["allowed"], r["unit"]]
-                      for r in members], ["name", "default", "allowed", "unit"]))
+        print(_table([[r["name"], _default(r["default"]), r["allowed"], r["unit"],
+                       r["in_a_run"]] for r in members],
+                     ["name", "default", "allowed", "unit", "in a run"]))
         print()
         for r in members:
             print(textwrap.fill(f"{r['name']}: {r['meaning']}. Source: {r['source']}.",

@@ -491,6 +491,7 @@ def parameter_table() -> list[dict[str, Any]]:
             "unit": p.unit,
             "meaning": p.meaning,
             "source": p.source,
+            "in_a_run": "may change (events)" if p.changeable else "fixed for a run",
         }
         for p in _DECLARATIONS
     ]
@@ -501,13 +502,12 @@ def markdown_table() -> str:
     lines = []
     for group in GROUPS:
         lines += [f"\n**{group}**\n",
-                  "| name | label | default | allowed | unit | meaning | source |",
-                  "|---|---|---|---|---|---|---|"]
+                  "| name | label | default | allowed | unit | in a run | meaning | source |",
+                  "|---|---|---|---|---|---|---|---|"]
         for row in parameter_table():
             if row["group"] == group:
                 lines.append(
                     f"| `{row['name']}` | {row['label']} | {row['default']} | {row['allowed']} | "
-                    f"{row['unit']} | "
-                    f"{row['meaning']} | {row['source']} |"
+                    f"{row['unit']} | {row['in_a_run']} | {row['meaning']} | {row['source']} |"
                 )
     return "\n".join(lines).lstrip("\n") + "\n"
