@@ -121,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "default: swedish_eldercare")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter (repeatable; trustnet params lists them)")
+    p.add_argument("--members", metavar="CSV", help="your own network: a roster with name, "
+                   "sector and optional power, capacity, commitment, attendance (the network's "
+                   "size follows from it)")
+    p.add_argument("--ties", metavar="CSV", help="existing ties between the roster's members: "
+                   "source, target and optional trust, strength")
     p.add_argument("--event", dest="events", action="append", default=[],
                    metavar="MONTH:CHANGE", help="a what-if at a month (repeatable; months count "
                    "from 1): MONTH:NAME=VALUE[,NAME=VALUE] sets parameters from then on, "
@@ -352,6 +357,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(f"--set {text}: {exc}") from None
         overrides[name] = value
+    roster = given = None
+    if args.ties and not args.members:
+        raise UsageError("--ties: given ties need the members they join (--members CSV)")
+    if args.members:
+        from trustnet.core.roster import RosterError, read_members, read_ties
+
+        if "n_orgs" in overrides:
+            raise UsageError("--set n_orgs: the roster (--members) sets the network's size; "
+                             "give one or the other")
+        try:
+            roster = read_members(args.members)
+            given = read_ties(args.ties, roster) if args.ties else None
+        except RosterError as exc:
+            raise UsageError(str(exc)) from None
+        overrides["n_orgs"] = len(roster)
     try:
         params = scenario_params(scenario, overrides)
     except ValueError as exc:
@@ -378,7 +398,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     if events:
         print("  events: " + "; ".join(args.events))
-    result = run_model(params, seed=args.seed, steps=args.steps, events=events or None)
+    if roster is not None:
+        print(f"  members: {len(roster)} from {args.members}"
+              + (f"; {len(given.i)} given ordered ties from {args.ties}" if given else ""))
+        params = {k: v for k, v in params.items() if k != "n_orgs"}
+    result = run_model(params, seed=args.seed, steps=args.steps, events=events or None,
+                       members=roster, ties=given)
     elapsed = time.perf_counter() - start
     series = result.series
 

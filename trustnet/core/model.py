@@ -6,6 +6,7 @@ from typing import Any
 
 import mesa
 import numpy as np
+import pandas as pd
 from mesa.datacollection import DataCollector
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
@@ -16,6 +17,7 @@ from trustnet.core.metrics import REPORTERS, measure
 from trustnet.core.organisations import STATE_VARIABLES, Organisation, Organisations
 from trustnet.core.parameters import PARAMETERS, resolve, unknown_name_message
 from trustnet.core.projects import Portfolio
+from trustnet.core.roster import GivenTies, evidence_for, read_members, read_ties
 from trustnet.core.scenarios import scenario_params
 from trustnet.core.ties import LEVELS, make_ties
 
@@ -56,8 +58,8 @@ class TrustNetworkModel(mesa.Model):
     """
 
     def __init__(self, *, rng: Any = None, scenario: str | MesaScenario | None = None,
-                 events: Any = None, org_data_every: int = 0, tie_storage: str = "auto",
-                 **params: Any) -> None:
+                 members: Any = None, ties: Any = None, events: Any = None,
+                 org_data_every: int = 0, tie_storage: str = "auto", **params: Any) -> None:
         """Build the network.
 
         ``scenario`` names one of :data:`trustnet.SCENARIOS`, whose parameters apply beneath
@@ -67,7 +69,9 @@ class TrustNetworkModel(mesa.Model):
         mappings, :mod:`trustnet.core.events`); the parameters are read-only otherwise.
         ``tie_storage`` is "dense" (n x n arrays), "sparse"
         (only pairs that have met) or "auto" (dense up to
-        ``trustnet.core.ties.DENSE_LIMIT`` members); results are the same.
+        ``trustnet.core.ties.DENSE_LIMIT`` members); results are the same. ``members`` and
+        ``ties`` model your own network (:mod:`trustnet.core.roster`: a CSV file, a DataFrame
+        or a networkx graph); the network's size then follows from the roster.
         """
         for name in params:
             if name not in PARAMETERS:
@@ -75,6 +79,14 @@ class TrustNetworkModel(mesa.Model):
         if not isinstance(org_data_every, int) or org_data_every < 0:
             raise ValueError(f"parameter 'org_data_every': got {org_data_every!r}; allowed: an "
                              "integer >= 0 (0 collects no organisation-level data)")
+        roster = read_members(members) if members is not None else None
+        if roster is not None:
+            if "n_orgs" in params:
+                raise ValueError(f"parameter 'n_orgs': the roster {roster.source} sets it "
+                                 f"({len(roster)} members); give one or the other")
+            params = {**params, "n_orgs": len(roster)}
+        elif ties is not None:
+            raise ValueError("ties: given ties need the members they join (members=...)")
         if isinstance(scenario, str):
             self.scenario_name: str | None = scenario
             resolved = scenario_params(scenario, params)
@@ -92,12 +104,15 @@ class TrustNetworkModel(mesa.Model):
         # the set-up has its own stream, so that every arm of a comparison with the same seed
         # faces the same members and the same initial ties
         setup_rng = self.rng.spawn(1)[0]
-        self.orgs = Organisations(p, setup_rng)
+        self.orgs = Organisations(p, setup_rng, roster)
         n = p["n_orgs"]
         # prior embeddedness: a pair that has not met in the network is as strong as its less
         # embedded member (the minimum of two draws from 0.5-2 x has the declared mean)
         embeddedness = np.minimum(1.0, p["initial_strength"] * (0.5 + 1.5 * setup_rng.random(n)))
         self.ties = make_ties(embeddedness, p, tie_storage)
+        self.given_ties = read_ties(ties, roster) if ties is not None else None
+        if self.given_ties is not None:
+            self._apply_given_ties(self.given_ties)
         self.projects = Portfolio(p["team_size"])
         self.ledger = work.WorkLedger()
         self.organisations = [Organisation(self, i) for i in range(n)]
@@ -114,11 +129,36 @@ class TrustNetworkModel(mesa.Model):
         self.datacollector = _IntervalDataCollector(
             model_reporters={name: _reporter(name) for name in REPORTERS},
             agenttype_reporters=(
-                {Organisation: {name: name for name in STATE_VARIABLES}} if org_data_every else {}
+                {Organisation: {name: name for name in (
+                    ("name", *STATE_VARIABLES) if roster is not None else STATE_VARIABLES)}}
+                if org_data_every else {}
             ),
             every=org_data_every,
         )
         self.datacollector.collect(self)
+
+    def _apply_given_ties(self, given: GivenTies) -> None:
+        """Existing ties: given strength as it is, given trust as evidence under the prior."""
+        known = np.isfinite(given.strength)
+        if known.any():
+            self.ties.set_strength(given.i[known], given.j[known], given.strength[known])
+        known = np.isfinite(given.trust)
+        if known.any():
+            good, bad = evidence_for(given.trust[known], self.ties.a0)
+            self.ties.add_evidence(given.i[known], given.j[known], good, bad)
+        self.ties.refresh()
+
+    def given_tie_state(self) -> pd.DataFrame:
+        """Trust and strength now of the pairs whose ties were given (names and both values)."""
+        g = self.given_ties
+        if g is None:
+            return pd.DataFrame(columns=["month", "source", "target", "trust", "strength"])
+        names = self.orgs.names
+        return pd.DataFrame({
+            "month": self.steps, "source": [names[i] for i in g.i],
+            "target": [names[j] for j in g.j],
+            "trust": self.ties.trust_of(g.i, g.j).astype(float),
+            "strength": self.ties.strength_of(g.i, g.j).astype(float)})
 
     # --- derived views ---------------------------------------------------------------------
     @property

@@ -7,7 +7,7 @@ updates all members at once; :class:`Organisation` agents exist so that Mesa's t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -40,13 +40,17 @@ def allocate_sectors(n: int) -> np.ndarray:
 class Organisations:
     """Per-member state, one array per variable, index i = organisation i."""
 
-    def __init__(self, params: dict, rng: np.random.Generator) -> None:
+    def __init__(self, params: dict, rng: np.random.Generator, roster: Any = None) -> None:
+        """Members drawn from the sector defaults, or those of ``roster`` (a
+        :class:`trustnet.core.roster.Roster`), whose given values replace the draws."""
         n = params["n_orgs"]
         self.n = n
         # Draws have fixed shapes whatever the parameters, so that arms of a comparison that
         # share a seed face the same members (common random numbers).
         z = rng.standard_normal((4, n))
         self.sector = rng.permutation(allocate_sectors(n))
+        if roster is not None:
+            self.sector = roster.sector.copy()
         size = np.exp(0.5 * z[0]) * SECTOR_POWER[self.sector]
         self.power = size / size.max()
         self.capacity = np.clip(params["member_capacity"] * np.exp(0.3 * z[1] - 0.045), 1e-4, 1.0)
@@ -54,6 +58,14 @@ class Organisations:
         if params["mandated"]:
             motivation *= params["mandated_motivation"]
         self.commitment = np.clip(motivation + 0.12 * z[2], 0.02, 1.0)
+        self.names = roster.names if roster is not None else None
+        self.given_attendance = None
+        if roster is not None:
+            for name in ("power", "capacity", "commitment"):
+                given = getattr(roster, name)
+                setattr(self, name, np.where(np.isfinite(given), given, getattr(self, name)))
+            if np.isfinite(roster.attendance).any():
+                self.given_attendance = roster.attendance
         self.commitment_base = self.commitment.copy()
         self.volunteering_base = np.clip(params["volunteering"] + 0.12 * z[3], 0.0, 1.0)
         self.volunteering = self.volunteering_base.copy()
@@ -75,9 +87,12 @@ class Organisations:
         base = np.full(len(SECTORS), params["base_attendance"])
         base[PRIMARY_CARE] = params["primary_care_attendance"]
         self.base_attendance = base[self.sector]
+        if self.given_attendance is not None:  # a roster's own attendance, where given
+            given = self.given_attendance
+            self.base_attendance = np.where(np.isfinite(given), given, self.base_attendance)
         # the same scarcity of time that keeps a sector from meetings keeps it from
         # working groups
-        self.availability = self.base_attendance / max(base.max(), 1e-9)
+        self.availability = np.minimum(1.0, self.base_attendance / max(base.max(), 1e-9))
 
     @property
     def n_active(self) -> int:
@@ -165,6 +180,12 @@ class Organisation(mesa.Agent):
     @property
     def sector_name(self) -> str:
         return SECTORS[self.model.orgs.sector[self.index]]
+
+    @property
+    def name(self) -> str:
+        """The member's name in the roster (its sector and number in a generated network)."""
+        names = self.model.orgs.names
+        return names[self.index] if names is not None else f"{self.sector_name} {self.index}"
 
 
 def _view(name: str) -> property:

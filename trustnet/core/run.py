@@ -25,22 +25,38 @@ class RunResult:
     series: pd.DataFrame  # index "step", one column per reporter
     summary: dict[str, float]
     projects: pd.DataFrame  # one row per project created
+    given_ties: pd.DataFrame | None = None  # the given ties' trust and strength at tie_months
 
 
 def run_model(params: Mapping[str, Any] | None = None, *, scenario: str | None = None,
               seed: int = 0, steps: int = 120, series_every: int = 1,
-              events: Sequence[Mapping[str, Any]] | None = None) -> RunResult:
+              events: Sequence[Mapping[str, Any]] | None = None, members: Any = None,
+              ties: Any = None, tie_months: Sequence[int] = ()) -> RunResult:
     """Run the model for ``steps`` months from ``seed``; parameters override the scenario's;
-    ``events`` are what-ifs over time (:mod:`trustnet.core.events`), all within the run."""
+    ``events`` are what-ifs over time (:mod:`trustnet.core.events`), all within the run;
+    ``members`` and ``ties`` your own network (:mod:`trustnet.core.roster`), whose given ties'
+    trust and strength are kept at ``tie_months`` (0 is the start)."""
     if not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps: got {steps!r}; allowed: an integer >= 0")
     if not isinstance(series_every, int) or series_every < 1:
         raise ValueError(f"series_every: got {series_every!r}; allowed: an integer >= 1")
+    if members is not None and "n_orgs" in (params or {}):
+        raise ValueError("parameter 'n_orgs': the roster of members sets it; give one or the "
+                         "other")
     resolved = scenario_params(scenario, params) if scenario else dict(params or {})
-    model = TrustNetworkModel(rng=seed, events=events, **resolved)
+    if members is not None:
+        resolved.pop("n_orgs", None)
+    months = sorted(set(tie_months))
+    if any(not isinstance(m, int) or isinstance(m, bool) or not 0 <= m <= steps
+           for m in months):
+        raise ValueError(f"tie_months: got {list(tie_months)!r}; allowed: months 0 to {steps}")
+    model = TrustNetworkModel(rng=seed, events=events, members=members, ties=ties, **resolved)
     check_within(model.events, steps)
+    kept = [model.given_tie_state()] if 0 in months else []
     for _ in range(steps):
         model.step()
+        if model.steps in months:
+            kept.append(model.given_tie_state())
     series = model.datacollector.get_model_vars_dataframe()
     series.index = pd.RangeIndex(len(series), name="step")
     summary = summarise(series, model.coordinator.all_tenures())
@@ -48,4 +64,5 @@ def run_model(params: Mapping[str, Any] | None = None, *, scenario: str | None =
         keep = (series.index % series_every == 0) | (series.index == series.index[-1])
         series = series[keep]
     return RunResult(params=dict(model.params), seed=seed, steps=steps, series=series,
-                     summary=summary, projects=model.projects.table())
+                     summary=summary, projects=model.projects.table(),
+                     given_ties=pd.concat(kept, ignore_index=True) if kept else None)

@@ -54,7 +54,7 @@ def make_chunks(tasks: Sequence[Any], design: Any, spec: Spec, size: int,
             runs=tuple((t.run_id, t.seed, design.arms[t.arm].params, design.arms[t.arm].events)
                        for t in part),
             steps=spec.steps, series=spec.series, series_every=spec.series_every,
-            projects=spec.projects, runner=runner))
+            projects=spec.projects, runner=runner, members=spec.members, ties=spec.ties))
     return chunks
 
 
@@ -81,7 +81,7 @@ def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | Non
     arms = [a.params for a in design.arms]
     if any(a.events for a in design.arms):
         arms = [(a.params, a.events) for a in design.arms]
-    fp = st.fingerprint(spec, fingerprint_extra + repr(arms))
+    fp = st.fingerprint(spec, fingerprint_extra + repr(arms) + st.file_digest(spec.data_files))
     try:
         done = store.open(spec, fp, resume)
         return _execute(spec, design, store, fp, done, resume, engine=engine, workers=workers,

@@ -62,7 +62,7 @@ from trustnet.core.parameters import PARAMETERS, Parameter, unknown_name_message
 from trustnet.core.scenarios import DEFAULT_SCENARIO, check_scenario
 
 TOP_KEYS = ("name", "description", "scenario", "steps", "replications", "seed", "base", "arms",
-            "axes", "samples", "outputs", "sensitivity", "events")
+            "axes", "samples", "outputs", "sensitivity", "events", "members", "ties")
 SAMPLE_METHODS = ("lhs", "sobol")
 MAX_STEPS = 100_000
 MAX_RUNS = 10_000_000
@@ -112,6 +112,9 @@ class Spec:
     sensitivity: Sensitivity | None = None
     source: str = "<dict>"
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    members: Any = None  # your own network: a trustnet.core.roster.Roster
+    ties: Any = None  # and its given ties (trustnet.core.roster.GivenTies)
+    data_files: tuple[str, ...] = ()  # the roster's and ties' files (their contents are hashed)
 
     @property
     def swept(self) -> tuple[str, ...]:
@@ -156,6 +159,31 @@ def expand_arms(spec: Spec, points: Sequence[Mapping[str, Any]] = ({},),
                 overrides = {**spec.base, **varied}
                 scenario = overrides.pop("scenario", spec.scenario)
                 yield entry, varied, scenario, overrides
+
+
+def _network(data: Mapping[str, Any], source: str, fail: Any) -> tuple[Any, Any, tuple]:
+    """The roster and given ties named by ``members`` and ``ties`` (paths relative to the
+    spec file, or DataFrames in a spec given as a dict)."""
+    if "members" not in data:
+        if "ties" in data:
+            raise fail("ties", "given ties need the members they join (members = \"FILE.csv\")")
+        return None, None, ()
+    from trustnet.core.roster import RosterError, read_members, read_ties
+
+    def locate(value: Any) -> Any:
+        if isinstance(value, str):
+            here = Path(source).parent if source not in ("<dict>", "") else Path()
+            return here / value
+        return value
+
+    files = tuple(str(locate(data[k])) for k in ("members", "ties")
+                  if k in data and isinstance(data[k], str))
+    try:
+        members = read_members(locate(data["members"]))
+        ties = read_ties(locate(data["ties"]), members) if "ties" in data else None
+    except RosterError as exc:
+        raise fail("members" if "ties" not in data else "members/ties", str(exc)) from None
+    return members, ties, files
 
 
 def _events(raw: Any, where: str, fail: Any) -> tuple[dict[str, Any], ...]:
@@ -206,6 +234,12 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
 
     base = _overrides(_table(data.get("base", {}), "[base]", fail), "[base]", fail)
     events = _events(data.get("events", []), "events", fail)
+    members, ties, data_files = _network(data, source, fail)
+    if members is not None:
+        if "n_orgs" in base:
+            raise fail("[base] n_orgs", "the roster (members) sets the network's size; give "
+                       "one or the other")
+        base["n_orgs"] = len(members)
 
     arms_raw = data.get("arms", [])
     if not isinstance(arms_raw, list) or not all(isinstance(a, dict) for a in arms_raw):
@@ -226,6 +260,8 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
 
     axes_raw = _table(data.get("axes", {}), "[axes]", fail)
     axes = {name_: _axis(name_, value, fail) for name_, value in axes_raw.items()}
+    if members is not None and ("n_orgs" in axes or any("n_orgs" in a for a in arms)):
+        raise fail("n_orgs", "the roster (members) sets the network's size; it cannot vary")
 
     samples = None
     if "samples" in data:
@@ -248,7 +284,8 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
     spec = Spec(name=name, description=description, scenario=scenario, steps=steps,
                 replications=replications, seed=seed, base=base, arms=tuple(arms), axes=axes,
                 events=events, samples=samples, series=series, series_every=every,
-                projects=projects, plot=plot, sensitivity=sensitivity, source=source, raw=data)
+                projects=projects, plot=plot, sensitivity=sensitivity, source=source, raw=data,
+                members=members, ties=ties, data_files=data_files)
     if spec.n_runs() > MAX_RUNS:
         raise fail("top level", f"{spec.n_runs()} runs; allowed: at most {MAX_RUNS}")
     _check_arms_resolve(spec, fail)

@@ -45,6 +45,17 @@ def model_source_hash() -> str:
     return h.hexdigest()[:16]
 
 
+def file_digest(paths: Any) -> str:
+    """Hash of the contents of data files a spec reads (a roster, its ties): an edited file
+    is another experiment ("" without files)."""
+    if not paths:
+        return ""
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(Path(path).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def fingerprint(spec: Any, extra: str = "") -> str:
     """Hash of everything that decides the runs (not the name, description or plot choice),
     the model's source included, so that a resume never mixes two versions of the model."""

@@ -29,6 +29,8 @@ class Chunk:
     series_every: int = 1
     projects: bool = False  # return each run's project table
     runner: str = DEFAULT_RUNNER  # "module:function" with run_model's signature
+    members: Any = None  # your own network (a Roster) and its given ties, for every run
+    ties: Any = None
 
 
 _RUNNERS: dict[str, Callable[..., Any]] = {}
@@ -59,7 +61,10 @@ def _run_one(runner: Callable[..., Any], chunk: Chunk, run_id: int, seed: int,
                               "summary": {}, "steps": None, "values": None}
     try:
         # only runs with events pass them, so that any runner with run_model's signature works
-        more = {"events": list(events)} if events else {}
+        more: dict[str, Any] = {"events": list(events)} if events else {}
+        if chunk.members is not None:  # the roster sets the network's size
+            params = {k: v for k, v in params.items() if k != "n_orgs"}
+            more.update(members=chunk.members, ties=chunk.ties)
         result = runner(params, seed=seed, steps=chunk.steps,
                         series_every=chunk.series_every if chunk.series else chunk.steps, **more)
         record["summary"] = {k: _number(v) for k, v in result.summary.items()}

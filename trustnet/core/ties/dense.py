@@ -86,6 +86,14 @@ class DenseTies(Ties):
         if np.any(bad):
             np.add.at(self.s, (i, j), bad)
 
+    def strength_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return self.strength[i, j]
+
+    def set_strength(self, i: np.ndarray, j: np.ndarray, strength: np.ndarray) -> None:
+        """Given relationship strength of pairs (pass both orders of a pair)."""
+        self.strength[i, j] = strength
+        self._product_fresh = False
+
     def strengthen(self, i: np.ndarray, j: np.ndarray, gain: np.ndarray | float) -> None:
         """Move the strength of pairs towards 1; pass both orders of a pair to keep symmetry."""
         s = self.strength[i, j]

@@ -206,6 +206,19 @@ class SparseTies(Ties):
         if np.any(bad):
             np.add.at(self.s, rows, bad)
 
+    def strength_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        row, found = self._find(i, j)
+        e = self.embeddedness
+        strength = np.minimum(e[i], e[j])
+        strength[found] = self.strength[row[found]]
+        strength[np.asarray(i) == j] = 0.0
+        return strength
+
+    def set_strength(self, i: np.ndarray, j: np.ndarray, strength: np.ndarray) -> None:
+        """Given relationship strength of pairs (pass both orders of a pair)."""
+        rows = self._rows(i, j)  # may store new pairs, and so renew the column views
+        self.strength[rows] = strength
+
     def strengthen(self, i: np.ndarray, j: np.ndarray, gain: np.ndarray | float) -> None:
         """Move the strength of pairs towards 1; pass both orders of a pair to keep symmetry."""
         rows = self._rows(i, j)

@@ -1,0 +1,200 @@
+"""Your own network: members and existing ties from data.
+
+``members`` is a CSV file, a DataFrame or a networkx graph (its nodes and their attributes)
+with the columns:
+
+- ``name`` (required, unique) and ``sector`` (required, one of :data:`SECTORS`);
+- optional ``power`` (0-1, the most powerful member 1), ``capacity`` (share of a
+  representative's working time for the network, 0-1), ``commitment`` (0-1) and
+  ``attendance`` (base chance to attend a meeting, 0-1).
+
+``ties`` is a CSV file, a DataFrame or the graph's edges with ``source`` and ``target``
+(member names) and optional ``trust`` (0.01-0.99) and ``strength`` (0-1). A pair given once
+applies both ways; give both directions for asymmetric trust. A missing optional value comes
+from the member's sector, drawn as for a generated network; so does everything about a
+member a roster leaves out. Given trust is set as evidence under the prior
+(``initial_trust`` with the weight of two observations), so it fades as any evidence does.
+
+The core reads CSV through pandas; other formats belong to the applications.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trustnet.core.organisations import SECTORS
+
+MEMBER_COLUMNS = {  # column -> (low, high); None: not a number
+    "name": None, "sector": None, "power": (1e-4, 1.0), "capacity": (1e-4, 1.0),
+    "commitment": (0.0, 1.0), "attendance": (0.0, 1.0),
+}
+TIE_COLUMNS = {"source": None, "target": None, "trust": (0.01, 0.99), "strength": (0.0, 1.0)}
+
+
+class RosterError(ValueError):
+    """A roster or tie table that cannot be used (names the file, row and column)."""
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Members given by name; NaN where a value comes from the member's sector."""
+
+    names: tuple[str, ...]
+    sector: np.ndarray  # sector index of each member
+    power: np.ndarray
+    capacity: np.ndarray
+    commitment: np.ndarray
+    attendance: np.ndarray
+    source: str = "<members>"
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def index(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.names)}
+
+
+@dataclass(frozen=True)
+class GivenTies:
+    """Ordered pairs with given trust and strength (NaN where not given)."""
+
+    i: np.ndarray
+    j: np.ndarray
+    trust: np.ndarray
+    strength: np.ndarray
+
+
+def _frame(source: Any, what: str, columns: dict, edges: bool = False) -> tuple[pd.DataFrame,
+                                                                                   str]:
+    """A DataFrame of ``source`` (a path, a DataFrame, or a networkx graph) and its name."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise RosterError(f"{path}: no such {what} file (expected a CSV file)")
+        try:
+            return pd.read_csv(path, skipinitialspace=True), str(path)
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+            raise RosterError(f"{path}: not a readable CSV file: "
+                              f"{str(exc).splitlines()[0]}") from None
+    if isinstance(source, pd.DataFrame):
+        return source.copy(), f"<{what} table>"
+    if hasattr(source, "nodes") and hasattr(source, "edges"):  # a networkx graph
+        if edges:
+            rows = [{"source": a, "target": b, **data} for a, b, data in source.edges(data=True)]
+            frame = pd.DataFrame(rows, columns=None if rows else ["source", "target"])
+        else:
+            frame = pd.DataFrame([{"name": n, **data} for n, data in source.nodes(data=True)])
+        return frame, f"<graph {what}>"
+    raise RosterError(f"{what}: got {type(source).__name__}; allowed: a CSV file path, a "
+                      "pandas DataFrame or a networkx graph")
+
+
+def _check_columns(frame: pd.DataFrame, where: str, columns: dict, required: tuple[str, ...]
+                   ) -> None:
+    unknown = [c for c in frame.columns if c not in columns]
+    if unknown:
+        raise RosterError(f"{where}: unknown column '{unknown[0]}'; allowed: "
+                          f"{', '.join(columns)}")
+    for c in required:
+        if c not in frame.columns:
+            raise RosterError(f"{where}: missing column '{c}' (required: "
+                              f"{', '.join(required)})")
+
+
+def _numbers(frame: pd.DataFrame, where: str, column: str, low: float, high: float
+             ) -> np.ndarray:
+    if column not in frame.columns:
+        return np.full(len(frame), np.nan)
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    for row, (raw, value) in enumerate(zip(frame[column], values), start=1):
+        if pd.isna(raw):
+            continue
+        if not np.isfinite(value) or not low <= value <= high:
+            raise RosterError(f"{where}: row {row}, column '{column}': got {raw!r}; allowed: a "
+                              f"number in [{low:g}, {high:g}] or empty")
+    return values
+
+
+def read_members(source: Any) -> Roster:
+    """The validated roster of ``source`` (see the module docstring)."""
+    if isinstance(source, Roster):
+        return source
+    frame, where = _frame(source, "members", MEMBER_COLUMNS)
+    _check_columns(frame, where, MEMBER_COLUMNS, ("name", "sector"))
+    if len(frame) < 3:
+        raise RosterError(f"{where}: {len(frame)} members; allowed: at least 3")
+    names = []
+    for row, name in enumerate(frame["name"], start=1):
+        if pd.isna(name) or not str(name).strip():
+            raise RosterError(f"{where}: row {row}, column 'name': empty; every member needs a "
+                              "name")
+        names.append(str(name).strip())
+    seen: dict[str, int] = {}
+    for row, name in enumerate(names, start=1):
+        if name in seen:
+            raise RosterError(f"{where}: row {row}, column 'name': '{name}' is also row "
+                              f"{seen[name]}; names must be unique")
+        seen[name] = row
+    sector = np.empty(len(frame), dtype=np.int64)
+    for row, value in enumerate(frame["sector"], start=1):
+        text = str(value).strip()
+        if text not in SECTORS:
+            raise RosterError(f"{where}: row {row}, column 'sector': got {value!r}; allowed: "
+                              f"one of {', '.join(SECTORS)}")
+        sector[row - 1] = SECTORS.index(text)
+    values = {c: _numbers(frame, where, c, *MEMBER_COLUMNS[c])
+              for c in ("power", "capacity", "commitment", "attendance")}
+    return Roster(tuple(names), sector, source=where, **values)
+
+
+def read_ties(source: Any, roster: Roster) -> GivenTies:
+    """The validated given ties of ``source`` between members of ``roster``."""
+    if isinstance(source, GivenTies):
+        return source
+    frame, where = _frame(source, "ties", TIE_COLUMNS, edges=True)
+    _check_columns(frame, where, TIE_COLUMNS, ("source", "target"))
+    index = roster.index()
+    pairs = []
+    for row, (a, b) in enumerate(zip(frame["source"], frame["target"]), start=1):
+        for column, name in (("source", a), ("target", b)):
+            if str(name).strip() not in index:
+                raise RosterError(f"{where}: row {row}, column '{column}': '{name}' is not a "
+                                  f"member of {roster.source}")
+        i, j = index[str(a).strip()], index[str(b).strip()]
+        if i == j:
+            raise RosterError(f"{where}: row {row}: a tie of '{a}' to itself")
+        pairs.append((i, j))
+    trust = _numbers(frame, where, "trust", *TIE_COLUMNS["trust"])
+    strength = _numbers(frame, where, "strength", *TIE_COLUMNS["strength"])
+    given = {}
+    for row, ((i, j), t, s) in enumerate(zip(pairs, trust, strength), start=1):
+        if (i, j) in given and given[(i, j)][2]:
+            raise RosterError(f"{where}: row {row}: the pair '{roster.names[i]}' -> "
+                              f"'{roster.names[j]}' is given twice")
+        given[(i, j)] = (t, s, True)
+        if (j, i) not in given or not given[(j, i)][2]:  # once applies both ways
+            given[(j, i)] = (t, s, False)
+    for (i, j), (t, s, explicit) in list(given.items()):  # strength is symmetric
+        other = given[(j, i)][1]
+        if np.isfinite(s) and np.isfinite(other) and s != other:
+            raise RosterError(f"{where}: the pair '{roster.names[i]}' and '{roster.names[j]}' "
+                              f"has two strengths ({s:g}, {other:g}); strength is symmetric")
+        if not np.isfinite(s) and np.isfinite(other):
+            given[(i, j)] = (t, other, explicit)
+    keys = sorted(given)
+    return GivenTies(np.array([k[0] for k in keys], dtype=np.int64),
+                     np.array([k[1] for k in keys], dtype=np.int64),
+                     np.array([given[k][0] for k in keys], dtype=float),
+                     np.array([given[k][1] for k in keys], dtype=float))
+
+
+def evidence_for(trust: np.ndarray, a0: float) -> tuple[np.ndarray, np.ndarray]:
+    """Good and bad evidence that give ``trust`` under the prior of mean a0 / 2 and weight 2."""
+    good = np.where(trust >= a0 / 2, (2 * trust - a0) / (1 - trust), 0.0)
+    bad = np.where(trust < a0 / 2, a0 / trust - 2, 0.0)
+    return good, bad
