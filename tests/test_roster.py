@@ -167,3 +167,16 @@ def test_the_command_line_runs_your_network_and_refuses_a_bad_roster(tmp_path, c
         assert main(["run", *argv]) == 2
         err = capsys.readouterr().err
         assert err.startswith("trustnet: error:") and err.count("\n") == 1 and words in err, err
+
+
+def test_ambition_is_explained_in_planning_terms():
+    from trustnet.core.parameters import DEFAULTS
+    from trustnet.core.projects import planning_terms
+
+    text = planning_terms({**DEFAULTS, "ambition": 0.5})
+    assert "asks its working group for 50% of the network time" in text
+    assert "for all of its 6 months" in text and "succeeds with probability" in text
+    low = planning_terms({**DEFAULTS, "ambition": 0.5})
+    high = planning_terms({**DEFAULTS, "ambition": 2.0})
+    assert int(low.split("probability ")[1].split("%")[0]) > int(
+        high.split("probability ")[1].split("%")[0])

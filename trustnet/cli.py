@@ -388,6 +388,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"--plot {args.plot}: unknown extension; allowed: .png, .pdf, .svg")
 
     from trustnet.core.metrics import SUMMARY_OUTCOMES
+    from trustnet.core.projects import planning_terms
     from trustnet.core.run import run_model
 
     changed = {k: v for k, v in params.items() if v != DEFAULTS[k]}
@@ -395,6 +396,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if changed:
         print("  parameters changed from defaults: "
               + ", ".join(f"{k}={v}" for k, v in changed.items()))
+    print("  " + planning_terms(params))
     start = time.perf_counter()
     if events:
         print("  events: " + "; ".join(args.events))

@@ -174,7 +174,9 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        group="structure", main=True, label="months between meetings"),
     # --- projects (M1, M2, M8, M9) --------------------------------------------------------
     _p("ambition", "float", 0.8, "effort new projects require relative to the expected effective "
-       "capacity of the team over the planned duration (1 is matched)",
+       "capacity of the team over the planned duration (1 is matched): in planning terms, the "
+       "share of the network time its members can spare that a project asks of them for its "
+       "whole duration (0.5: half of it; 1.5: half as much again as they have)",
        source="Aunger et al. 2021; " + HALLBERG, unit="ratio", low=0.0, high=10.0, low_open=True,
        group="projects", main=True, label="ambition"),
     _p("ambition_trust_gain", "float", 1.0, "how much the ambition of a new project grows with the "

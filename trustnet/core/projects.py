@@ -31,6 +31,16 @@ def success_probability(required: np.ndarray, delivered: np.ndarray, missing: np
     return (1.0 - params["missing_sector_penalty"]) ** missing / (1.0 + np.exp(z))
 
 
+def planning_terms(params: dict) -> str:
+    """What the ambition asks of a working group, in the words a coordinator plans in."""
+    a, d = params["ambition"], params["project_duration"]
+    chance = float(success_probability(np.array([a]), np.ones(1), np.zeros(1), params)[0])
+    return (f"ambition {a:g}: a typical project asks its working group for {a:.0%} of the "
+            f"network time its members can spare, for all of its {d} months; delivered at that "
+            f"pace, with every needed sector in the group, it succeeds with probability "
+            f"{chance:.0%} (a coin flip at ambition {params['success_midpoint']:g})")
+
+
 class Portfolio:
     """All projects of a run. ``members`` is a padded table: -1 marks an empty slot."""
 
