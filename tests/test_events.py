@@ -211,3 +211,43 @@ def test_sweeps_run_events_per_arm_on_common_seeds():
     unlabelled = {**spec, "arms": [{"events": [{"month": 3, "action": "lift_mandate"}]}]}
     with pytest.raises(SpecError, match="an arm with events needs a label"):
         load_spec(unlabelled)
+
+
+def test_the_spec_format_example_of_the_experiments_readme_is_a_valid_spec():
+    import tomllib
+    from pathlib import Path
+
+    from trustnet.experiment.spec import load_spec
+
+    text = (Path(__file__).resolve().parents[1] / "experiments" / "README.md").read_text()
+    block = text.split("## Spec format", 1)[1].split("```toml", 1)[1].split("```", 1)[0]
+    spec = load_spec(tomllib.loads(block))
+    assert spec.events and spec.arms[1]["events"][0]["action"] == "withdraw_coordinator"
+
+
+def test_events_are_checked_in_the_order_they_apply_and_leverage_follows_the_mandate():
+    # given out of order: the month-10 change applies first, and alone breaks the order
+    with pytest.raises(EventError, match=r"event 2 \(month 10\): parameters"):
+        TrustNetworkModel(events=[{"month": 30, "set": {"collaboration_threshold": 0.7}},
+                                  {"month": 10, "set": {"coordination_threshold": 0.6}}])
+    model = TrustNetworkModel(rng=1, mandated=True, coordinator_exit_rate=0.0,
+                              events=[{"month": 3, "set": {"mandated_leverage": 0.1}},
+                                      {"month": 4, "action": "lift_mandate"}], **SMALL)
+    model.run_for(2)
+    before = model.coordinator.legitimacy
+    model.run_for(1)
+    assert model.coordinator.legitimacy == pytest.approx(before * 0.1 / 0.5, rel=0.2)
+    model.run_for(1)  # lifted: the leverage returns, whatever it was meanwhile
+    assert model.coordinator.legitimacy == pytest.approx(before / 0.5, rel=0.2)
+    assert model.coordinator.legitimacy <= 1.0
+
+
+def test_a_new_meeting_interval_counts_from_the_last_meeting():
+    model = TrustNetworkModel(rng=1, events=[{"month": 11, "set": {"meeting_interval": 5}}],
+                              **SMALL)
+    meetings = []
+    for _ in range(22):
+        model.step()
+        if model.last_meeting == model.steps:
+            meetings.append(model.steps)
+    assert meetings == [1, 4, 7, 10, 15, 20]

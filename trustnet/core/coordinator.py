@@ -66,14 +66,15 @@ class Coordinator:
             p["lead_capacity_share"] if self.lead_index is not None else 1.0)
         self.initial_legitimacy = p["coordinator_legitimacy"] * (
             p["mandated_leverage"] if p["mandated"] else 1.0)
+        leverage = p["mandated_leverage"] if p["mandated"] else 1.0
         if hasattr(self, "legitimacy"):  # in a run: the mandate's terms apply from now on
-            leverage = p["mandated_leverage"]
-            if p["mandated"] and not self.mandated:
-                self.legitimacy *= leverage
-            elif self.mandated and not p["mandated"] and leverage > 0:
-                self.legitimacy = min(1.0, self.legitimacy / leverage)
+            applied = self._leverage
+            if leverage != applied:  # imposed, lifted, or its leverage changed
+                self.legitimacy = (min(1.0, self.legitimacy * leverage / applied) if applied > 0
+                                   else self.initial_legitimacy)
             if p["mandated"]:
                 self.aspiration = p["mandate_aspiration"]
+        self._leverage = leverage  # the factor the legitimacy in post carries
         self.mandated = p["mandated"]
 
     def withdraw(self) -> bool:

@@ -11,9 +11,10 @@ An event is a mapping with ``month`` (months count from 1: "year 2" is months 13
      {"month": 24, "action": "trust_shock", "evidence": 2.0}]
 
 Events apply at the start of their month, before anything else happens in it, in the order
-given; a run is therefore identical, month by month, to the same seed without them up to the
-month of the first event. Parameters declared fixed for a run (structure and starting values)
-are refused by name.
+given within a month; a run is therefore identical, month by month, to the same seed without
+them up to the month of the first event. Parameters declared fixed for a run (structure and
+starting values) are refused by name. A coordinator's starting values
+(``coordinator_aspiration``, ``coordinator_legitimacy``) apply to the next coordinator.
 """
 
 from __future__ import annotations
@@ -57,8 +58,13 @@ def parse_events(events: Sequence[Mapping[str, Any]] | None, params: Mapping[str
     if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Sequence):
         raise EventError(f"events: got {type(events).__name__}; allowed: a list of mappings "
                          "with 'month' and 'set' or 'action'")
+    # checked in the order they apply: by month, in the order given within a month
+    numbered = list(enumerate(events, start=1))
+    months = [raw.get("month") if isinstance(raw, Mapping) else None for _, raw in numbered]
+    if all(isinstance(m, int) and not isinstance(m, bool) for m in months):
+        numbered = [numbered[k] for k in sorted(range(len(numbered)), key=months.__getitem__)]
     out, current = [], dict(params)
-    for i, raw in enumerate(events, start=1):
+    for i, raw in numbered:
         out.append(_parse_one(i, raw, current))
     return tuple(out)
 

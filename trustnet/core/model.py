@@ -100,6 +100,7 @@ class TrustNetworkModel(mesa.Model):
         self._schedule = by_month(self.events)
         super().__init__(rng=rng)
         self.params = p = Parameters(resolved)
+        self.initial_params = dict(resolved)  # before any event
         self.governance = p["governance"]
         # the set-up has its own stream, so that every arm of a comparison with the same seed
         # faces the same members and the same initial ties
@@ -168,7 +169,11 @@ class TrustNetworkModel(mesa.Model):
         return LEVELS[int(np.argmax([1.0 - sum(shares), *shares]))]
 
     def is_meeting_month(self, step: int) -> bool:
-        return (step - 1) % self.params["meeting_interval"] == 0
+        """Months 1, 1 + interval, ...; after a change of the interval, counted from the last
+        meeting."""
+        if not self.last_meeting:
+            return step == 1
+        return step - self.last_meeting >= self.params["meeting_interval"]
 
     # --- the month ---------------------------------------------------------------------------
     def step(self) -> None:

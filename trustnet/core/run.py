@@ -19,7 +19,7 @@ from trustnet.core.scenarios import scenario_params
 
 @dataclass
 class RunResult:
-    params: dict[str, Any]
+    params: dict[str, Any]  # as the run started (events change them later)
     seed: int
     steps: int
     series: pd.DataFrame  # index "step", one column per reporter
@@ -63,6 +63,6 @@ def run_model(params: Mapping[str, Any] | None = None, *, scenario: str | None =
     if series_every > 1:
         keep = (series.index % series_every == 0) | (series.index == series.index[-1])
         series = series[keep]
-    return RunResult(params=dict(model.params), seed=seed, steps=steps, series=series,
+    return RunResult(params=model.initial_params, seed=seed, steps=steps, series=series,
                      summary=summary, projects=model.projects.table(),
                      given_ties=pd.concat(kept, ignore_index=True) if kept else None)

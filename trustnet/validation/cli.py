@@ -51,30 +51,39 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _knockouts(key: str, res: Any, out: Path, args: argparse.Namespace, experiments: Path,
-               run: bool, log: Any) -> float:
+               run: bool, log: Any) -> tuple[float, int]:
     """Rerun pattern ``key`` with each of its knockout rules switched off and mark its checks
-    with the share that survives; returns the compute time the reruns' manifests record."""
+    with the share that survives; returns the compute time the reruns' manifests record and
+    the number of their runs."""
     from trustnet.validation import controls
-    from trustnet.validation.patterns import analyse
+    from trustnet.validation.patterns import PATTERNS, analyse
     from trustnet.validation.sweeps import current_results, run_pattern
 
-    knocked, seconds = {}, 0.0
+    knocked, seconds, runs = {}, 0.0, 0
     for i, knockout in enumerate(controls.CONTROLS[key].knockouts):
-        folder = out.with_name(f"{out.name}-knockout-{i + 1}")
-        if run:
-            switched = ", ".join(f"{k}={v:g}" for k, v in knockout.overrides.items())
-            log(f"{key}: knockout {i + 1} ({switched}) -> {folder}")
-            result = run_pattern(key, folder, replications=args.replications,
-                                 workers=args.workers, progress=None if not args.quiet else False,
-                                 log=log, experiments=experiments, knockout=knockout)
-        else:
-            result = current_results(key, folder, replications=args.replications,
+        results = []
+        # the patterns this one reads are rerun under the same knockout
+        for name in (key, *PATTERNS[key].needs):
+            stem = PATTERNS[name].spec.removesuffix(".toml")
+            folder = out.parent / (f"{stem}-knockout-{i + 1}" if name == key
+                                   else f"{stem}-for-{key}-knockout-{i + 1}")
+            if run:
+                switched = ", ".join(f"{k}={v:g}" for k, v in knockout.overrides.items())
+                log(f"{key}: knockout {i + 1} ({switched}) of {name} -> {folder}")
+                result = run_pattern(name, folder, replications=args.replications,
+                                     workers=args.workers,
+                                     progress=None if not args.quiet else False, log=log,
                                      experiments=experiments, knockout=knockout)
-        if result is not None:
-            knocked[i] = analyse(key, result)
-            seconds += float(result.manifest.get("elapsed_s_total") or 0.0)
+            else:
+                result = current_results(name, folder, replications=args.replications,
+                                         experiments=experiments, knockout=knockout)
+            results.append(result)
+        if all(r is not None for r in results):
+            knocked[i] = analyse(key, *results)
+            seconds += sum(float(r.manifest.get("elapsed_s_total") or 0.0) for r in results)
+            runs += sum(len(r.runs) for r in results)
     controls.apply(res, controls.CONTROLS[key], knocked)
-    return seconds
+    return seconds, runs
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -108,6 +117,7 @@ def validate(args: argparse.Namespace) -> int:
     fig_dir = report_path.parent / "validation"
     fig_dir.mkdir(parents=True, exist_ok=True)
     entries, compute, results, workers = [], 0.0, {}, set()
+    knockout_runs = 0
     start = time.perf_counter()
     for key, pattern in PATTERNS.items():
         out = out_root / pattern.spec.removesuffix(".toml")
@@ -127,7 +137,9 @@ def validate(args: argparse.Namespace) -> int:
             entries.append(report.Entry(key, specs[key], None))
             continue
         res = analyse(key, result, *needed)
-        compute += _knockouts(key, res, out, args, experiments, key in to_run, log)
+        ko_seconds, ko_runs = _knockouts(key, res, out, args, experiments, key in to_run, log)
+        compute += ko_seconds
+        knockout_runs += ko_runs
         name = pattern.spec.replace(".toml", ".png")
         pattern.figure(res).savefig(fig_dir / name, dpi=110)
         seconds = float(result.manifest.get("elapsed_s_total") or 0.0)
@@ -147,6 +159,7 @@ def validate(args: argparse.Namespace) -> int:
             f"{PATTERNS[k].title.lower()} ({r * reps})"
             for k, r in ratios(experiments).items() if r > 1),
         "compute_text": (f"{compute:.0f} s wall clock for {sum(e.runs for e in entries)} runs "
+                         f"and {knockout_runs} knockout reruns "
                          f"with {'/'.join(map(str, sorted(workers))) or '?'} worker processes "
                          "(summed over the sweeps, as their manifests record it); the "
                          "invocation that wrote this file, reusing finished sweeps, took "

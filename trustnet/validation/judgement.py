@@ -38,7 +38,6 @@ class Margin:
 
     value: float
     reason: str
-    relative_to: float | None = None  # the reference mean a relative SESOI was taken of
 
     def describe(self) -> str:
         return f"{self.value:.3g}"
@@ -61,17 +60,6 @@ def status(estimate: float, expected: int, significant: bool, directions_agree: 
     if math.isfinite(low) and math.isfinite(high) and -margin < low and high < margin:
         return NEGLIGIBLE
     return NOT_SHOWN
-
-
-def equivalence_p(estimate: float, se: float, dof: float, margin: float) -> float:
-    """p-value of the two one-sided t-tests of |effect| >= margin (small: inside the margin)."""
-    from scipy import stats
-
-    if not (math.isfinite(se) and se > 0):
-        return 0.0 if abs(estimate) < margin else 1.0
-    below = stats.t.sf((estimate + margin) / se, dof)  # H0: effect <= -margin
-    above = stats.t.cdf((estimate - margin) / se, dof)  # H0: effect >= +margin
-    return float(max(below, above))
 
 
 def surviving_share(original: float, knocked_out: float) -> float:
@@ -99,8 +87,8 @@ def pattern_verdict(statuses: list[str]) -> str:
 
 
 def pattern_emergence(kinds: list[str]) -> str:
-    """Built in when any check is; emergent when each tested check is and none is by
-    construction; partly by construction when some are; not tested without knockouts."""
+    """Of the checks that hold: built in when any is; emergent when each tested one is and
+    none is by construction; partly by construction when some are; else not tested."""
     if BUILT_IN in kinds:
         return BUILT_IN
     if BY_CONSTRUCTION in kinds:

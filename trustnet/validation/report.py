@@ -56,9 +56,11 @@ def _emergence_line(c: Check) -> str:
                 f"(estimate {fmt(c.knocked_out)}), **{c.emergence}**")
     if c.emergence == judgement.BY_CONSTRUCTION:
         return f"**by construction**: {c.knockout}"
-    if c.size == judgement.NEGLIGIBLE and np.isfinite(c.knocked_out):
-        return (f"Negligible, so no share of it can survive a knockout (with {c.knockout}, the "
+    if not c.holds and np.isfinite(c.knocked_out):
+        return (f"It does not hold, so its emergence is not judged (with {c.knockout}, the "
                 f"estimate is {fmt(c.knocked_out)})")
+    if not c.holds and c.knockout:
+        return f"It does not hold, so its emergence is not judged ({c.knockout})"
     return f"emergence not tested: {c.knockout}" if c.knockout else "emergence not tested"
 
 
@@ -169,11 +171,12 @@ def render(entries: list[Entry], *, meta: dict[str, Any]) -> str:
               ("**Emergence.** Each check names the rule that turns its treatment into its "
               "outcome most directly; the pattern's sweep is rerun with that rule switched off "
               "on every arm (the treatment kept), and the report gives the share of the effect "
-              "that survives, clipped to 0-100%. A check is **emergent** when at least "
-              f"{judgement.EMERGENT_SHARE:.0%} survives, **built in** otherwise, and **by "
+              "that survives, clipped to 0-100%. A check that holds is **emergent** when at "
+              f"least {judgement.EMERGENT_SHARE:.0%} survives, **built in** otherwise, and **by "
               "construction** where the effect is part of what the treatment means (no "
-              "knockout can be run). A pattern is emergent when each of its tested checks is "
-              "and none is by construction. The rules and their switches are declared in "
+              "knockout can be run); a check that does not hold has no effect to judge. A "
+              "pattern is emergent when each of its checks that hold and were tested is, and "
+              "none is by construction. The rules and their switches are declared in "
               "`trustnet/validation/controls.py`. No threshold or measure was tuned to make a "
               "pattern pass."), ""]
     lines += ["## Summary", "",

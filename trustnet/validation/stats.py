@@ -72,7 +72,8 @@ class Comparison:
     @property
     def relative(self) -> float:
         """The estimate relative to the reference arm's mean (nan where that means nothing)."""
-        if self.kind == "correlation" or not np.isfinite(self.reference) or self.reference == 0:
+        if (self.kind in ("correlation", "one-sample") or not np.isfinite(self.reference)
+                or self.reference == 0):  # a threshold is no reference arm
             return np.nan
         return self.estimate / abs(self.reference)
 
@@ -89,15 +90,14 @@ def margin_of(outcome: str | None, sesoi: tuple[float, str] | None, reference: f
     if sesoi is not None:
         value, reason = sesoi
         if relative:
-            return Margin(value * abs(reference), f"{value:.0%} of the reference: {reason}",
-                          reference)
+            return Margin(value * abs(reference), f"{value:.0%} of the reference: {reason}")
         return Margin(float(value), reason)
     if outcome is None:
         raise TypeError("a check needs the outcome it measures (outcome=) or its own "
                         "smallest effect of interest (sesoi=(value, reason))")
     o = declared_outcome(outcome)
     reason = f"that of {o.label} ({o.describe_sesoi()}): {o.sesoi_reason}"
-    return Margin(o.margin(reference), reason, reference if o.relative else None)
+    return Margin(o.margin(reference), reason)
 
 
 def _finite_mean(x: Any) -> float:
