@@ -180,3 +180,20 @@ def test_ambition_is_explained_in_planning_terms():
     high = planning_terms({**DEFAULTS, "ambition": 2.0})
     assert int(low.split("probability ")[1].split("%")[0]) > int(
         high.split("probability ")[1].split("%")[0])
+
+
+def test_a_member_leaves_by_name_and_only_a_member_of_the_roster_can():
+    from trustnet.core.events import EventError
+
+    result = run_model(members=MEMBERS, steps=12, seed=1,
+                       events=[{"month": 6, "action": "member_leaves", "name": "B"}])
+    members = result.series["active_members"]
+    assert members.loc[5] == 5 and (members.loc[6:] == 4).all()
+    for events, words in (
+            ([{"month": 6, "action": "member_leaves", "name": "Z"}], "'Z' is not a member"),
+            ([{"month": 6, "action": "member_leaves", "name": "B"},
+              {"month": 8, "action": "member_leaves", "name": "B"}], "'B' has already left")):
+        with pytest.raises(EventError, match=words):
+            TrustNetworkModel(members=MEMBERS, events=events)
+    with pytest.raises(EventError, match="needs a roster"):
+        TrustNetworkModel(events=[{"month": 6, "action": "member_leaves", "name": "B"}])

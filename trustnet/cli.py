@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "from 1): MONTH:NAME=VALUE[,NAME=VALUE] sets parameters from then on, "
                    "MONTH:ACTION[:OPTION=VALUE] acts, with ACTION one of withdraw_coordinator, "
                    "appoint_coordinator[:style=S], impose_mandate, lift_mandate, "
-                   "trust_shock:evidence=E")
+                   "member_leaves:name=NAME (with --members), trust_shock:evidence=E")
     p.add_argument("--steps", type=_positive_int, default=120, help="months to run (default 120)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--out", metavar="FILE", help="write the time series (.parquet or .csv)")
@@ -380,7 +380,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         events = [event_from_text(text) for text in args.events]
-        check_within(parse_events(events, params), args.steps)
+        check_within(parse_events(events, params, roster.names if roster else None),
+                     args.steps)
     except EventError as exc:
         raise UsageError(f"--event: {exc}") from None
     out_format = _series_format(args.out) if args.out else None

@@ -31,6 +31,7 @@ ACTIONS: dict[str, dict[str, tuple[str, bool]]] = {
     "appoint_coordinator": {"style": ("the new coordinator's style (nao_style)", False)},
     "impose_mandate": {},
     "lift_mandate": {},
+    "member_leaves": {"name": ("the member who leaves, by its name in the roster", True)},
     "trust_shock": {"evidence": ("trust evidence added to every pair of active members: "
                                  "positive as good experiences, negative as bad ones, in "
                                  "observations (-20 to 20, not 0)", True)},
@@ -50,9 +51,10 @@ class EventError(ValueError):
     """An event that cannot be scheduled (names the event, the key and what is allowed)."""
 
 
-def parse_events(events: Sequence[Mapping[str, Any]] | None, params: Mapping[str, Any]
-                 ) -> tuple[Event, ...]:
-    """Validated events, in the order given; ``params`` are the run's starting parameters."""
+def parse_events(events: Sequence[Mapping[str, Any]] | None, params: Mapping[str, Any],
+                 names: Sequence[str] | None = None) -> tuple[Event, ...]:
+    """Validated events, in the order they apply; ``params`` are the run's starting parameters
+    and ``names`` the roster's members (None for a generated network)."""
     if events is None:
         return ()
     if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Sequence):
@@ -64,8 +66,22 @@ def parse_events(events: Sequence[Mapping[str, Any]] | None, params: Mapping[str
     if all(isinstance(m, int) and not isinstance(m, bool) for m in months):
         numbered = [numbered[k] for k in sorted(range(len(numbered)), key=months.__getitem__)]
     out, current = [], dict(params)
+    left: set[str] = set()
     for i, raw in numbered:
-        out.append(_parse_one(i, raw, current))
+        event = _parse_one(i, raw, current)
+        if event.action == "member_leaves":
+            name = event.options["name"]
+            where = f"event {i} (month {event.month})"
+            if names is None:
+                raise EventError(f"{where}: action 'member_leaves' needs a roster of named "
+                                 "members (members=...)")
+            if name not in names:
+                raise EventError(f"{where}: option 'name': '{name}' is not a member of the "
+                                 "roster")
+            if name in left:
+                raise EventError(f"{where}: '{name}' has already left")
+            left.add(name)
+        out.append(event)
     return tuple(out)
 
 
@@ -135,6 +151,8 @@ def _parse_one(i: int, raw: Any, current: dict[str, Any]) -> Event:
             raise EventError(f"{where}: option 'evidence' got {e!r}; allowed: a number in "
                              "[-20, 20], not 0")
         options["evidence"] = float(e)
+    if action == "member_leaves":
+        options["name"] = str(options["name"]).strip()
     if action in ("impose_mandate", "lift_mandate"):
         current["mandated"] = action == "impose_mandate"
     return Event(month, action=action, options=options)

@@ -96,7 +96,8 @@ class TrustNetworkModel(mesa.Model):
         else:
             raise TypeError(f"parameter 'scenario': got {scenario!r}; allowed: the name of a "
                             "trustnet scenario ('trustnet scenarios' lists them) or none")
-        self.events: tuple[Event, ...] = parse_events(events, resolved)
+        self.events: tuple[Event, ...] = parse_events(
+            events, resolved, roster.names if roster is not None else None)
         self._schedule = by_month(self.events)
         super().__init__(rng=rng)
         self.params = p = Parameters(resolved)
@@ -203,6 +204,11 @@ class TrustNetworkModel(mesa.Model):
                 self.orgs.drop_coordinator_ties()
             elif event.action in ("impose_mandate", "lift_mandate"):
                 self._set({"mandated": event.action == "impose_mandate"})
+            elif event.action == "member_leaves":
+                who = self.orgs.names.index(event.options["name"])
+                if self.orgs.active[who]:
+                    self.orgs.leave(np.array([who]))
+                    self.ties.set_active(self.orgs.active)
             elif event.action == "trust_shock":
                 self.ties.shock(np.flatnonzero(self.orgs.active), event.options["evidence"])
 
