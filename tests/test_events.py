@@ -181,7 +181,8 @@ def test_the_command_line_takes_events_and_refuses_bad_ones_in_one_line(capsys):
 
     assert main(["run", "--steps", "30", "--set", "n_orgs=12", "--event",
                  "13:nao_style=directive", "--event", "20:trust_shock:evidence=2"]) == 0
-    assert "events: 13:nao_style=directive; 20:trust_shock:evidence=2" in capsys.readouterr().out
+    assert "13:nao_style=directive; 20:trust_shock:evidence=2 from the command line" in (
+        capsys.readouterr().out)
     for bad, words in ((["--event", "40:withdraw_coordinator"], "after the run's end"),
                        (["--event", "5:n_orgs=3"], "fixed for a run"),
                        (["--event", "five:ambition=1"], "expected MONTH:NAME=VALUE")):

@@ -210,14 +210,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_params)
 
     p = sub.add_parser(
-        "scenarios", help="named scenarios with descriptions", formatter_class=raw,
+        "scenarios", help="named scenarios with descriptions; 'new NAME' starts your own",
+        formatter_class=raw,
         description=_wrap("Named scenarios: sets of parameter overrides grounded in the source "
-                          "texts."),
+                          "texts. 'trustnet scenarios new NAME' writes NAME.toml with a roster "
+                          "and ties to start your own network from."),
         epilog=_fmt_epilog("""
             examples:
               trustnet scenarios
               trustnet run --scenario topdown_coordinative
+              trustnet scenarios new regional_network --dir my_network
+              trustnet run --scenario my_network/regional_network.toml
             """))
+    p.add_argument("new", nargs="?", choices=["new"], help="write a scenario file template")
+    p.add_argument("name", nargs="?", help="the new scenario's name (letters, digits, _ and -)")
+    p.add_argument("--dir", default=".", help="folder for the new files (default: here)")
     p.set_defaults(handler=cmd_scenarios)
 
     p = sub.add_parser(
@@ -348,17 +355,27 @@ MIDRUN = ("mean_trust", "attendance", "active_members", "projects_succeeded", "o
 def cmd_run(args: argparse.Namespace) -> int:
     from trustnet.core.parameters import DEFAULTS, parse_assignment
     from trustnet.core.scenarios import scenario_params
+    from trustnet.scenario_files import ScenarioFileError, is_scenario_file, load_scenario_file
 
-    scenario = _check_scenario(args.scenario)
-    overrides = {}
+    file = None
+    if is_scenario_file(args.scenario):
+        try:
+            file = load_scenario_file(args.scenario)
+        except ScenarioFileError as exc:
+            raise UsageError(str(exc)) from None
+        scenario = file.base
+    else:
+        scenario = _check_scenario(args.scenario)
+    overrides = dict(file.parameters) if file else {}
     for text in args.sets:
         try:
             name, value = parse_assignment(text)
         except ValueError as exc:
             raise UsageError(f"--set {text}: {exc}") from None
         overrides[name] = value
-    roster = given = None
-    if args.ties and not args.members:
+    roster = file.members if file else None
+    given = file.ties if file else None
+    if args.ties and not args.members and roster is None:
         raise UsageError("--ties: given ties need the members they join (--members CSV)")
     if args.members:
         from trustnet.core.roster import RosterError, read_members, read_ties
@@ -371,6 +388,17 @@ def cmd_run(args: argparse.Namespace) -> int:
             given = read_ties(args.ties, roster) if args.ties else None
         except RosterError as exc:
             raise UsageError(str(exc)) from None
+    elif roster is not None and args.ties:
+        from trustnet.core.roster import RosterError, read_ties
+
+        try:
+            given = read_ties(args.ties, roster)
+        except RosterError as exc:
+            raise UsageError(str(exc)) from None
+    if roster is not None:
+        if "n_orgs" in overrides and not args.members:
+            raise UsageError("--set n_orgs: the roster sets the network's size; give one or "
+                             "the other")
         overrides["n_orgs"] = len(roster)
     try:
         params = scenario_params(scenario, overrides)
@@ -379,7 +407,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from trustnet.core.events import EventError, check_within, event_from_text, parse_events
 
     try:
-        events = [event_from_text(text) for text in args.events]
+        events = [*(file.events if file else ()),
+                  *(event_from_text(text) for text in args.events)]
         check_within(parse_events(events, params, roster.names if roster else None),
                      args.steps)
     except EventError as exc:
@@ -393,17 +422,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     from trustnet.core.run import run_model
 
     changed = {k: v for k, v in params.items() if v != DEFAULTS[k]}
-    print(f"trustnet run: scenario {scenario}, seed {args.seed}, {args.steps} months")
+    shown = f"{file.path} (from {scenario})" if file else scenario
+    print(f"trustnet run: scenario {shown}, seed {args.seed}, {args.steps} months")
     if changed:
         print("  parameters changed from defaults: "
               + ", ".join(f"{k}={v}" for k, v in changed.items()))
     print("  " + planning_terms(params))
     start = time.perf_counter()
     if events:
-        print("  events: " + "; ".join(args.events))
+        print(f"  events: {len(events)}" + (" (" + "; ".join(args.events) + " from the command "
+                                            "line)" if args.events else ""))
     if roster is not None:
-        print(f"  members: {len(roster)} from {args.members}"
-              + (f"; {len(given.i)} given ordered ties from {args.ties}" if given else ""))
+        print(f"  members: {len(roster)} from {roster.source}"
+              + (f"; {len(given.i)} given ordered ties" if given else ""))
         params = {k: v for k, v in params.items() if k != "n_orgs"}
     result = run_model(params, seed=args.seed, steps=args.steps, events=events or None,
                        members=roster, ties=given)
@@ -646,6 +677,22 @@ def _default(value: Any) -> str:
 def cmd_scenarios(args: argparse.Namespace) -> int:
     from trustnet.core.scenarios import DEFAULT_SCENARIO, SCENARIOS
 
+    if args.new:
+        from trustnet.scenario_files import ScenarioFileError, write_template
+
+        if not args.name:
+            raise UsageError("scenarios new: give the new scenario's name (trustnet scenarios "
+                             "new NAME)")
+        try:
+            written = write_template(args.name, args.dir)
+        except ScenarioFileError as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"--dir {args.dir}: cannot write there: {exc.strerror}") from None
+        print("wrote " + ", ".join(map(str, written)))
+        print(f"edit them, then: trustnet run --scenario {written[0]}")
+        return 0
+
     for s in SCENARIOS.values():
         mark = " (default)" if s.name == DEFAULT_SCENARIO else ""
         print(f"{s.name}{mark}: {s.title}")
@@ -684,6 +731,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # --- viz ----------------------------------------------------------------------------------
 
 def cmd_viz(args: argparse.Namespace) -> int:
+    from trustnet.scenario_files import is_scenario_file
+
+    if is_scenario_file(args.scenario):
+        raise UsageError(f"--scenario {args.scenario}: the browser view shows the built-in "
+                         "scenarios only; run a scenario file with trustnet run or trustnet "
+                         "sweep")
     scenario = _check_scenario(args.scenario)
     try:
         from trustnet.viz.launch import serve

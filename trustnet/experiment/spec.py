@@ -227,7 +227,9 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
     _no_unknown(data, TOP_KEYS, "top level", fail)
     name = _string(data.get("name", "sweep"), "name", fail)
     description = _string(data.get("description", ""), "description", fail)
-    scenario = _scenario(data.get("scenario", DEFAULT_SCENARIO), "scenario", fail)
+    file = _scenario_file(data.get("scenario"), source, fail)
+    scenario = file.base if file else _scenario(data.get("scenario", DEFAULT_SCENARIO),
+                                                "scenario", fail)
     steps = _int(data.get("steps", 120), "steps", 1, MAX_STEPS, fail)
     replications = _int(data.get("replications", 1), "replications", 1, 1_000_000, fail)
     seed = _int(data.get("seed", 0), "seed", 0, 2**63 - 1, fail)
@@ -235,6 +237,12 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
     base = _overrides(_table(data.get("base", {}), "[base]", fail), "[base]", fail)
     events = _events(data.get("events", []), "events", fail)
     members, ties, data_files = _network(data, source, fail)
+    if file is not None:  # the scenario file's network, parameters and events come first
+        base = {**file.parameters, **base}
+        events = (*file.events, *events)
+        if members is None:
+            members, ties = file.members, file.ties
+        data_files = (*file.files(), *data_files)
     if members is not None:
         if "n_orgs" in base:
             raise fail("[base] n_orgs", "the roster (members) sets the network's size; give "
@@ -318,6 +326,25 @@ def _int(value: Any, where: str, low: int, high: int, fail) -> int:
     return value
 
 
+def _scenario_file(value: Any, source: str, fail: Any) -> Any:
+    """The scenario file a spec's top-level ``scenario`` names (relative to the spec), or None
+    when it names a built-in scenario."""
+    from trustnet.scenario_files import ScenarioFileError, is_scenario_file, load_scenario_file
+
+    if not isinstance(value, str):
+        return None
+    here = Path(source).parent if source not in ("<dict>", "") else Path()
+    path = here / value
+    if not (value.endswith(".toml") or path.is_file()):
+        return None
+    if not is_scenario_file(str(path)):
+        return None
+    try:
+        return load_scenario_file(path)
+    except ScenarioFileError as exc:
+        raise fail("scenario", str(exc)) from None
+
+
 def _scenario(name: Any, where: str, fail) -> str:
     try:
         return check_scenario(name)
@@ -346,6 +373,10 @@ def _overrides(values: Mapping[str, Any], where: str, fail, allow_scenario: bool
     out: dict[str, Any] = {}
     for key, value in values.items():
         if allow_scenario and key == "scenario":
+            if isinstance(value, str) and value.endswith(".toml"):
+                raise fail(f"{where} scenario", "a scenario file goes at the top level of a "
+                           "spec (scenario = \"FILE.toml\"); arms and axes take built-in "
+                           "scenarios")
             out[key] = _scenario(value, f"{where} scenario", fail)
             continue
         p = _parameter(key, f"{where} {key}", fail)
