@@ -63,3 +63,15 @@ def test_scenario_files_stay_at_the_top_of_a_spec_and_out_of_the_browser_view(tm
         load_spec({"arms": [{"label": "a", "scenario": "mine.toml"}]})
     assert main(["viz", "--scenario", str(tmp_path / "mine.toml")]) == 2
     assert "built-in scenarios only" in capsys.readouterr().err
+
+
+def test_the_committed_example_network_is_a_scenario_file_with_four_what_ifs():
+    from pathlib import Path
+
+    from trustnet.experiment.spec import load_spec
+
+    experiments = Path(__file__).resolve().parents[1] / "experiments"
+    spec = load_spec(experiments / "own_network.toml")
+    assert len(spec.members) == 23 and len(spec.ties.i) == 14  # 7 pairs, both ways
+    assert [a["label"] for a in spec.arms][0] == "baseline" and len(spec.arms) == 5
+    assert all("events" in a for a in spec.arms[1:])
