@@ -197,3 +197,21 @@ def test_a_member_leaves_by_name_and_only_a_member_of_the_roster_can():
             TrustNetworkModel(members=MEMBERS, events=events)
     with pytest.raises(EventError, match="needs a roster"):
         TrustNetworkModel(events=[{"month": 6, "action": "member_leaves", "name": "B"}])
+
+
+def test_members_join_at_their_month_and_cannot_leave_before():
+    from trustnet.core.events import EventError
+
+    later = MEMBERS.assign(joins=[0, 0, 0, 10, None])
+    result = run_model(members=later, steps=20, seed=1)
+    members = result.series["active_members"]
+    assert (members.loc[:9] == 4).all() and (members.loc[10:] == 5).all()
+    model = TrustNetworkModel(rng=1, members=later)
+    assert not model.orgs.active[3] and model.orgs.n_active == 4
+    with pytest.raises(EventError, match="'D' joins at month 10, so it cannot leave at month 5"):
+        TrustNetworkModel(members=later, events=[{"month": 5, "action": "member_leaves",
+                                                  "name": "D"}])
+    with pytest.raises(RosterError, match="at least one must be a member from the start"):
+        read_members(MEMBERS.assign(joins=[3, 3, 3, 3, 3]))
+    with pytest.raises(RosterError, match="row 1, column 'joins'"):
+        read_members(MEMBERS.assign(joins=[1.5, 0, 0, 0, 0]))

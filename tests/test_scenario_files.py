@@ -73,5 +73,5 @@ def test_the_committed_example_network_is_a_scenario_file_with_four_what_ifs():
     experiments = Path(__file__).resolve().parents[1] / "experiments"
     spec = load_spec(experiments / "own_network.toml")
     assert len(spec.members) == 23 and len(spec.ties.i) == 14  # 7 pairs, both ways
-    assert [a["label"] for a in spec.arms][0] == "baseline" and len(spec.arms) == 5
+    assert spec.arms[0]["label"] == "baseline" and len(spec.arms) == 5
     assert all("events" in a for a in spec.arms[1:])

@@ -409,8 +409,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         events = [*(file.events if file else ()),
                   *(event_from_text(text) for text in args.events)]
-        check_within(parse_events(events, params, roster.names if roster else None),
-                     args.steps)
+        check_within(parse_events(events, params, roster.names if roster else None,
+                                  roster.join_months() if roster else None), args.steps)
     except EventError as exc:
         raise UsageError(f"--event: {exc}") from None
     out_format = _series_format(args.out) if args.out else None

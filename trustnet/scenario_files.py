@@ -124,7 +124,8 @@ def load_scenario_file(path: str | Path) -> ScenarioFile:
         raise fail("parameters", str(exc)) from None
     events = data.get("events", [])
     try:
-        parse_events(events, params, members.names if members is not None else None)
+        parse_events(events, params, members.names if members is not None else None,
+                     members.join_months() if members is not None else None)
     except EventError as exc:
         raise fail("events", str(exc)) from None
     return ScenarioFile(path=path, name=texts["name"] or path.stem, title=texts["title"],

@@ -52,9 +52,11 @@ class EventError(ValueError):
 
 
 def parse_events(events: Sequence[Mapping[str, Any]] | None, params: Mapping[str, Any],
-                 names: Sequence[str] | None = None) -> tuple[Event, ...]:
-    """Validated events, in the order they apply; ``params`` are the run's starting parameters
-    and ``names`` the roster's members (None for a generated network)."""
+                 names: Sequence[str] | None = None, joins: Mapping[str, int] | None = None,
+                 ) -> tuple[Event, ...]:
+    """Validated events, in the order they apply; ``params`` are the run's starting parameters,
+    ``names`` the roster's members (None for a generated network) and ``joins`` the month each
+    joins."""
     if events is None:
         return ()
     if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Sequence):
@@ -80,6 +82,9 @@ def parse_events(events: Sequence[Mapping[str, Any]] | None, params: Mapping[str
                                  "roster")
             if name in left:
                 raise EventError(f"{where}: '{name}' has already left")
+            if joins is not None and joins.get(name, 0) > event.month:
+                raise EventError(f"{where}: '{name}' joins at month {joins[name]}, so it cannot "
+                                 f"leave at month {event.month}")
             left.add(name)
         out.append(event)
     return tuple(out)

@@ -27,8 +27,8 @@ class TrustNetworkModel(mesa.Model):
 
     Phases of a step (month ``t``; meetings fall on months 1, 1 + interval, ...):
 
-    0. Events scheduled for the month apply (parameter changes and named actions, see
-       :mod:`trustnet.core.events`).
+    0. Members of the roster due this month join; events scheduled for the month apply
+       (parameter changes and named actions, see :mod:`trustnet.core.events`).
     1. Coordinator's month begins: withdrawal from ``nao_withdrawal_step`` on, vacancy
        countdown and replacement (members' ties to the person go with it); routine workload.
        Under shared governance members spend part of their capacity coordinating, more the
@@ -97,7 +97,12 @@ class TrustNetworkModel(mesa.Model):
             raise TypeError(f"parameter 'scenario': got {scenario!r}; allowed: the name of a "
                             "trustnet scenario ('trustnet scenarios' lists them) or none")
         self.events: tuple[Event, ...] = parse_events(
-            events, resolved, roster.names if roster is not None else None)
+            events, resolved, roster.names if roster is not None else None,
+            roster.join_months() if roster is not None else None)
+        self._joins: dict[int, np.ndarray] = {}  # month -> members of the roster who join
+        if roster is not None and roster.joins is not None:
+            for month in np.unique(roster.joins[roster.joins > 0]).tolist():
+                self._joins[month] = np.flatnonzero(roster.joins == month)
         self._schedule = by_month(self.events)
         super().__init__(rng=rng)
         self.params = p = Parameters(resolved)
@@ -112,6 +117,8 @@ class TrustNetworkModel(mesa.Model):
         # embedded member (the minimum of two draws from 0.5-2 x has the declared mean)
         embeddedness = np.minimum(1.0, p["initial_strength"] * (0.5 + 1.5 * setup_rng.random(n)))
         self.ties = make_ties(embeddedness, p, tie_storage)
+        if self.orgs.pending:
+            self.ties.set_active(self.orgs.active)
         self.given_ties = read_ties(ties, roster) if ties is not None else None
         if self.given_ties is not None:
             self._apply_given_ties(self.given_ties)
@@ -179,7 +186,10 @@ class TrustNetworkModel(mesa.Model):
     # --- the month ---------------------------------------------------------------------------
     def step(self) -> None:
         t = self.steps
-        if t in self._schedule:  # 0
+        if t in self._joins:  # 0
+            self.orgs.join(self._joins[t])
+            self.ties.set_active(self.orgs.active)
+        if t in self._schedule:
             self._apply_events(self._schedule[t])
         self._begin_month(t)  # 1
         if self.is_meeting_month(t):  # 2

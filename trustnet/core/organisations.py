@@ -75,12 +75,17 @@ class Organisations:
         self.coordinator_tie = np.zeros(n)
         self.active = np.ones(n, dtype=bool)
         self.exits = 0  # members who have left so far
+        self.pending = 0  # members of the roster who have not joined yet
         self.attending = np.zeros(n, dtype=bool)
         self.configure(params)
         self.load = np.zeros(n, dtype=np.int64)  # number of active projects a member works on
         self.capacity_used = np.zeros(n)  # share of this month's capacity taken by meetings etc.
         self.power_order = np.argsort(self.power, kind="stable")  # least to most powerful
-        self._halves: tuple[int, tuple[np.ndarray, np.ndarray]] | None = None
+        self._halves: tuple[tuple[int, int], tuple[np.ndarray, np.ndarray]] | None = None
+        if roster is not None and roster.joins is not None:  # who joins later is not yet in
+            later = roster.joins > 0
+            self.active[later] = False
+            self.pending = int(later.sum())
 
     def configure(self, params: dict) -> None:
         """What members derive from the parameters (again whenever an event changes them)."""
@@ -96,7 +101,7 @@ class Organisations:
 
     @property
     def n_active(self) -> int:
-        return self.n - self.exits
+        return self.n - self.exits - self.pending
 
     def begin_month(self, coordination_cost: float) -> None:
         """A new month: only the share shared coordination takes is used up so far."""
@@ -111,16 +116,24 @@ class Organisations:
             self.active[who] = False
             self.attending[who] = False
 
+    def join(self, who: np.ndarray) -> None:
+        """Members ``who`` of the roster join the network now."""
+        who = who[~self.active[who]]
+        if len(who):
+            self.pending -= len(who)
+            self.active[who] = True
+
     def drop_coordinator_ties(self) -> None:
         """The coordinator left or a successor started: ties with the person go with it."""
         self.coordinator_tie[:] = 0.0
 
     def power_halves(self) -> tuple[np.ndarray, np.ndarray]:
         """The less and the more powerful half of the active members (equal sizes)."""
-        if self._halves is None or self._halves[0] != self.exits:
+        key = (self.exits, self.pending)
+        if self._halves is None or self._halves[0] != key:
             ranked = self.power_order[self.active[self.power_order]]
             half = len(ranked) // 2
-            self._halves = (self.exits, (ranked[:half], ranked[len(ranked) - half:]))
+            self._halves = (key, (ranked[:half], ranked[len(ranked) - half:]))
         return self._halves[1]
 
     def recover(self, months: int, params: dict) -> None:

@@ -5,8 +5,9 @@ with the columns:
 
 - ``name`` (required, unique) and ``sector`` (required, one of :data:`SECTORS`);
 - optional ``power`` (0-1, the most powerful member 1), ``capacity`` (share of a
-  representative's working time for the network, 0-1), ``commitment`` (0-1) and
-  ``attendance`` (base chance to attend a meeting, 0-1).
+  representative's working time for the network, 0-1), ``commitment`` (0-1),
+  ``attendance`` (base chance to attend a meeting, 0-1) and ``joins`` (the month the member
+  joins; 0 or empty: a member from the start).
 
 ``ties`` is a CSV file, a DataFrame or the graph's edges with ``source`` and ``target``
 (member names) and optional ``trust`` (0.01-0.99) and ``strength`` (0-1). A pair given once
@@ -31,7 +32,7 @@ from trustnet.core.organisations import SECTORS
 
 MEMBER_COLUMNS = {  # column -> (low, high); None: not a number
     "name": None, "sector": None, "power": (1e-4, 1.0), "capacity": (1e-4, 1.0),
-    "commitment": (0.0, 1.0), "attendance": (0.0, 1.0),
+    "commitment": (0.0, 1.0), "attendance": (0.0, 1.0), "joins": (0, 100_000),
 }
 TIE_COLUMNS = {"source": None, "target": None, "trust": (0.01, 0.99), "strength": (0.0, 1.0)}
 
@@ -50,6 +51,7 @@ class Roster:
     capacity: np.ndarray
     commitment: np.ndarray
     attendance: np.ndarray
+    joins: np.ndarray | None = None  # month each member joins (0: from the start)
     source: str = "<members>"
 
     def __len__(self) -> int:
@@ -57,6 +59,10 @@ class Roster:
 
     def index(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self.names)}
+
+    def join_months(self) -> dict[str, int]:
+        joins = self.joins if self.joins is not None else np.zeros(len(self.names), int)
+        return dict(zip(self.names, joins.tolist()))
 
 
 @dataclass(frozen=True)
@@ -149,7 +155,16 @@ def read_members(source: Any) -> Roster:
         sector[row - 1] = SECTORS.index(text)
     values = {c: _numbers(frame, where, c, *MEMBER_COLUMNS[c])
               for c in ("power", "capacity", "commitment", "attendance")}
-    return Roster(tuple(names), sector, source=where, **values)
+    joins = _numbers(frame, where, "joins", *MEMBER_COLUMNS["joins"])
+    for row, month in enumerate(joins, start=1):
+        if np.isfinite(month) and not float(month).is_integer():
+            raise RosterError(f"{where}: row {row}, column 'joins': got {month!r}; allowed: a "
+                              "whole month (0 or empty: from the start)")
+    joins = np.where(np.isfinite(joins), joins, 0).astype(np.int64)
+    if not (joins == 0).any():
+        raise RosterError(f"{where}: column 'joins': every member joins later; at least one "
+                          "must be a member from the start (0 or empty)")
+    return Roster(tuple(names), sector, joins=joins, source=where, **values)
 
 
 def read_ties(source: Any, roster: Roster) -> GivenTies:

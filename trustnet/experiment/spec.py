@@ -568,8 +568,11 @@ def _check_arms_resolve(spec: Spec, fail) -> None:
               values: Mapping[str, Any]) -> None:
         try:
             params = scenario_params(scenario, values)
-            names = spec.members.names if spec.members is not None else None
-            check_within(parse_events(arm_events(spec, entry), params, names), spec.steps)
+            roster = spec.members
+            check_within(parse_events(arm_events(spec, entry), params,
+                                      roster.names if roster is not None else None,
+                                      roster.join_months() if roster is not None else None),
+                         spec.steps)
         except ValueError as exc:
             label = entry.get("label") or ", ".join(f"{k}={v!r}" for k, v in varied.items())
             raise fail(f"arm ({label})" if label else "[base]", str(exc)) from None
