@@ -185,6 +185,9 @@ def apply(result: Any, controls: Controls, knocked_out: Mapping[int, Any]) -> No
                 check.surviving = judgement.surviving_share(check.comparison.estimate,
                                                             check.knocked_out)
                 check.emergence = judgement.emergence(check.surviving)
+    for check in result.checks:
+        if not check.holds:
+            check.emergence = judgement.NOT_JUDGED
     result.emergence = judgement.pattern_emergence([c.emergence for c in result.checks
                                                     if c.holds])
 

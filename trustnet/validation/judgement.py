@@ -29,6 +29,7 @@ ALPHA = 0.05
 HOLDS, NEGLIGIBLE, NOT_SHOWN = "holds", "negligible", "not shown"
 EMERGENT, BUILT_IN, BY_CONSTRUCTION, NO_KNOCKOUT = (
     "emergent", "built in", "by construction", "not tested")
+NOT_JUDGED = "not judged (does not hold)"
 EMERGENT_SHARE = 0.5  # at least half of the effect survives its knockout (the rule)
 
 
