@@ -1,16 +1,15 @@
 """trustnet: trust dynamics in interorganisational networks, as a Mesa model.
 
 The model is :mod:`trustnet.core`; sweeps, validation, plots, the command line and the
-browser view are applications beside it. Heavy modules (Mesa, numpy, pandas) load on first
-use, so that the command line answers fast.
+browser view are applications beside it. The public names are the core's, and load on
+first use (Mesa, numpy, pandas), so that the command line answers fast.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
-from trustnet.core import _EXPORTS
+from trustnet import core
 
 __version__ = "0.2.0"
 __all__ = ["PARAMETERS", "REPORTERS", "SCENARIOS", "SUMMARY_OUTCOMES", "RunResult",
@@ -18,6 +17,6 @@ __all__ = ["PARAMETERS", "REPORTERS", "SCENARIOS", "SUMMARY_OUTCOMES", "RunResul
 
 
 def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
+    if name in __all__:
+        return getattr(core, name)
     raise AttributeError(f"module 'trustnet' has no attribute {name!r}")
