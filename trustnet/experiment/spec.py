@@ -557,7 +557,7 @@ def _check_arms_resolve(spec: Spec, fail) -> None:
     """Rules across parameters (e.g. ordered thresholds) hold for every corner of the design."""
     from itertools import product
 
-    from trustnet.core.events import check_within, parse_events
+    from trustnet.core.events import EventError, check_within, parse_events
     from trustnet.core.scenarios import scenario_params
 
     sample_corners: list[dict[str, Any]] = [{}]
@@ -566,16 +566,19 @@ def _check_arms_resolve(spec: Spec, fail) -> None:
                           product(*spec.samples.ranges.values())]
     def check(entry: Mapping[str, Any], varied: Mapping[str, Any], scenario: str,
               values: Mapping[str, Any]) -> None:
+        label = entry.get("label") or ", ".join(f"{k}={v!r}" for k, v in varied.items())
         try:
             params = scenario_params(scenario, values)
-            roster = spec.members
+        except ValueError as exc:
+            raise fail(f"arm ({label})" if label else "[base]", str(exc)) from None
+        roster = spec.members
+        try:
             check_within(parse_events(arm_events(spec, entry), params,
                                       roster.names if roster is not None else None,
                                       roster.join_months() if roster is not None else None),
                          spec.steps)
-        except ValueError as exc:
-            label = entry.get("label") or ", ".join(f"{k}={v!r}" for k, v in varied.items())
-            raise fail(f"arm ({label})" if label else "[base]", str(exc)) from None
+        except EventError as exc:
+            raise fail(f"arm ({label})" if label else "events", str(exc)) from None
 
     for checked, arm in enumerate(expand_arms(spec, sample_corners)):
         if checked >= 20_000:
