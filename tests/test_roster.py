@@ -215,3 +215,25 @@ def test_members_join_at_their_month_and_cannot_leave_before():
         read_members(MEMBERS.assign(joins=[3, 3, 3, 3, 3]))
     with pytest.raises(RosterError, match="row 1, column 'joins'"):
         read_members(MEMBERS.assign(joins=[1.5, 0, 0, 0, 0]))
+
+
+def test_a_member_due_later_or_never_joins_when_an_event_brings_it_in():
+    from trustnet.core.events import EventError
+
+    roster = MEMBERS.assign(joins=[0, 0, 0, 0, "never"])
+    base = run_model(members=roster, steps=20, seed=1).series["active_members"]
+    assert (base == 4).all()
+    joined = run_model(members=roster, steps=20, seed=1,
+                       events=[{"month": 8, "action": "member_joins", "name": "E"}])
+    members = joined.series["active_members"]
+    assert (members.loc[:7] == 4).all() and (members.loc[8:] == 5).all()
+    pd.testing.assert_frame_equal(joined.series.loc[:7], run_model(
+        members=roster, steps=20, seed=1).series.loc[:7])
+    for events, words in (
+            ([{"month": 8, "action": "member_joins", "name": "A"}], "'A' is a member by then"),
+            ([{"month": 8, "action": "member_leaves", "name": "E"}], "'E' never joins"),
+            ([{"month": 8, "action": "member_joins", "name": "E"},
+              {"month": 9, "action": "member_leaves", "name": "E"},
+              {"month": 10, "action": "member_joins", "name": "E"}], "does not come back")):
+        with pytest.raises(EventError, match=words):
+            TrustNetworkModel(members=roster, events=events)

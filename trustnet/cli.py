@@ -131,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "from 1): MONTH:NAME=VALUE[,NAME=VALUE] sets parameters from then on, "
                    "MONTH:ACTION[:OPTION=VALUE] acts, with ACTION one of withdraw_coordinator, "
                    "appoint_coordinator[:style=S], impose_mandate, lift_mandate, "
-                   "member_leaves:name=NAME (with --members), trust_shock:evidence=E")
+                   "member_joins:name=NAME, member_leaves:name=NAME (with --members), "
+                   "trust_shock:evidence=E")
     p.add_argument("--steps", type=_positive_int, default=120, help="months to run (default 120)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--out", metavar="FILE", help="write the time series (.parquet or .csv)")

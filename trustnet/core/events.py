@@ -31,6 +31,8 @@ ACTIONS: dict[str, dict[str, tuple[str, bool]]] = {
     "appoint_coordinator": {"style": ("the new coordinator's style (nao_style)", False)},
     "impose_mandate": {},
     "lift_mandate": {},
+    "member_joins": {"name": ("the member who joins, by its name in the roster (one due to "
+                              "join later, or never)", True)},
     "member_leaves": {"name": ("the member who leaves, by its name in the roster", True)},
     "trust_shock": {"evidence": ("trust evidence added to every pair of active members: "
                                  "positive as good experiences, negative as bad ones, in "
@@ -69,25 +71,42 @@ def parse_events(events: Sequence[Mapping[str, Any]] | None, params: Mapping[str
         numbered = [numbered[k] for k in sorted(range(len(numbered)), key=months.__getitem__)]
     out, current = [], dict(params)
     left: set[str] = set()
+    joined_at = dict(joins or {})
     for i, raw in numbered:
         event = _parse_one(i, raw, current)
-        if event.action == "member_leaves":
-            name = event.options["name"]
-            where = f"event {i} (month {event.month})"
-            if names is None:
-                raise EventError(f"{where}: action 'member_leaves' needs a roster of named "
-                                 "members (members=...)")
-            if name not in names:
-                raise EventError(f"{where}: option 'name': '{name}' is not a member of the "
-                                 "roster")
-            if name in left:
-                raise EventError(f"{where}: '{name}' has already left")
-            if joins is not None and joins.get(name, 0) > event.month:
-                raise EventError(f"{where}: '{name}' joins at month {joins[name]}, so it cannot "
-                                 f"leave at month {event.month}")
-            left.add(name)
+        if event.action in ("member_joins", "member_leaves"):
+            _check_member(i, event, names, joined_at, left)
         out.append(event)
     return tuple(out)
+
+
+def _check_member(i: int, event: Event, names: Sequence[str] | None,
+                  joined_at: dict[str, int], left: set[str]) -> None:
+    """A member joining or leaving by name: one of the roster, at a month that makes sense."""
+    name = event.options["name"]
+    where = f"event {i} (month {event.month})"
+    if names is None:
+        raise EventError(f"{where}: action '{event.action}' needs a roster of named members "
+                         "(members=...)")
+    if name not in names:
+        raise EventError(f"{where}: option 'name': '{name}' is not a member of the roster")
+    month = joined_at.get(name, 0)
+    if event.action == "member_joins":
+        if name in left:
+            raise EventError(f"{where}: '{name}' has left; a member who left does not come "
+                             "back")
+        if month <= event.month:
+            raise EventError(f"{where}: '{name}' is a member by then (it joins at month "
+                             f"{month}); member_joins brings in one due later or never")
+        joined_at[name] = event.month
+        return
+    if name in left:
+        raise EventError(f"{where}: '{name}' has already left")
+    if month > event.month:
+        shown = "never joins" if month >= 10**9 else f"joins at month {month}"
+        raise EventError(f"{where}: '{name}' {shown}, so it cannot leave at month "
+                         f"{event.month}")
+    left.add(name)
 
 
 def _parse_one(i: int, raw: Any, current: dict[str, Any]) -> Event:
@@ -156,7 +175,7 @@ def _parse_one(i: int, raw: Any, current: dict[str, Any]) -> Event:
             raise EventError(f"{where}: option 'evidence' got {e!r}; allowed: a number in "
                              "[-20, 20], not 0")
         options["evidence"] = float(e)
-    if action == "member_leaves":
+    if action in ("member_joins", "member_leaves"):
         options["name"] = str(options["name"]).strip()
     if action in ("impose_mandate", "lift_mandate"):
         current["mandated"] = action == "impose_mandate"

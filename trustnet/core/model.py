@@ -214,6 +214,9 @@ class TrustNetworkModel(mesa.Model):
                 self.orgs.drop_coordinator_ties()
             elif event.action in ("impose_mandate", "lift_mandate"):
                 self._set({"mandated": event.action == "impose_mandate"})
+            elif event.action == "member_joins":
+                self.orgs.join(np.array([self.orgs.names.index(event.options["name"])]))
+                self.ties.set_active(self.orgs.active)
             elif event.action == "member_leaves":
                 who = self.orgs.names.index(event.options["name"])
                 if self.orgs.active[who]:

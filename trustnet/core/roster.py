@@ -7,7 +7,8 @@ with the columns:
 - optional ``power`` (0-1, the most powerful member 1), ``capacity`` (share of a
   representative's working time for the network, 0-1), ``commitment`` (0-1),
   ``attendance`` (base chance to attend a meeting, 0-1) and ``joins`` (the month the member
-  joins; 0 or empty: a member from the start).
+  joins; 0 or empty: a member from the start; ``never``: only when a ``member_joins`` event
+  brings it in).
 
 ``ties`` is a CSV file, a DataFrame or the graph's edges with ``source`` and ``target``
 (member names) and optional ``trust`` (0.01-0.99) and ``strength`` (0-1). A pair given once
@@ -35,6 +36,7 @@ MEMBER_COLUMNS = {  # column -> (low, high); None: not a number
     "commitment": (0.0, 1.0), "attendance": (0.0, 1.0), "joins": (0, 100_000),
 }
 TIE_COLUMNS = {"source": None, "target": None, "trust": (0.01, 0.99), "strength": (0.0, 1.0)}
+NEVER = 10**9  # the month of a member who joins only when an event brings it in
 
 
 class RosterError(ValueError):
@@ -155,7 +157,10 @@ def read_members(source: Any) -> Roster:
         sector[row - 1] = SECTORS.index(text)
     values = {c: _numbers(frame, where, c, *MEMBER_COLUMNS[c])
               for c in ("power", "capacity", "commitment", "attendance")}
-    joins = _numbers(frame, where, "joins", *MEMBER_COLUMNS["joins"])
+    if "joins" in frame.columns:  # "never": only an event brings the member in
+        never = frame["joins"].astype(str).str.strip().str.lower() == "never"
+        frame["joins"] = frame["joins"].where(~never, NEVER)
+    joins = _numbers(frame, where, "joins", 0, NEVER)
     for row, month in enumerate(joins, start=1):
         if np.isfinite(month) and not float(month).is_integer():
             raise RosterError(f"{where}: row {row}, column 'joins': got {month!r}; allowed: a "
