@@ -237,3 +237,12 @@ def test_a_member_due_later_or_never_joins_when_an_event_brings_it_in():
               {"month": 10, "action": "member_joins", "name": "E"}], "does not come back")):
         with pytest.raises(EventError, match=words):
             TrustNetworkModel(members=roster, events=events)
+
+
+def test_a_member_brought_in_early_who_leaves_is_not_brought_back_at_its_roster_month():
+    roster = MEMBERS.assign(joins=[0, 0, 0, 0, 12])
+    result = run_model(members=roster, steps=20, seed=1, events=[
+        {"month": 4, "action": "member_joins", "name": "E"},
+        {"month": 8, "action": "member_leaves", "name": "E"}])
+    members = result.series["active_members"]
+    assert (members.loc[4:7] == 5).all() and (members.loc[8:] == 4).all()

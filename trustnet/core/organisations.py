@@ -86,6 +86,7 @@ class Organisations:
             later = roster.joins > 0
             self.active[later] = False
             self.pending = int(later.sum())
+        self.joined = self.active.copy()  # a member joins once; who left does not come back
 
     def configure(self, params: dict) -> None:
         """What members derive from the parameters (again whenever an event changes them)."""
@@ -118,10 +119,11 @@ class Organisations:
 
     def join(self, who: np.ndarray) -> None:
         """Members ``who`` of the roster join the network now."""
-        who = who[~self.active[who]]
+        who = who[~self.joined[who]]
         if len(who):
             self.pending -= len(who)
             self.active[who] = True
+            self.joined[who] = True
 
     def drop_coordinator_ties(self) -> None:
         """The coordinator left or a successor started: ties with the person go with it."""

@@ -335,8 +335,6 @@ def _scenario_file(value: Any, source: str, fail: Any) -> Any:
         return None
     here = Path(source).parent if source not in ("<dict>", "") else Path()
     path = here / value
-    if not (value.endswith(".toml") or path.is_file()):
-        return None
     if not is_scenario_file(str(path)):
         return None
     try:
