@@ -1,7 +1,8 @@
 """The coordinator: an NAO, the lead member's staff, or nobody (M3, M4, M5, M7).
 
-Strain follows Homer's (1985) burnout structure: it grows with workload above capacity, eats
-into the capacity that is left, and recovers slowly. Disillusionment grows with the gap
+Strain follows Homer's (1985) burnout structure: it grows with workload above a sustainable
+share of capacity, eats into the capacity that is left, and recovers slowly; a coordinator
+who takes on open tasks beyond its time (overcommitment) strains itself. Disillusionment grows with the gap
 between aspiration and delivered progress (Darcis 2025), faster when legitimacy is low; the
 aspiration adapts to what is delivered in a voluntary network (Lant 1992) and stays fixed and
 high under a mandate. Both raise the monthly chance that the coordinator leaves; the post is
@@ -128,6 +129,15 @@ class Coordinator:
     def free_capacity(self) -> float:
         return self.effective_capacity - self.workload
 
+    def overcommits(self, draw: float) -> bool:
+        """Whether it takes on a task it has no time left for: with propensity
+        ``takeover`` times ``overcommitment``, raised by the pressure to deliver (the gap
+        between its aspiration and what it sees delivered, large under a mandate's fixed
+        aspiration)."""
+        p = self.params
+        pressure = max(0.0, self.aspiration - self.performance)
+        return draw < p["takeover"] * min(1.0, p["overcommitment"] + pressure)
+
     # --- the month's steps -----------------------------------------------------------------
     def start_month(self, step: int, n_active: int) -> bool:
         """Withdrawal, vacancy and replacement; then the month's routine workload.
@@ -204,11 +214,12 @@ class Coordinator:
         if not self.present:
             return False
         p = self.params
-        overload = self.workload / max(self.effective_capacity, 1e-9) - 1.0
-        if overload > 0:
-            self.strain += p["strain_rate"] * overload * (1.0 - self.strain)
-        else:
-            self.strain -= p["strain_recovery"] * self.strain
+        # strain grows with the load above what is sustainable and always recovers a little,
+        # so a steady load settles at a graded strain (Homer 1985)
+        excess = self.workload / max(self.effective_capacity, 1e-9) - p["sustainable_load"]
+        if excess > 0:
+            self.strain += min(1.0, p["strain_rate"] * excess) * (1.0 - self.strain)
+        self.strain -= p["strain_recovery"] * self.strain
         self.strain = min(max(self.strain, 0.0), 1.0)
         if not self.mandated:
             self.aspiration += p["aspiration_adaptation"] * (self.performance - self.aspiration)

@@ -10,11 +10,11 @@ Decision rules by who coordinates and how:
   it, the more likely the less they trust the others present: decision cost grows fast with
   size and falls with dense trust (Provan & Kenis 2008).
 - directive (a directive coordinator, or an adaptive one on an item that has stalled, i.e.
-  two meetings could not agree on it): adopted at once when the power-weighted support (plus
-  the coordinator's own legitimacy behind its own or imposed items) reaches one half, else
-  dropped; members present
-  who did not support an adopted item are overruled and lose trust in the network and some
-  commitment, the more the less power (say) they have.
+  two meetings could not agree on it): the coordinator decides at once, needing only the
+  power-weighted support its legitimacy does not supply (one half times one less its
+  legitimacy); an item without it is deferred. Fast, but members present who did not support
+  an adopted item are overruled and lose trust in the network and some commitment, the more
+  the less power (say) they have.
 - items imposed by an authority are adopted without a vote, overruling those who disagree.
 
 Recruitment: a coordinating coordinator asks inclusively (needed sectors first, approaching
@@ -48,6 +48,7 @@ OWN_SECTOR_SUPPORT = 0.25  # extra support for an item that needs one's own sect
 RECRUITMENT_WORK = 0.02  # coordinator FTE-months spent recruiting one working group (no lit.)
 ABSENT_WILLINGNESS = 0.5  # relative willingness of members who only read about an item (no lit.)
 MIN_TEAM = 2
+DIRECTIVE_BACKING = 0.5  # power-weighted support a directive decision needs at no legitimacy
 
 
 @dataclass
@@ -66,8 +67,13 @@ def propose(present: np.ndarray, orgs: Organisations, ties: Ties, coordinator: C
     """New agenda items: members', the coordinator's, and any imposed by an authority."""
     p = params
     k = len(present)
-    # ideas grow with the square root of the room: not every extra voice brings a new one
-    origins = [MEMBER] * int(rng.poisson(p["proposal_rate"] * np.sqrt(k / 20.0)))
+    # ideas grow with the square root of the room (not every extra voice brings a new one)
+    # and with how much those present trust the network to carry them
+    confidence = (float(orgs.trust_in_network[present].mean()) / p["initial_trust"] - 1.0
+                  if k else 0.0)
+    rate = p["proposal_rate"] * np.sqrt(k / 20.0) * max(
+        0.0, 1.0 + p["initiative_trust_link"] * confidence)
+    origins = [MEMBER] * int(rng.poisson(rate))
     coordinator_draw, external_draw = rng.random(2)
     if coordinator_draw < p["coordinator_initiative"]:
         if coordinator.present:
@@ -147,12 +153,15 @@ def decide(agenda: list[Proposal], present: np.ndarray, orgs: Organisations, tie
             orgs.overrule(present[~yes], p)
             continue
         if not nobody_coordinates and coordinator.decides_directively(item.deferrals >= STALLED):
+            # the coordinator decides: it needs only the backing its legitimacy does not give
             share = (power * yes).sum() / max(power.sum(), 1e-12) if k else 0.0
-            if item.origin != MEMBER:
-                share += 0.2 * coordinator.legitimacy
-            if share >= 0.5:
+            if share >= DIRECTIVE_BACKING * (1.0 - coordinator.legitimacy):
                 adopted.append(item)
                 orgs.overrule(present[~yes], p)
+                continue
+            if item.deferrals < MAX_DEFERRALS:
+                item.deferrals += 1
+                deferred.append(item)
             continue
         agreed = k > 0 and np.count_nonzero(yes) >= p["consensus_quorum"] * k
         if agreed and nobody_coordinates and k > 1:

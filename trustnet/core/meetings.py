@@ -48,8 +48,14 @@ def draw_attendance(orgs: Organisations, params: dict, rng: np.random.Generator)
 
 
 def hold_conversations(ties: Ties, present: np.ndarray, commitment: np.ndarray,
-                       relationship_time: float, params: dict, rng: np.random.Generator) -> None:
-    """Each attendee talks to ``meeting_contacts`` others (everyone, in a small meeting)."""
+                       relationship_time: float, mood: float, params: dict,
+                       rng: np.random.Generator) -> None:
+    """Each attendee talks to ``meeting_contacts`` others (everyone, in a small meeting).
+
+    What a conversation teaches follows the meeting's mood, the progress it reported in
+    [-1, 1] times ``meeting_mood_weight``: good news adds to the trust evidence, bad news
+    turns part of it into evidence against, weighed as a failure is.
+    """
     k = len(present)
     if k < 2:
         return
@@ -67,21 +73,23 @@ def hold_conversations(ties: Ties, present: np.ndarray, commitment: np.ndarray,
         i, j = np.concatenate([one, other]), np.concatenate([other, one])
     # a pair that talked counts once, however often the draw paired them; engaged members
     # build more trust than symbolic participants (the pair's mean commitment)
-    ties.talk(i, j, params["meeting_trust_gain"] * 0.5 * (commitment[i] + commitment[j]),
-              params["strength_gain_meeting"] * relationship_time)
+    evidence = params["meeting_trust_gain"] * 0.5 * (commitment[i] + commitment[j])
+    mood = min(max(mood * params["meeting_mood_weight"], -1.0), 1.0)
+    ties.talk(i, j, evidence * (1.0 + mood), params["strength_gain_meeting"] * relationship_time,
+              evidence * params["failure_weight"] * -mood if mood < 0 else None)
 
 
 def report_progress(orgs: Organisations, projects: Portfolio, present: np.ndarray,
-                    outcomes: Outcomes, step: int, params: dict) -> None:
+                    outcomes: Outcomes, step: int, params: dict) -> float:
     """Attendees perceive the progress reported at the meeting (M2).
 
     ``outcomes`` are the perceived values of the projects that ended since the last meeting
     (meaning of a success less ``progress_expectation``, -1 for a failure). A running project
     reported on track adds ON_TRACK_SIGNAL times its meaning, one off track subtracts
-    ON_TRACK_SIGNAL.
+    ON_TRACK_SIGNAL. Returns the signal (0 when nobody came).
     """
     if len(present) == 0:
-        return
+        return 0.0
     total, count = outcomes.total, outcomes.count
     running = projects.active()
     if len(running):
@@ -94,6 +102,7 @@ def report_progress(orgs: Organisations, projects: Portfolio, present: np.ndarra
         count += len(running)
     signal = total / count if count else -params["idle_penalty"]
     orgs.signal(present, signal, params)
+    return signal
 
 
 def members_leave(orgs: Organisations, params: dict, rng: np.random.Generator) -> np.ndarray:

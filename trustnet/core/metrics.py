@@ -35,6 +35,8 @@ def measure(model: TrustNetworkModel) -> dict[str, float]:
     return {
         "mean_trust": mean_trust,
         "trust_density": density,
+        "working_trust": model.ties.working_trust(),
+        "earned_trust": model.ties.earned_mean_trust(),
         "active_members": float(n_active),
         "attendance": model.attendance,
         "projects_active": float(counts[0]),

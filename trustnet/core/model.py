@@ -38,11 +38,12 @@ class TrustNetworkModel(mesa.Model):
           commitment towards its starting value, for the months since the last meeting;
        b. attendance (sector base rate x commitment x the pull of a tie to the coordinator;
           mandated floor);
-       c. conversations: trust evidence (in proportion to the pair's commitment) and
-          relationship strength between attendees; joint work since the last meeting
-          credited to ties; pair metrics recomputed;
-       d. reporting: attendees perceive progress, which moves commitment, trust in the
+       c. reporting: attendees perceive progress, which moves commitment, trust in the
           network and disillusionment;
+       d. conversations: trust evidence (in proportion to the pair's commitment, for or
+          against as the reported progress was good or bad) and relationship strength
+          between attendees; joint work since the last meeting credited to ties; pair
+          metrics recomputed;
        e. disillusioned members of a voluntary network may leave;
        f. the agenda (deferred items and new proposals) is decided, item by item (an
           adaptive coordinator decides stalled items directively), and working groups are
@@ -153,7 +154,7 @@ class TrustNetworkModel(mesa.Model):
             self.ties.set_strength(given.i[known], given.j[known], given.strength[known])
         known = np.isfinite(given.trust)
         if known.any():
-            good, bad = evidence_for(given.trust[known], self.ties.a0)
+            good, bad = evidence_for(given.trust[known], self.ties.a0, self.ties.prior_weight)
             self.ties.add_evidence(given.i[known], given.j[known], good, bad)
         self.ties.refresh()
 
@@ -253,20 +254,21 @@ class TrustNetworkModel(mesa.Model):
         # b. who comes
         present = meetings.draw_attendance(orgs, p, rng)
         self.attendance = len(present) / orgs.n_active if orgs.n_active else 0.0
-        # c. conversations and the joint work since the last meeting
+        # c. reporting: attendees perceive progress
+        mood = meetings.report_progress(orgs, self.projects, present, self.outcomes, t, p)
+        self.outcomes = meetings.Outcomes()
+        # d. conversations, in the mood of the report, and the joint work since the last one
         relationship_time = p["relationship_time"] * (
             p["directive_relationship_share"] if coordinator.meeting_style() == "directive"
             else 1.0)
-        meetings.hold_conversations(ties, present, orgs.commitment, relationship_time, p, rng)
+        meetings.hold_conversations(ties, present, orgs.commitment, relationship_time, mood, p,
+                                    rng)
         orgs.capacity_used[present] += p["meeting_cost"] * (1.0 + relationship_time)
         if coordinator.present:
             orgs.coordinator_tie[present] += 0.1 * (1.0 - orgs.coordinator_tie[present])
             coordinator.workload += p["coordinator_admin"] * len(present)
         work.credit_joint_work(self.projects.active(), self.projects, orgs, ties, p)
         ties.refresh()
-        # d. reporting
-        meetings.report_progress(orgs, self.projects, present, self.outcomes, t, p)
-        self.outcomes = meetings.Outcomes()
         # e. exits
         if len(meetings.members_leave(orgs, p, rng)):
             ties.set_active(orgs.active)

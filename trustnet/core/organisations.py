@@ -71,6 +71,7 @@ class Organisations:
         self.volunteering = self.volunteering_base.copy()
         self.disillusionment = np.zeros(n)
         self.trust_in_network = np.full(n, params["initial_trust"])
+        self.trust_in_network_start = self.trust_in_network.copy()
         self.perceived_progress = np.zeros(n)
         self.coordinator_tie = np.zeros(n)
         self.active = np.ones(n, dtype=bool)
@@ -139,9 +140,13 @@ class Organisations:
         return self._halves[1]
 
     def recover(self, months: int, params: dict) -> None:
-        """Commitment relaxes towards each organisation's starting motivation."""
+        """Commitment relaxes towards each organisation's motivation: why it joined, moved by
+        how its trust in the network has changed since (so commitment carries the network's
+        history instead of returning to where it started)."""
         keep = (1.0 - params["commitment_recovery"]) ** months
-        self.commitment += (1.0 - keep) * (self.commitment_base - self.commitment)
+        motivation = np.clip(self.commitment_base + params["motivation_trust_link"] * (
+            self.trust_in_network - self.trust_in_network_start), 0.02, 1.0)
+        self.commitment += (1.0 - keep) * (motivation - self.commitment)
 
     def signal(self, who: np.ndarray, value: np.ndarray | float, params: dict) -> None:
         """Perceived progress of members ``who`` moves with a signal in [-1, 1] (M2).

@@ -192,6 +192,11 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        "(grows with the square root of those present)",
        unit="proposals/meeting", low=0.0, high=20.0, group="projects",
        label="member proposals per meeting"),
+    _p("initiative_trust_link", "float", 1.0, "how the members' proposals grow with the trust in "
+       "the network of those present (relative change of proposals per relative change of "
+       "that trust from its start; 0 switches the link off, a knockout control)",
+       source="Ring & Van de Ven 1994; Vangen & Huxham 2003 (value no lit., range 0-2)",
+       unit="ratio", low=0.0, high=5.0, group="projects", label="initiative's link to trust"),
     _p("coordinator_initiative", "float", 0.5, "chance per meeting that the coordinator proposes "
        "a project of its own (under shared governance, that a member takes this initiative)",
        source=HALLBERG, unit="probability", low=0.0, high=1.0, group="projects",
@@ -219,6 +224,12 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        "each needed sector missing from the team", source=f"{HALLBERG}; Provan & Milward 1995",
        unit="share", low=0.0, high=1.0, group="projects", main=True,
        label="penalty per missing sector"),
+    _p("transaction_cost", "float", 0.3, "share of a working group's effort lost to "
+       "negotiating, checking and chasing each other when its members' mutual trust is one "
+       "half; none at full trust, twice as much at none (trust as a collaborative advantage; 0 "
+       "switches the rule off, a knockout control)",
+       source="Dyer & Chu 2003; Zaheer, McEvily & Perrone 1998 (value no lit., range 0-0.5)",
+       unit="share", low=0.0, high=0.5, group="projects", label="cost of working without trust"),
     _p("misfit_efficiency", "float", 0.4, "efficiency of a working group none of whose pairs reach "
        "the project's required integration level", source="Keast, Brown & Mandell 2007 (value "
        "no lit.)", unit="share", low=0.0, high=1.0, group="projects",
@@ -294,15 +305,23 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        "the coordinator takes over their project's task (learned reliance)",
        source="Stadtler & Karakulak 2020 (value no lit.)", unit="share", low=0.0, high=1.0,
        group="members", label="erosion by reliance"),
-    _p("volunteering_recovery", "float", 0.02, "monthly recovery of volunteering towards its "
-       "starting value (each takeover erodes it on top)", unit="share/month", low=0.0,
+    _p("volunteering_recovery", "float", 0.005, "monthly recovery of volunteering towards its "
+       "starting value (each takeover erodes it on top): learned reliance lasts years",
+       source="Stadtler & Karakulak 2020 (value no lit., range 0.002-0.02)", unit="share/month", low=0.0,
        high=1.0, group="members", label="recovery of volunteering"),
     _p("meeting_cost", "float", 0.2, "share of a meeting month's network capacity that attending "
        "costs a member", source=HALLBERG, unit="share", low=0.0, high=1.0, group="members",
        label="cost of a meeting"),
     _p("commitment_recovery", "float", 0.02, "monthly relaxation of commitment towards the "
-       "organisation's starting motivation (why it joined or was enrolled)",
-       unit="share/month", low=0.0, high=1.0, group="members", label="recovery of commitment"),
+       "organisation's motivation: why it joined or was enrolled, moved by how its trust in the "
+       "network has changed since", unit="share/month", low=0.0, high=1.0, group="members",
+       label="recovery of commitment"),
+    _p("motivation_trust_link", "float", 1.0, "how far an organisation's motivation follows "
+       "its trust in the network (change of motivation per change of that trust; 0: motivation "
+       "stays what it was at the start, a knockout control)",
+       source="Klijn, Edelenbos & Steijn 2010; Ring & Van de Ven 1994 (value no lit., range "
+       "0-2)", unit="1/trust", low=0.0, high=5.0, group="members",
+       label="motivation's link to trust"),
     _p("motivation_rate", "float", 0.15, "how strongly perceived progress moves commitment",
        source="Aunger et al. 2021 (value no lit.)", unit="share/signal", low=0.0, high=1.0,
        group="members", label="motivation rate"),
@@ -341,13 +360,26 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        "members about each other, success and failure alike (0 switches the rule off, a "
        "knockout control)", unit="ratio", low=0.0, high=2.0, group="trust",
        label="trust evidence from outcomes"),
-    _p("forgetting", "float", 0.95, "monthly retention of trust evidence", unit="1/month",
-       source="no lit. (range 0.90-0.99)", low=0.5, high=1.0, group="trust",
-       label="retention of trust evidence"),
-    _p("meeting_trust_gain", "float", 0.15, "trust evidence a conversation at a meeting adds "
+    _p("prior_weight", "float", 1.0, "weight of the starting trust, in observations: how much "
+       "evidence it takes to move a pair's trust (2 is the textbook beta reputation; with 1 a "
+       "first shared project counts)", source="Jøsang & Ismail 2002 (value no lit., range "
+       "0.5-4)", unit="observations", low=0.1, high=20.0, group="trust",
+       label="weight of starting trust", changeable=False),
+    _p("forgetting", "float", 0.995, "monthly retention of trust evidence: organisations keep "
+       "what they learnt of a partner when representatives change (0.995 is a half-life of "
+       "about twelve years)", unit="1/month",
+       source="Zaheer, McEvily & Perrone 1998 (institutional memory; value no lit., range "
+       "0.95-1)", low=0.5, high=1.0, group="trust", label="retention of trust evidence"),
+    _p("meeting_trust_gain", "float", 0.3, "trust evidence a conversation at a meeting adds "
        "between two fully committed members (scaled by the pair's mean commitment)",
        source=HALLBERG, unit="observations", low=0.0, high=5.0, group="trust",
        label="trust from a conversation"),
+    _p("meeting_mood_weight", "float", 2.0, "how far the progress a meeting reports colours "
+       "what its conversations teach about each other: good news adds to trust, bad news "
+       "turns it into evidence against (0: conversations always build trust, a knockout "
+       "control)", source="Klijn, Edelenbos & Steijn 2010; Vangen & Huxham 2003 (value no "
+       "lit., range 0-2)", unit="ratio", low=0.0, high=5.0, group="trust",
+       label="weight of a meeting's mood"),
     _p("meeting_contacts", "int", 8, "members each attendee talks to at a meeting",
        unit="organisations", low=1, high=10_000, group="trust", label="contacts per meeting"),
     _p("relationship_time", "float", 0.3, "share of meeting time spent on relationship building "
@@ -391,10 +423,21 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     _p("coordinator_admin", "float", 0.005, "the coordinator's monthly routine work per member "
        "(agendas, notes, connecting people)", source=HALLBERG, unit="FTE/member", low=0.0,
        high=1.0, group="coordinator", label="coordinator's routine work"),
-    _p("strain_rate", "float", 0.3, "growth of coordinator strain per unit of relative overload",
+    _p("sustainable_load", "float", 0.8, "share of its capacity a coordinator can fill month "
+       "after month without strain", source="Homer 1985 (value no lit., range 0.6-1)",
+       unit="share", low=0.05, high=2.0, group="coordinator", label="sustainable load"),
+    _p("overcommitment", "float", 0.5, "chance, relative to ``takeover``, that the coordinator "
+       "takes over an open task nobody volunteered for when it has no time left for it "
+       "(overcommitment), raised by the gap between its aspiration and what it sees "
+       "delivered (the pressure to deliver); 0 and no gap: only within free capacity",
+       source="Homer 1985; Stadtler & Karakulak 2020 (value no lit.)", unit="probability",
+       low=0.0, high=1.0, group="coordinator", label="overcommitment"),
+    _p("strain_rate", "float", 0.3, "growth of coordinator strain per unit of load above the "
+       "sustainable load (relative to its capacity)",
        source="Homer 1985 (value no lit.)", unit="1/month", low=0.0, high=5.0, group="coordinator",
        label="growth of strain"),
-    _p("strain_recovery", "float", 0.05, "monthly recovery of strain when not overloaded",
+    _p("strain_recovery", "float", 0.05, "monthly recovery of strain (strain settles where "
+       "growth and recovery balance, so it is graded with the load)",
        source="Homer 1985 (value no lit.)", unit="share/month", low=0.0, high=1.0,
        group="coordinator", label="recovery from strain"),
     _p("coordinator_aspiration", "float", 0.6, "starting aspiration of a coordinator (the "

@@ -67,8 +67,17 @@ _REPORTERS = (
        "mean trust of every active member in every other (beta reputation, prior included)",
        TRUST_SESOI, TRUST_REASON, high=1.0, better=HIGHER, main=True),
     _o("trust_density", "pairs trusting", "share",
-       "share of ordered pairs of active members whose trust is above one half",
-       SHARE_SESOI, SHARE_REASON, high=1.0, better=HIGHER),
+       "share of ordered pairs of active members whose trust is clearly above where it started "
+       "(by more than a tenth of the scale)", SHARE_SESOI, SHARE_REASON, high=1.0,
+       better=HIGHER),
+    _o("working_trust", "trust in working ties", "0-1",
+       "mean trust of active members in those they have shared a working group with (the "
+       "starting trust while nobody has)", TRUST_SESOI, TRUST_REASON, high=1.0, better=HIGHER,
+       main=True),
+    _o("earned_trust", "trust earned", "0-1",
+       "mean trust without what is left of the evidence added by trust shocks (events): the "
+       "trust the network built itself; equal to mean trust in a run without shocks",
+       TRUST_SESOI, TRUST_REASON, high=1.0, better=HIGHER),
     _o("active_members", "members", "members", "members who have not left the network",
        1.0, "one organisation more or less: the smallest change of membership there is",
        better=HIGHER, main=True),

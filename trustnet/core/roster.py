@@ -213,8 +213,10 @@ def read_ties(source: Any, roster: Roster) -> GivenTies:
                      np.array([given[k][1] for k in keys], dtype=float))
 
 
-def evidence_for(trust: np.ndarray, a0: float) -> tuple[np.ndarray, np.ndarray]:
-    """Good and bad evidence that give ``trust`` under the prior of mean a0 / 2 and weight 2."""
-    good = np.where(trust >= a0 / 2, (2 * trust - a0) / (1 - trust), 0.0)
-    bad = np.where(trust < a0 / 2, a0 / trust - 2, 0.0)
+def evidence_for(trust: np.ndarray, a0: float, weight: float) -> tuple[np.ndarray, np.ndarray]:
+    """Good and bad evidence that give ``trust`` under the prior of ``weight`` observations,
+    ``a0`` of them good."""
+    mean = a0 / weight
+    good = np.where(trust >= mean, (weight * trust - a0) / (1 - trust), 0.0)
+    bad = np.where(trust < mean, a0 / trust - weight, 0.0)
     return good, bad

@@ -3,12 +3,14 @@
 Each month a working group delivers its routine share of the work with the capacity and
 commitment its members can spare (split over their projects, less what meetings and shared
 coordination cost them), at an efficiency set by how many of its pairs have ties at the
-level the project requires (M8). The rest of the month's work is an open task nobody is
+level the project requires (M8) and by the group's mutual trust, which spares it the cost of
+negotiating, checking and chasing each other (trust as a collaborative advantage, M1). The rest of the month's work is an open task nobody is
 assigned to (drafting, mapping, compiling). It goes through a volunteer round in which each
 member's willingness falls with the size of the group (the volunteer's dilemma) and grows
 with its trust in its teammates, which closes the trust-building loop (M1). If nobody
 volunteers, the coordinator takes it over with propensity ``takeover`` when it has capacity
-left: progress continues, but each member of that group relies on the coordinator a little
+left, and ``overcommitment`` times as readily when it has not (then it works beyond its
+capacity, and strains): progress continues, but each member of that group relies on the coordinator a little
 more (their volunteering erodes), and work the coordinator does builds no ties between
 members (M3). A directive coordinator, or an adaptive one whose project's deadline looms
 (it is this month or next and the project is behind schedule), first assigns the task to the
@@ -117,10 +119,12 @@ def active_teams(projects: Portfolio, orgs: Organisations, params: dict, step: i
 
 def tie_effects(teams: Teams, ties: Ties, projects: Portfolio, params: dict
                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Efficiency of each group (M8) and each member's mean trust in its teammates (M1).
+    """Efficiency of each group (M8, M1) and each member's mean trust in its teammates (M1).
 
     Efficiency runs from ``misfit_efficiency`` (no pair at the required level) to 1 (the
-    quorum of pairs is). Both change only when ties do, so they are kept until then.
+    quorum of pairs is), times the saving of transaction costs: at the group's mean mutual
+    trust T a share ``transaction_cost * 2 * (1 - T)`` of its effort goes to negotiating and
+    checking, against the share expected at the starting trust that plans allow for. Both change only when ties do, so they are kept until then.
     """
     if teams.ties_version == ties.version and teams.efficiency is not None:
         return teams.efficiency, teams.teammate_trust
@@ -132,14 +136,22 @@ def tie_effects(teams: Teams, ties: Ties, projects: Portfolio, params: dict
     share = np.divide(at_level, pairs, out=np.ones(n), where=pairs > 0)
     fit = np.minimum(1.0, share / params["integration_quorum"])
     floor = params["misfit_efficiency"]
-    teams.efficiency = floor + (1.0 - floor) * fit
     k = teams.team.shape[1]
     cell = row * k + slot_i
-    total = np.bincount(cell, weights=ties.trust_of(i, j), minlength=n * k)
+    trust = ties.trust_of(i, j)
+    total = np.bincount(cell, weights=trust, minlength=n * k)
     count = np.bincount(cell, minlength=n * k)
-    initial = ties.a0 / 2.0
-    teams.teammate_trust = np.divide(total, count, out=np.full(n * k, initial),
+    teams.teammate_trust = np.divide(total, count, out=np.full(n * k, ties.prior_mean),
                                      where=count > 0).reshape(n, k)
+    # trust saves the group the effort of negotiating, checking and chasing (Dyer & Chu 2003)
+    mutual = np.divide(np.bincount(row, weights=trust, minlength=n), pairs,
+                       out=np.full(n, ties.prior_mean), where=pairs > 0)
+    # plans allow for the cost expected at the starting trust: a group that trusts more than
+    # that delivers more than planned, one that trusts less delivers less
+    cost = params["transaction_cost"] * 2.0
+    planned = 1.0 - cost * (1.0 - ties.prior_mean)
+    advantage = np.clip(1.0 - cost * (1.0 - mutual), 0.0, 1.0) / max(planned, 1e-9)
+    teams.efficiency = (floor + (1.0 - floor) * fit) * advantage
     teams.ties_version = ties.version
     return teams.efficiency, teams.teammate_trust
 
@@ -167,7 +179,7 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
                * 2.0 * teammate_trust)
     volunteers = valid & (rng.random(safe.shape) < willing)
     has_volunteer = volunteers.any(axis=1)
-    comply_draw, takeover_draw = rng.random((2, n_act))
+    comply_draw, takeover_draw, rescue_draw = rng.random((3, n_act))
     task = teams.task
     done_by_member = has_volunteer.copy()
     coordinator_effort = np.zeros(n_act)
@@ -188,15 +200,31 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
                     done_by_member[row] = True
                     orgs.overrule(safe[row, slot:slot + 1], p)
                     continue
-            if takeover_draw[row] < p["takeover"] and coordinator.free_capacity() >= task[row]:
+            # within its free time it takes the task with propensity ``takeover``; beyond it,
+            # overcommitted, less readily (Homer 1985)
+            if (takeover_draw[row] < p["takeover"] if coordinator.free_capacity() >= task[row]
+                    else coordinator.overcommits(takeover_draw[row])):
                 coordinator.workload += task[row]
                 coordinator_effort[row] = task[row]
+    member_effort = routine + np.where(done_by_member, task * efficiency, 0.0)
+    if coordinator.present:
+        # a project behind its schedule after the month's work: the coordinator makes up the
+        # shortfall, up to an open task's size, the work nobody else will do (role drift, M3)
+        start, deadline = projects.start[act], projects.deadline[act]
+        due = (step - start + 1) / np.maximum(deadline - start, 1) * projects.required[act]
+        shortfall = due - projects.progress[act] - member_effort - coordinator_effort
+        for row in np.flatnonzero((shortfall > 0) & (coordinator_effort == 0)).tolist():
+            amount = min(float(shortfall[row]), float(task[row]))
+            if (rescue_draw[row] < p["takeover"] if coordinator.free_capacity() >= amount
+                    else coordinator.overcommits(rescue_draw[row])):
+                coordinator.workload += amount
+                coordinator_effort[row] = amount
+    if coordinator.present:
         taken = coordinator_effort > 0
         if taken.any():  # members of those groups learn to rely on the coordinator
             reliant = safe[taken][valid[taken]]
             orgs.volunteering[reliant] *= 1.0 - p["reliance_erosion"]
             orgs.coordinator_tie[reliant] += 0.05 * (1.0 - orgs.coordinator_tie[reliant])
-    member_effort = routine + np.where(done_by_member, task * efficiency, 0.0)
     projects.progress[act] += member_effort + coordinator_effort
     projects.effort_members[act] += member_effort
     projects.effort_coordinator[act] += coordinator_effort
@@ -223,6 +251,7 @@ def credit_joint_work(rows: np.ndarray, projects: Portfolio, orgs: Organisations
     months = projects.joint_months[rows]
     gain = 1.0 - (1.0 - p["strength_gain_work"]) ** months
     ties.strengthen(i, j, gain[row])
+    ties.mark_worked(i, j)
     credit = projects.volunteered[rows][row, slot] * p["volunteer_credit"]
     ties.add_evidence(i, j, credit)
     projects.joint_months[rows] = 0.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 LEVELS = ("none", "cooperation", "coordination", "collaboration")
+TRUSTING_MARGIN = 0.1  # a pair "trusts" when its trust is this far above the prior (no lit.)
 
 
 class Ties:
@@ -12,7 +13,11 @@ class Ties:
 
     def __init__(self, embeddedness: np.ndarray, params: dict) -> None:
         self.n = n = len(embeddedness)
-        self.a0 = 2.0 * params["initial_trust"]
+        self.prior_mean = params["initial_trust"]
+        self.prior_weight = params["prior_weight"]
+        self.a0 = self.prior_weight * self.prior_mean  # the prior's good observations
+        # a pair trusts when its trust is clearly above where it started
+        self.trusting_level = np.float32(min(0.999, self.prior_mean + TRUSTING_MARGIN))
         # single precision halves memory and the time of the passes over all pairs
         self.embeddedness = np.asarray(embeddedness, dtype=np.float32).copy()
         self.configure(params)
@@ -22,6 +27,8 @@ class Ties:
         self.sum_trust = 0.0
         self.n_trusting = 0
         self.at_least = [0, 0, 0]  # pairs at >= cooperation, coordination, collaboration
+        self.worked = np.empty(0, dtype=np.int64)  # keys i * n + j of pairs that worked together
+        self.shocks: list[list] = []  # [members, good, bad] left of each trust shock
 
     def configure(self, params: dict) -> bool:
         """Take the thresholds and rates from the parameters (again whenever an event changes
@@ -49,12 +56,37 @@ class Ties:
             self.add_evidence(i, j, evidence)
         else:
             self.add_evidence(i, j, 0.0, -evidence)
+        self.shocks.append([np.asarray(members), max(evidence, 0.0), max(-evidence, 0.0)])
         self.refresh()
+
+    def earned_mean_trust(self) -> float:
+        """Mean trust without what is left of the evidence trust shocks added: trust the
+        network earned itself (the mean trust when no shock happened)."""
+        if not self.shocks or self.n_pairs == 0:
+            return self.metrics()[0]
+        return self._earned_sum() / self.n_pairs
+
+    def _earned_sum(self) -> float:
+        raise NotImplementedError
+
+    def mark_worked(self, i: np.ndarray, j: np.ndarray) -> None:
+        """Pairs ``i``, ``j`` have worked together in a group (pass both orders)."""
+        keys = np.asarray(i, dtype=np.int64) * self.n + j
+        self.worked = np.union1d(self.worked, keys[i != j])
+
+    def working_trust(self) -> float:
+        """Mean trust of active members in those they have worked with (working ties); the
+        prior mean while nobody has."""
+        rows, cols = np.divmod(self.worked, self.n)
+        keep = self.active[rows] & self.active[cols]
+        if not keep.any():
+            return self.prior_mean
+        return float(self.trust_of(rows[keep], cols[keep]).mean(dtype=np.float64))
 
     def _derive(self, r, s, strength):
         """Trust and level of the given pairs."""
         trust = r + s
-        trust += 2.0
+        trust += np.float32(self.prior_weight)
         np.divide(r + np.float32(self.a0), trust, out=trust)
         product = trust * strength
         t1, t2, t3 = self.thresholds
@@ -66,7 +98,8 @@ class Ties:
     def _update_sums(self, old_t, old_l, new_t, new_l) -> None:
         """Move the pair metrics by the change of some pairs' trust and level."""
         self.sum_trust += float(new_t.sum(dtype=np.float64) - old_t.sum(dtype=np.float64))
-        self.n_trusting += int(np.count_nonzero(new_t > 0.5) - np.count_nonzero(old_t > 0.5))
+        level = self.trusting_level
+        self.n_trusting += int(np.count_nonzero(new_t > level) - np.count_nonzero(old_t > level))
         for level in (1, 2, 3):
             self.at_least[level - 1] += int(np.count_nonzero(new_l >= level)
                                             - np.count_nonzero(old_l >= level))
@@ -78,16 +111,19 @@ class Ties:
         self._sums()
 
     def metrics(self) -> tuple[float, float, tuple[float, float, float]]:
-        """Mean trust, share of pairs trusting above 0.5, and share of pairs at each level."""
+        """Mean trust, share of pairs trusting (clearly above the prior), and share of pairs at
+        each level."""
         if self.n_pairs == 0:
             return 0.0, 0.0, (0.0, 0.0, 0.0)
         n = self.n_pairs
         a, b, c = self.at_least
         return self.sum_trust / n, self.n_trusting / n, ((a - b) / n, (b - c) / n, c / n)
 
-    def talk(self, i: np.ndarray, j: np.ndarray, evidence: np.ndarray, gain: float) -> None:
-        """Pairs that talked at a meeting: trust evidence and strength, once per pair however
-        often the draw paired them (pass both orders of a pair)."""
+    def talk(self, i: np.ndarray, j: np.ndarray, evidence: np.ndarray, gain: float,
+             against: np.ndarray | None = None) -> None:
+        """Pairs that talked at a meeting: trust evidence (and evidence ``against``, if any)
+        and strength, once per pair however often the draw paired them (pass both orders of
+        a pair)."""
         raise NotImplementedError
 
     def forget(self, months: int) -> None:
@@ -98,6 +134,9 @@ class Ties:
         if keep < 1.0:
             self.r *= keep
             self.s *= keep
+            for shock in self.shocks:  # what is left of a shock fades like any evidence
+                shock[1] *= keep
+                shock[2] *= keep
         fade = self.retention ** months
         if fade < 1.0:
             self.strength *= fade

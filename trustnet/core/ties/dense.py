@@ -57,7 +57,7 @@ class DenseTies(Ties):
         among[members] = 1.0
         total = float(self.strength[members].sum(axis=0, dtype=np.float64) @ among)
         if total <= 0.0:
-            return self.a0 / 2.0
+            return self.prior_mean
         if self._product_fresh:  # trust x strength as the last refresh left it
             weighted = self._work[members]
         else:
@@ -100,8 +100,11 @@ class DenseTies(Ties):
         self.strength[i, j] = s + gain * (1.0 - s)
         self._product_fresh = False
 
-    def talk(self, i: np.ndarray, j: np.ndarray, evidence: np.ndarray, gain: float) -> None:
+    def talk(self, i: np.ndarray, j: np.ndarray, evidence: np.ndarray, gain: float,
+             against: np.ndarray | None = None) -> None:
         self.r[i, j] += evidence
+        if against is not None:
+            self.s[i, j] += against
         self.strengthen(i, j, gain)
 
     def forget(self, months: int) -> None:
@@ -117,7 +120,7 @@ class DenseTies(Ties):
         """
         trust, level, work, mask = self._trust, self.level, self._work, self._mask
         np.add(self.r, self.s, out=trust)
-        trust += 2.0
+        trust += np.float32(self.prior_weight)
         np.add(self.r, np.float32(self.a0), out=work)
         np.divide(work, trust, out=trust)
         np.multiply(trust, self.strength, out=work)
@@ -138,7 +141,8 @@ class DenseTies(Ties):
         # the whole matrix is counted without temporaries
         out = self._mask if trust.shape == self._mask.shape else None
         count = np.count_nonzero
-        return [float(trust.sum(dtype=np.float64)), count(np.greater(trust, 0.5, out=out)),
+        return [float(trust.sum(dtype=np.float64)),
+                count(np.greater(trust, self.trusting_level, out=out)),
                 count(level), count(np.greater_equal(level, 2, out=out)),
                 count(np.greater_equal(level, 3, out=out))]
 
@@ -156,6 +160,18 @@ class DenseTies(Ties):
         self.sum_trust = tally[0]
         self.n_trusting = int(tally[1])
         self.at_least = [int(x) for x in tally[2:]]
+
+    def _earned_sum(self) -> float:
+        good, bad = np.zeros_like(self.r), np.zeros_like(self.s)
+        for members, g, b in self.shocks:
+            block = np.ix_(members, members)
+            good[block] += g
+            bad[block] += b
+        trust, _ = self._derive(np.maximum(self.r - good, 0.0), np.maximum(self.s - bad, 0.0),
+                                self.strength)
+        np.fill_diagonal(trust, 0.0)
+        act = np.flatnonzero(self.active)
+        return float(trust[np.ix_(act, act)].sum(dtype=np.float64))
 
     def touch(self, i: np.ndarray, j: np.ndarray) -> None:
         """Re-derive trust and level of the given pairs and update the metrics by difference."""

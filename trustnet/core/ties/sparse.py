@@ -162,7 +162,7 @@ class SparseTies(Ties):
         unmet_total = max(0.0, all_pairs - met_prior)
         total = met_total + unmet_total
         if total <= 0.0:
-            return self.a0 / 2.0
+            return self.prior_mean
         return (weighted + float(self.prior_trust[0]) * unmet_total) / total
 
     def level_shares_among(self, members: np.ndarray) -> np.ndarray:
@@ -225,9 +225,12 @@ class SparseTies(Ties):
         s = self.strength[rows]
         self.strength[rows] = s + gain * (1.0 - s)
 
-    def talk(self, i: np.ndarray, j: np.ndarray, evidence: np.ndarray, gain: float) -> None:
+    def talk(self, i: np.ndarray, j: np.ndarray, evidence: np.ndarray, gain: float,
+             against: np.ndarray | None = None) -> None:
         rows = self._rows(i, j)
         self.r[rows] += evidence
+        if against is not None:
+            self.s[rows] += against
         s = self.strength[rows]
         self.strength[rows] = s + gain * (1.0 - s)
 
@@ -250,9 +253,24 @@ class SparseTies(Ties):
         unmet = self.n_pairs - len(trust)
         prior = float(self.prior_trust[0])
         self.sum_trust = float(trust.sum(dtype=np.float64)) + unmet * prior
-        self.n_trusting = int(np.count_nonzero(trust > 0.5)) + (unmet if prior > 0.5 else 0)
+        level = self.trusting_level
+        self.n_trusting = int(np.count_nonzero(trust > level)) + (unmet if prior > level else 0)
         self.at_least = [int(x) for x in
                          self._level_counts(rows, self.member_level[active])]
+
+    def _earned_sum(self) -> float:
+        good = np.zeros(self.size, dtype=np.float32)
+        bad = np.zeros(self.size, dtype=np.float32)
+        for members, g, b in self.shocks:
+            rows = self._within(members)
+            good[rows] += g
+            bad[rows] += b
+        rows = np.flatnonzero(((good > 0) | (bad > 0))
+                              & self.active[self.i] & self.active[self.j])
+        trust, _ = self._derive(np.maximum(self.r[rows] - good[rows], 0.0),
+                                np.maximum(self.s[rows] - bad[rows], 0.0), self.strength[rows])
+        return self.sum_trust - float(self._trust[rows].sum(dtype=np.float64)
+                                      - trust.sum(dtype=np.float64))
 
     def touch(self, i: np.ndarray, j: np.ndarray) -> None:
         """Re-derive trust and level of the given pairs and update the metrics by difference."""
