@@ -28,8 +28,8 @@ def _worked_mask(model: TrustNetworkModel) -> np.ndarray:
     n = model.orgs.n
     mask = np.zeros((n, n), dtype=bool)
     members = model.projects.members[: model.projects.count]
-    for team in members:
-        team = team[team >= 0]
+    for slots in members:
+        team = slots[slots >= 0]
         mask[np.ix_(team, team)] = True
     np.fill_diagonal(mask, False)
     active = model.orgs.active

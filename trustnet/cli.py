@@ -229,9 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_scenarios)
 
     p = sub.add_parser(
-        "validate", help="reproduce the twelve patterns and write docs/VALIDATION.md",
+        "validate", help="reproduce the thirteen patterns and write docs/VALIDATION.md",
         formatter_class=raw,
-        description=_wrap("Run the twelve pattern sweeps (the p01..p12 specs of the experiments "
+        description=_wrap("Run the thirteen pattern sweeps (the p01..p13 specs of the experiments "
                           "folder), compare their arms statistically and write the report "
                           "(docs/VALIDATION.md) with its figures in a 'validation' folder next "
                           "to it. Results are kept in --out; an interrupted run continues where "

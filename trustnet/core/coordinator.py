@@ -1,12 +1,12 @@
 """The coordinator: an NAO, the lead member's staff, or nobody (M3, M4, M5, M7).
 
 Strain follows Homer's (1985) burnout structure: it grows with workload above a sustainable
-share of capacity, eats into the capacity that is left, and recovers slowly; a coordinator
-who takes on open tasks beyond its time (overcommitment) strains itself. Disillusionment grows with the gap
-between aspiration and delivered progress (Darcis 2025), faster when legitimacy is low; the
-aspiration adapts to what is delivered in a voluntary network (Lant 1992) and stays fixed and
-high under a mandate. Both raise the monthly chance that the coordinator leaves; the post is
-then vacant for some months and the successor starts afresh, without the ties or legitimacy
+share of capacity, eats into the capacity that is left, and recovers slowly; a coordinator who
+takes on open tasks beyond its time (overcommitment) strains itself. Disillusionment grows with
+the gap between aspiration and delivered progress (Darcis 2025), faster when legitimacy is low;
+the aspiration adapts to what is delivered in a voluntary network (Lant 1992) and stays fixed
+and high under a mandate. Both raise the monthly chance that the coordinator leaves; the post
+is then vacant for some months and the successor starts afresh, without the ties or legitimacy
 its predecessor built.
 """
 
@@ -129,14 +129,13 @@ class Coordinator:
     def free_capacity(self) -> float:
         return self.effective_capacity - self.workload
 
-    def overcommits(self, draw: float) -> bool:
-        """Whether it takes on a task it has no time left for: with propensity
-        ``takeover`` times ``overcommitment``, raised by the pressure to deliver (the gap
-        between its aspiration and what it sees delivered, large under a mandate's fixed
-        aspiration)."""
+    def overcommit_chance(self) -> float:
+        """The chance it takes on a task it has no time left for: ``takeover`` times
+        ``overcommitment``, raised by the pressure to deliver (the gap between its aspiration
+        and what it sees delivered, large under a mandate's fixed aspiration)."""
         p = self.params
         pressure = max(0.0, self.aspiration - self.performance)
-        return draw < p["takeover"] * min(1.0, p["overcommitment"] + pressure)
+        return p["takeover"] * min(1.0, p["overcommitment"] + pressure)
 
     # --- the month's steps -----------------------------------------------------------------
     def start_month(self, step: int, n_active: int) -> bool:

@@ -281,6 +281,7 @@ class TrustNetworkModel(mesa.Model):
             team = decisions.recruit(item, orgs, coordinator, p, rng)
             if team is not None:
                 decisions.start_project(item, team, orgs, self.projects, p, t)
+                ties.mark_worked(team)
         self.last_meeting = t
 
     def _work(self, t: int) -> None:

@@ -307,8 +307,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        group="members", label="erosion by reliance"),
     _p("volunteering_recovery", "float", 0.005, "monthly recovery of volunteering towards its "
        "starting value (each takeover erodes it on top): learned reliance lasts years",
-       source="Stadtler & Karakulak 2020 (value no lit., range 0.002-0.02)", unit="share/month", low=0.0,
-       high=1.0, group="members", label="recovery of volunteering"),
+       source="Stadtler & Karakulak 2020 (value no lit., range 0.002-0.02)",
+       unit="share/month", low=0.0, high=1.0, group="members", label="recovery of volunteering"),
     _p("meeting_cost", "float", 0.2, "share of a meeting month's network capacity that attending "
        "costs a member", source=HALLBERG, unit="share", low=0.0, high=1.0, group="members",
        label="cost of a meeting"),

@@ -2,20 +2,21 @@
 
 Each month a working group delivers its routine share of the work with the capacity and
 commitment its members can spare (split over their projects, less what meetings and shared
-coordination cost them), at an efficiency set by how many of its pairs have ties at the
-level the project requires (M8) and by the group's mutual trust, which spares it the cost of
-negotiating, checking and chasing each other (trust as a collaborative advantage, M1). The rest of the month's work is an open task nobody is
-assigned to (drafting, mapping, compiling). It goes through a volunteer round in which each
-member's willingness falls with the size of the group (the volunteer's dilemma) and grows
-with its trust in its teammates, which closes the trust-building loop (M1). If nobody
-volunteers, the coordinator takes it over with propensity ``takeover`` when it has capacity
-left, and ``overcommitment`` times as readily when it has not (then it works beyond its
-capacity, and strains): progress continues, but each member of that group relies on the coordinator a little
-more (their volunteering erodes), and work the coordinator does builds no ties between
-members (M3). A directive coordinator, or an adaptive one whose project's deadline looms
-(it is this month or next and the project is behind schedule), first assigns the task to the
-member with most time to spare, who complies as far as it accepts the coordinator's legitimacy
-and resents being overruled (M5). Members who volunteer earn their teammates' trust.
+coordination cost them), at an efficiency set by how many of its pairs have ties at the level
+the project requires (M8) and by the group's mutual trust, which spares it the cost of
+negotiating, checking and chasing each other (trust as a collaborative advantage, M1). The rest
+of the month's work is an open task nobody is assigned to (drafting, mapping, compiling). It
+goes through a volunteer round in which each member's willingness falls with the size of the
+group (the volunteer's dilemma) and grows with its trust in its teammates, which closes the
+trust-building loop (M1). If nobody volunteers, the coordinator takes it over with propensity
+``takeover`` when it has capacity left, and ``overcommitment`` times as readily when it has not
+(then it works beyond its capacity, and strains); it also makes up part of the shortfall of a
+project behind schedule. Progress continues, but each member of that group relies on the
+coordinator a little more (their volunteering erodes), and work the coordinator does builds no
+ties between members (M3). A directive coordinator, or an adaptive one whose project's deadline
+looms (it is this month or next and the project is behind schedule), first assigns the task to
+the member with most time to spare, who complies as far as it accepts the coordinator's
+legitimacy and resents being overruled (M5). Members who volunteer earn their teammates' trust.
 
 Joint work is credited to the ties between members at the next meeting or at the project's
 end, whichever comes first: ties are re-evaluated when the network meets, so a month without
@@ -124,7 +125,8 @@ def tie_effects(teams: Teams, ties: Ties, projects: Portfolio, params: dict
     Efficiency runs from ``misfit_efficiency`` (no pair at the required level) to 1 (the
     quorum of pairs is), times the saving of transaction costs: at the group's mean mutual
     trust T a share ``transaction_cost * 2 * (1 - T)`` of its effort goes to negotiating and
-    checking, against the share expected at the starting trust that plans allow for. Both change only when ties do, so they are kept until then.
+    checking, against the share expected at the starting trust that plans allow for. Both
+    change only when ties do, so they are kept until then.
     """
     if teams.ties_version == ties.version and teams.efficiency is not None:
         return teams.efficiency, teams.teammate_trust
@@ -202,8 +204,8 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
                     continue
             # within its free time it takes the task with propensity ``takeover``; beyond it,
             # overcommitted, less readily (Homer 1985)
-            if (takeover_draw[row] < p["takeover"] if coordinator.free_capacity() >= task[row]
-                    else coordinator.overcommits(takeover_draw[row])):
+            if takeover_draw[row] < (p["takeover"] if coordinator.free_capacity() >= task[row]
+                                     else coordinator.overcommit_chance()):
                 coordinator.workload += task[row]
                 coordinator_effort[row] = task[row]
     member_effort = routine + np.where(done_by_member, task * efficiency, 0.0)
@@ -212,13 +214,17 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
         # shortfall, up to an open task's size, the work nobody else will do (role drift, M3)
         start, deadline = projects.start[act], projects.deadline[act]
         due = (step - start + 1) / np.maximum(deadline - start, 1) * projects.required[act]
-        shortfall = due - projects.progress[act] - member_effort - coordinator_effort
-        for row in np.flatnonzero((shortfall > 0) & (coordinator_effort == 0)).tolist():
-            amount = min(float(shortfall[row]), float(task[row]))
-            if (rescue_draw[row] < p["takeover"] if coordinator.free_capacity() >= amount
-                    else coordinator.overcommits(rescue_draw[row])):
-                coordinator.workload += amount
-                coordinator_effort[row] = amount
+        shortfall = np.minimum(due - projects.progress[act] - member_effort, task)
+        behind = np.flatnonzero((shortfall > 0) & (coordinator_effort == 0))
+        if len(behind):
+            free = coordinator.free_capacity()
+            within, beyond = p["takeover"], coordinator.overcommit_chance()
+            for row, amount, draw in zip(behind.tolist(), shortfall[behind].tolist(),
+                                         rescue_draw[behind].tolist()):
+                if draw < (within if free >= amount else beyond):
+                    free -= amount
+                    coordinator.workload += amount
+                    coordinator_effort[row] = amount
     if coordinator.present:
         taken = coordinator_effort > 0
         if taken.any():  # members of those groups learn to rely on the coordinator
@@ -251,7 +257,6 @@ def credit_joint_work(rows: np.ndarray, projects: Portfolio, orgs: Organisations
     months = projects.joint_months[rows]
     gain = 1.0 - (1.0 - p["strength_gain_work"]) ** months
     ties.strengthen(i, j, gain[row])
-    ties.mark_worked(i, j)
     credit = projects.volunteered[rows][row, slot] * p["volunteer_credit"]
     ties.add_evidence(i, j, credit)
     projects.joint_months[rows] = 0.0

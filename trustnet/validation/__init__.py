@@ -1,7 +1,7 @@
-"""Pattern-oriented validation: the twelve patterns of the design brief as statistical checks.
+"""Pattern-oriented validation: the thirteen patterns of the design brief as statistical checks.
 
 ``trustnet validate`` (or ``python -m trustnet.validation``, the same command) runs the
-pattern sweeps (experiments/p01..p12, or the folder given with ``--experiments``), analyses
+pattern sweeps (experiments/p01..p13, or the folder given with ``--experiments``), analyses
 them and writes docs/VALIDATION.md with one figure per pattern under docs/validation/. The
 same analysis functions serve the fast checks in the test suite::
 
@@ -11,7 +11,7 @@ same analysis functions serve the fast checks in the test suite::
     PATTERNS["p06"].figure(analyse("p06", result))                # its matplotlib Figure
 
 Modules: ``stats`` (paired and unpaired contrasts; intervals come from :mod:`trustnet.stats`),
-``analysis`` (reading sweep tables and specs), ``patterns`` (the twelve claims, their
+``analysis`` (reading sweep tables and specs), ``patterns`` (the thirteen claims, their
 descriptions, analyses and figures), ``figures``, ``report``, ``sweeps`` (specs and resumable
 result folders), ``cli`` (the work of the command; its options are in :mod:`trustnet.cli`).
 """

@@ -138,6 +138,18 @@ CONTROLS: dict[str, Controls] = {
                      "network; vetoes, which grow with size and fall with trust, stay"),
         ),
         not_tested={"output_small": NO_DIFFERENCE, "mean_trust_small": NO_DIFFERENCE}),
+    "p13": Controls(
+        knockouts=(
+            Knockout(("output", "successes", "negative_output", "gain_output"), "trust lowers "
+                     "the transaction costs of a working group", {"transaction_cost": 0.0},
+                     "the rule by which the shock's trust becomes delivered work: without it "
+                     "trust changes ambition and volunteering only"),
+            Knockout(("reinforced", "negative_reinforced"), "project ends and the meetings "
+                     "that report them give trust evidence", {"outcome_evidence": 0.0,
+                                                              "meeting_mood_weight": 0.0},
+                     "trust earned after the shock comes from the evidence outcomes leave, "
+                     "at a project's end and in the mood of the meetings that report it"),
+        )),
     "p12": Controls(
         knockouts=(
             Knockout(("broader",), "mandated members attend at least symbolically",

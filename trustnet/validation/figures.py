@@ -207,6 +207,17 @@ def fig_p11(res: PatternResult) -> Any:
     return _outcome_panels(frames["arms"], names, width=3.6)
 
 
+def fig_p13(res: PatternResult) -> Any:
+    b = res.frames["bands"]
+    panels = (("mean_trust", "mean trust"), ("earned_trust", "trust earned (without the shock)"),
+              ("output", "cumulative output"))
+    fig, axes = _fig(3)
+    for ax, (rep, label) in zip(axes, panels, strict=True):
+        _bands(ax, b[b["reporter"] == rep], "arm", label, label, vline=res.marks["shock"])
+    axes[0].legend(fontsize=8)
+    return fig
+
+
 def fig_p12(res: PatternResult) -> Any:
     frames = res.frames
     b = frames["bands"]

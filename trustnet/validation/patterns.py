@@ -1,4 +1,4 @@
-"""The twelve patterns of the design brief: claim, source, spec, operationalisation, analysis.
+"""The thirteen patterns of the design brief: claim, source, spec, operationalisation, analysis.
 
 Each analysis takes the tables of its sweep (a ``SweepResult``, from ``run_sweep`` or
 ``load_results``) and returns a :class:`PatternResult`; the report and the test suite call the
@@ -66,6 +66,8 @@ P12_FIRST, P12_TRUST = 12, 24  # months of attendance and commitment, of trust p
 # Smallest effects of interest that checks declare themselves (the others are their outcome's).
 SMALLEST_CORRELATION = (0.3, "a moderate rank correlation (Cohen 1988): below it the runs that "
                         "deliver more share too little of their trust for a loop to matter")
+P02_MIN_RANK = (0.3, "a moderate rank-biserial correlation (Cohen 1988): a higher mean that only "
+                "a few diverging runs make is not path dependence of the network as such")
 RELATIVE_GAP_SESOI = (0.10, "ten percentage points of the NAO's level: the gap must widen by a "
                       "tenth of what the NAO delivers to count as growing with size")
 
@@ -160,7 +162,8 @@ def analyse_p02(result: Any) -> PatternResult:
 
     comps = [
         st.unpaired("late_trust", f"mean trust over months {late_first}-{steps} higher after "
-                    "early success", *split(late_trust), 1, outcome="mean_trust"),
+                    "early success", *split(late_trust), 1, outcome="mean_trust",
+                    min_rank=P02_MIN_RANK),
         st.unpaired("later_ambition", f"mean ambition of projects started after month "
                     f"{later_start} higher after early success", *split(later), 1,
                     sesoi=(COUNT_SESOI, "projects a tenth more ambitious: " + COUNT_REASON),
@@ -966,6 +969,102 @@ def _op_p12(s: SpecFacts) -> str:
             f"active members at month {s.steps} in the voluntary network.")
 
 
+# --------------------------------------------------------------------------- P13
+P13_SHOCK = ("positive shock", "negative shock", "no shock")
+P13_LOOP_SESOI = 0.10  # the loop must add a tenth to what the shock leaves by itself
+P13_LOOP_REASON = ("a tenth of the trust the shock's own evidence still gives at the end (its "
+                   "passive excess): less than that and the shock merely fades")
+
+
+def analyse_p13(result: Any) -> PatternResult:
+    v = View(result)
+    steps = v.steps
+    gains = sorted({float(a["varied"]["ambition_trust_gain"]) for a in v.arms.values()})
+    default = DEFAULT_GAIN if DEFAULT_GAIN in gains else gains[len(gains) // 2]
+    pos, neg, none = P13_SHOCK
+
+    def at(label: str, gain: float, reporter: str) -> pd.Series:
+        return v.at(v.arm(label=label, ambition_trust_gain=gain), reporter, steps)
+
+    base = {o: at(none, default, o) for o in ("output", "projects_succeeded", "mean_trust")}
+    passive, comps = {}, []
+    for label, sign, word in ((pos, 1, "positive"), (neg, -1, "negative")):
+        trust, earned = at(label, default, "mean_trust"), at(label, default, "earned_trust")
+        passive[label] = trust - earned  # what the shock's own evidence still gives
+        loop = (P13_LOOP_SESOI * abs(float(passive[label].mean())), P13_LOOP_REASON)
+        prefix = "" if sign > 0 else "negative_"
+        comps += [
+            st.paired(f"{prefix}output", f"{word} shock: {'more' if sign > 0 else 'less'} "
+                      f"output by month {steps}", at(label, default, "output"), base["output"],
+                      sign, outcome="output"),
+            st.paired(f"{prefix}reinforced", f"{word} shock: trust at month {steps} "
+                      f"{'above' if sign > 0 else 'below'} the unshocked run's even without "
+                      "what is left of the shock's own evidence", earned, base["mean_trust"],
+                      sign, sesoi=loop),
+        ]
+        if sign > 0:
+            comps.insert(1, st.paired("successes", f"positive shock: more successes by month "
+                                      f"{steps}", at(label, default, "projects_succeeded"),
+                                      base["projects_succeeded"], 1,
+                                      outcome="projects_succeeded"))
+    gain_of = {g: at(pos, g, "output") - at(none, g, "output") for g in gains}
+    lo, hi = min(gains), max(gains)
+    comps.append(st.paired("gain_output", f"the output the positive shock adds is larger at "
+                           f"ambition_trust_gain {hi:g} than at {lo:g}", gain_of[hi], gain_of[lo],
+                           1, sesoi=(COUNT_SESOI * abs(float(at(none, lo, "output").mean())),
+                                     "a tenth of the unshocked network's output: "
+                                     + COUNT_REASON)))
+    checks = [check_from(c) for c in comps]
+    rows = []
+    for g in gains:
+        for label in P13_SHOCK:
+            for o, text in (("output", "output"), ("projects_succeeded", "successes"),
+                            ("mean_trust", "mean trust"), ("earned_trust", "trust earned")):
+                rows.append(row(f"{label}, gain {g:g}", f"{text} at month {steps}",
+                                at(label, g, o)))
+    observed = {label: at(label, default, "mean_trust") - base["mean_trust"]
+                for label in (pos, neg)}
+    ratio = {label: float(observed[label].mean() / passive[label].mean()) for label in (pos, neg)}
+    bands = pd.concat([band(v.wide(v.arm(label=label, ambition_trust_gain=default), rep),
+                            arm=label, reporter=rep)
+                       for label in P13_SHOCK for rep in ("mean_trust", "earned_trust",
+                                                           "output")])
+    return PatternResult(
+        key="p13", arms=[f"{label}, ambition_trust_gain {g:g}" for g in gains
+                         for label in P13_SHOCK],
+        n=f"{len(v.replications(0))} replications per arm", arm_table=table(rows),
+        comparisons=comps, checks=checks, verdict=verdict_of(checks),
+        key_number=(f"output {fmt(comps[0].estimate)}, observed / passive trust excess "
+                    f"{ratio[pos]:.2f} (positive shock), {ratio[neg]:.2f} (negative)"),
+        frames={"bands": bands}, marks={"shock": SHOCK_MONTH, "gain": default},
+        notes=[(f"Trust earned is the mean trust without what is left of the shock's own "
+               f"evidence (faded by forgetting at every meeting since month {SHOCK_MONTH}); the "
+               "shocked run's mean trust less its trust earned is the shock's passive excess, "
+               "and a loop that reinforces leaves trust earned above the unshocked run's trust. "
+               f"At ambition_trust_gain {default:g} the observed excess is "
+               f"{fmt(float(observed[pos].mean()))} against a passive "
+               f"{fmt(float(passive[pos].mean()))} (ratio {ratio[pos]:.2f}) for the positive "
+               f"shock and {fmt(float(observed[neg].mean()))} against "
+               f"{fmt(float(passive[neg].mean()))} (ratio {ratio[neg]:.2f}) for the negative. "
+               "Output gained from the positive shock by ambition_trust_gain: "
+               + ", ".join(f"{g:g}: {fmt(float(d.mean()))}" for g, d in gain_of.items())
+               + ".")])
+
+
+SHOCK_MONTH = 24
+DEFAULT_GAIN = 1.0
+
+
+def _op_p13(s: SpecFacts) -> str:
+    return (f"Per seed, runs with a trust shock at month {SHOCK_MONTH} (two observations for, "
+            f"or against, every pair of members) against the same seed without one: output "
+            f"and successes at month {s.steps}, and trust earned (without the shock's own "
+            "remaining evidence) against the unshocked run's mean trust, at "
+            "ambition_trust_gain 1; and the output a positive shock adds at the ends of "
+            "ambition_trust_gain's range ("
+            + listing([f"{g:g}" for g in s.axis("ambition_trust_gain")]) + ").")
+
+
 PATTERNS: dict[str, Pattern] = {p.key: p for p in (
     Pattern("p01", "p01_ambition.toml", "Ambition: an inverted U of trust",
             "Ambition well above capacity gives lower trust, fewer successes and lower "
@@ -1029,11 +1128,17 @@ PATTERNS: dict[str, Pattern] = {p.key: p for p in (
             "narrower, more motivated, and lose members when progress is low.",
             "Darcis 2025; Rodríguez et al. 2007 (M7)",
             _op_p12, analyse_p12, fig.fig_p12),
+    Pattern("p13", "p13_trust_shock.toml", "The loop reinforces: a trust shock",
+            "The loop reinforces: a trust shock early in a run leaves more trust later than "
+            "passive decay would, and more output (a perturbation experiment).",
+            "Vangen & Huxham 2003; Huxham & Vangen 2004 (M1: the trust-building loop); "
+            "Zaheer, McEvily & Perrone 1998",
+            _op_p13, analyse_p13, fig.fig_p13),
 )}
 
 
 def analyse(key: str, result: Any, *needed: Any) -> PatternResult:
-    """The analysis of pattern ``key`` ("p01" ... "p12") on the tables of its sweep (and of the
+    """The analysis of pattern ``key`` ("p01" ... "p13") on the tables of its sweep (and of the
     sweeps it ``needs``, in that order)."""
     if key not in PATTERNS:
         raise KeyError(f"unknown pattern {key!r}; allowed: {', '.join(PATTERNS)}")

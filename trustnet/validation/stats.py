@@ -50,6 +50,9 @@ class Comparison:
     reference: float = np.nan  # mean of the reference arm (relative changes are taken of it)
     rank_effect: float = np.nan  # the rank test's own direction (rank-biserial r)
     size: str = judgement.NOT_SHOWN
+    # a least rank effect the check declares (value, reason): below it, a difference of
+    # means that a few runs make does not count
+    min_rank: tuple[float, str] | None = None
 
     def __post_init__(self) -> None:
         signs = {int(np.sign(self.estimate))}
@@ -59,6 +62,9 @@ class Comparison:
             self.estimate, self.expected, self.significant,
             directions_agree=signs == {self.expected}, interval=self.equivalence,
             margin=self.margin.value)
+        if (self.size == judgement.HOLDS and self.min_rank is not None
+                and not abs(self.rank_effect) >= self.min_rank[0]):
+            self.size = judgement.NOT_SHOWN
 
     @property
     def significant(self) -> bool:
@@ -144,8 +150,9 @@ def one_sample(name: str, claim: str, x: Any, expected: int, reference: float = 
 
 def unpaired(name: str, claim: str, a: Any, b: Any, expected: int, *,
              outcome: str | None = None, sesoi: tuple[float, str] | None = None,
-             relative: bool = False) -> Comparison:
-    """Mean of ``a`` minus mean of ``b`` (Welch interval), rank-biserial r, Mann-Whitney U."""
+             relative: bool = False, min_rank: tuple[float, str] | None = None) -> Comparison:
+    """Mean of ``a`` minus mean of ``b`` (Welch interval), rank-biserial r, Mann-Whitney U;
+    ``min_rank`` is a least rank-biserial r the check needs besides its SESOI."""
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     a, b = a[np.isfinite(a)], b[np.isfinite(b)]
@@ -163,7 +170,8 @@ def unpaired(name: str, claim: str, a: Any, b: Any, expected: int, *,
     return Comparison(name, claim, "unpaired", expected, m, m - half, m + half, f"{na} / {nb}",
                       "Mann-Whitney U", u, float(res.pvalue), float(rank_biserial),
                       "rank-biserial r", margin_of(outcome, sesoi, reference, relative),
-                      (m - eq_half, m + eq_half), reference, rank_effect=float(rank_biserial))
+                      (m - eq_half, m + eq_half), reference, rank_effect=float(rank_biserial),
+                      min_rank=min_rank)
 
 
 def spearman(name: str, claim: str, x: Any, y: Any, expected: int, *,

@@ -3,10 +3,11 @@
 Trust is a beta reputation with forgetting: per ordered pair (i trusts j) the evidence counts
 ``r`` (good experiences) and ``s`` (bad ones) give ``T = (r + a0) / (r + s + a0 + b0)``, where
 the prior of ``a0 + b0 = prior_weight`` observations has mean ``initial_trust`` (weight 2 is
-the textbook ``(r + 1) / (r + s + 2)``; the default 1 lets a first shared project count). Relationship strength is symmetric; a pair that has not yet met in
-the network has the strength of its less embedded member's prior relationships. Tie quality is
-the geometric mean of trust and strength, and thresholds on it place each pair at cooperation,
-coordination or collaboration.
+the textbook ``(r + 1) / (r + s + 2)``; the default 1 lets a first shared project count).
+Relationship strength is symmetric; a pair that has not yet met in the network has the strength
+of its less embedded member's prior relationships. Tie quality is the geometric mean of trust
+and strength, and thresholds on it place each pair at cooperation, coordination or
+collaboration.
 
 Forgetting and decay are applied in one pass at each plenary meeting for the months since the
 last one, and the pair metrics are then recomputed; between meetings only the pairs touched by

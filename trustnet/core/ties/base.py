@@ -28,6 +28,7 @@ class Ties:
         self.n_trusting = 0
         self.at_least = [0, 0, 0]  # pairs at >= cooperation, coordination, collaboration
         self.worked = np.empty(0, dtype=np.int64)  # keys i * n + j of pairs that worked together
+        self._working: tuple | None = None  # working_trust's last value, with its key
         self.shocks: list[list] = []  # [members, good, bad] left of each trust shock
 
     def configure(self, params: dict) -> bool:
@@ -69,19 +70,24 @@ class Ties:
     def _earned_sum(self) -> float:
         raise NotImplementedError
 
-    def mark_worked(self, i: np.ndarray, j: np.ndarray) -> None:
-        """Pairs ``i``, ``j`` have worked together in a group (pass both orders)."""
-        keys = np.asarray(i, dtype=np.int64) * self.n + j
-        self.worked = np.union1d(self.worked, keys[i != j])
+    def mark_worked(self, team: np.ndarray) -> None:
+        """The members of ``team`` now share a working group (working ties)."""
+        keys = (np.asarray(team, dtype=np.int64)[:, None] * self.n + team).ravel()
+        self.worked = np.union1d(self.worked, keys[keys // self.n != keys % self.n])
+        self._working = None
 
     def working_trust(self) -> float:
-        """Mean trust of active members in those they have worked with (working ties); the
-        prior mean while nobody has."""
+        """Mean trust of active members in those they have shared a working group with
+        (working ties); the prior mean while nobody has."""
+        key = (self.version, int(np.count_nonzero(self.active)))
+        if self._working is not None and self._working[0] == key:
+            return self._working[1]
         rows, cols = np.divmod(self.worked, self.n)
         keep = self.active[rows] & self.active[cols]
-        if not keep.any():
-            return self.prior_mean
-        return float(self.trust_of(rows[keep], cols[keep]).mean(dtype=np.float64))
+        value = (float(self.trust_of(rows[keep], cols[keep]).mean(dtype=np.float64))
+                 if keep.any() else self.prior_mean)
+        self._working = (key, value)
+        return value
 
     def _derive(self, r, s, strength):
         """Trust and level of the given pairs."""
