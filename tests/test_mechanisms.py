@@ -26,14 +26,18 @@ def ties(n=3, storage=DenseTies, **params):
 
 # --- M1 trust-building loop -----------------------------------------------------------------
 @STORAGES
-def test_m1_beta_reputation_loses_trust_faster_than_it_wins_it(storage):
-    t = ties(storage=storage, failure_weight=2.0)
+@pytest.mark.parametrize(("weight", "after_success", "after_failure"),
+                         [(2.0, 2 / 3, 1 / 4), (1.0, 3 / 4, 1 / 6)])
+def test_m1_beta_reputation_loses_trust_faster_than_it_wins_it(storage, weight, after_success,
+                                                               after_failure):
+    t = ties(storage=storage, failure_weight=2.0, prior_weight=weight)
     assert t.trust()[0, 1] == pytest.approx(0.5)
     t.add_evidence(np.array([0]), np.array([1]), 1.0)  # one success
     t.add_evidence(np.array([1]), np.array([0]), 0.0, 2.0)  # one failure, weight 2
     t.refresh()
-    assert t.trust()[0, 1] == pytest.approx(2 / 3, abs=1e-6)
-    assert t.trust()[1, 0] == pytest.approx(1 / 4, abs=1e-6)
+    # (r + w/2) / (r + s + w): the lighter the prior, the more one project moves trust
+    assert t.trust()[0, 1] == pytest.approx(after_success, abs=1e-6)
+    assert t.trust()[1, 0] == pytest.approx(after_failure, abs=1e-6)
     assert t.trust()[0, 1] - 0.5 < 0.5 - t.trust()[1, 0]
     assert t.trust()[0, 2] == pytest.approx(0.5)  # asymmetric: only the pair that worked
 

@@ -1,4 +1,4 @@
-"""Fast versions of the twelve pattern comparisons of docs/VALIDATION.md.
+"""Fast versions of the thirteen pattern comparisons of docs/VALIDATION.md.
 
 Each pattern's sweep runs here with fewer replications (and only the arms its checks need), on
 the serial engine, with the spec's fixed master seed; the checks are the same functions the
@@ -47,6 +47,7 @@ FAST: dict[str, dict] = {
     "p10": {"replications": 35},
     "p11": {"replications": 250},
     "p12": {"replications": 20},
+    "p13": {"replications": 60},
 }
 
 # Checks that do not hold by size in the full validation (docs/VALIDATION.md), with the reason.
@@ -123,6 +124,8 @@ def _check_names(key: str) -> list[str]:
         "p11": ["output_small", "output_large", "output_gap", "mean_trust_small",
                 "mean_trust_large", "mean_trust_gap"],
         "p12": ["broader", "trust_per_meeting", "motivated", "lose_members"],
+        "p13": ["output", "successes", "reinforced", "negative_output", "negative_reinforced",
+                "gain_output"],
     }[key]
 
 
@@ -161,12 +164,12 @@ def test_every_check_names_its_knockout_or_why_it_has_none(key: str) -> None:
 
 def test_only_parses_pattern_names() -> None:
     assert parse_only("p02,p1, 12") == ["p01", "p02", "p12"]
-    with pytest.raises(ValueError, match="unknown pattern 'p13'"):
-        parse_only("p01,p13")
+    with pytest.raises(ValueError, match="unknown pattern 'p14'"):
+        parse_only("p01,p14")
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["--only", "p13"], ["--only", "'p13'", "p12"]),
+    (["--only", "p14"], ["--only", "'p14'", "p13"]),
     (["--replications", "0"], ["--replications", "'0'"]),
     (["--workers", "x"], ["--workers", "'x'"]),
     (["--bogus"], ["--bogus"]),

@@ -224,7 +224,7 @@ def test_recruitment_forms_a_group_that_becomes_a_project():
     w.orgs.attending[:] = True
     trust_before = w.orgs.trust_in_network.copy()
     proposal = item(proposer=3)
-    team = decisions.recruit(proposal, w.orgs, w.coordinator, w.params, w.rng)
+    team = decisions.recruit(proposal, w.orgs, w.ties, w.coordinator, w.params, w.rng)
     assert team is not None and 2 <= len(team) <= w.params["team_size"]
     assert np.all(w.orgs.active[team]) and len(set(team)) == len(team)
     assert np.all(w.orgs.trust_in_network[team] > trust_before[team])
@@ -239,7 +239,7 @@ def test_recruitment_forms_a_group_that_becomes_a_project():
 def test_the_proposer_is_asked_first():
     w = world(n=20, initial_commitment=1.0, base_attendance=1.0, primary_care_attendance=1.0)
     w.orgs.attending[:] = True
-    teams = [decisions.recruit(item(proposer=3), w.orgs, w.coordinator, w.params, w.rng)
+    teams = [decisions.recruit(item(proposer=3), w.orgs, w.ties, w.coordinator, w.params, w.rng)
              for _ in range(20)]
     with_proposer = [team for team in teams if team is not None and 3 in team]
     assert with_proposer and all(team[0] == 3 for team in with_proposer)
@@ -248,7 +248,7 @@ def test_the_proposer_is_asked_first():
 def test_nobody_accepts_no_group():
     w = world(initial_commitment=0.0)
     w.orgs.commitment[:] = 0.0
-    assert decisions.recruit(item(), w.orgs, w.coordinator, w.params, w.rng) is None
+    assert decisions.recruit(item(), w.orgs, w.ties, w.coordinator, w.params, w.rng) is None
 
 
 # --- the coordinator's post --------------------------------------------------------------------
@@ -413,3 +413,49 @@ def test_working_ties_trust_density_and_trust_earned(storage):
     ties.forget(12)
     ties.refresh()
     assert ties.earned_mean_trust() < ties.metrics()[0]
+
+
+def test_a_disillusioned_coordinator_strains_without_overload():
+    def settled(disillusionment, weight=0.2):
+        params = resolve({"coordinator_exit_rate": 0.0, "disillusion_strain": weight})
+        c = Coordinator(params)
+        for _ in range(300):
+            c.workload = 0.3 * c.effective_capacity  # well within what it can sustain
+            c.disillusionment = disillusionment
+            c.end_month(np.random.default_rng(0))
+        return c.strain
+
+    assert settled(0.0) == 0.0 and 0.1 < settled(0.5) < settled(1.0) < 1.0
+    assert settled(1.0, weight=0.0) == 0.0
+
+
+def test_members_join_a_network_they_trust_more_readily():
+    def joined(trust, link=1.0):
+        # members with little time to give, so that groups do not fill up either way
+        w = world(n=20, acceptance_trust_link=link, nao_style="coordinating",
+                  initial_commitment=0.15)
+        i, j = np.meshgrid(np.arange(20), np.arange(20))
+        keep = i != j
+        if trust > 0.5:
+            w.ties.add_evidence(i[keep], j[keep], (trust - 0.5) * 2 / (1 - trust))
+        w.ties.refresh()
+        w.orgs.attending[:] = True
+        sizes = [decisions.recruit(item(), w.orgs, w.ties, w.coordinator, w.params, w.rng)
+                 for _ in range(300)]
+        return np.mean([0 if t is None else len(t) for t in sizes])
+
+    assert joined(0.8) > 1.1 * joined(0.5)
+    assert joined(0.8, link=0.0) == pytest.approx(joined(0.5, link=0.0), rel=0.1)
+
+
+def test_a_directive_coordinator_tells_members_to_join_and_overrules_the_unwilling():
+    w = world(n=20, nao_style="directive", coordinator_legitimacy=1.0, initial_commitment=0.05,
+              overrule_penalty=0.5)
+    w.orgs.attending[:] = True
+    before = w.orgs.trust_in_network.copy()
+    team = decisions.recruit(item(), w.orgs, w.ties, w.coordinator, w.params, w.rng)
+    assert team is not None and len(team) == w.params["team_size"]
+    # hardly anyone would have agreed, so most of the group was told and lost trust
+    overruled = w.orgs.trust_in_network[team] < before[team] + w.params["inclusion_gain"] * (
+        1 - before[team]) - 1e-12
+    assert overruled.sum() >= len(team) - 2

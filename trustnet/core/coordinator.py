@@ -213,9 +213,11 @@ class Coordinator:
         if not self.present:
             return False
         p = self.params
-        # strain grows with the load above what is sustainable and always recovers a little,
-        # so a steady load settles at a graded strain (Homer 1985)
-        excess = self.workload / max(self.effective_capacity, 1e-9) - p["sustainable_load"]
+        # strain grows with the load above what is sustainable (Homer 1985) and with the
+        # disillusionment of a mission it cannot carry out (Darcis 2025), and always recovers
+        # a little, so a steady load settles at a graded strain
+        excess = max(0.0, self.workload / max(self.effective_capacity, 1e-9)
+                     - p["sustainable_load"]) + p["disillusion_strain"] * self.disillusionment
         if excess > 0:
             self.strain += min(1.0, p["strain_rate"] * excess) * (1.0 - self.strain)
         self.strain -= p["strain_recovery"] * self.strain

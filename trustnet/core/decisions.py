@@ -19,8 +19,10 @@ Decision rules by who coordinates and how:
 
 Recruitment: a coordinating coordinator asks inclusively (needed sectors first, approaching
 absent members of those sectors personally, then others in random order); a directive one
-asks the most capable (needed sectors first), but only those present or reading the notes;
-without a coordinator, members select themselves. Members accept
+asks the most capable (needed sectors first), but only those present or reading the notes,
+and tells them to join: a member who would not have agreed complies as far as it accepts the
+coordinator's legitimacy and has the time, and is overruled; without a coordinator, members
+select themselves. Members accept
 according to commitment, current load and their sector's availability (the time scarcity
 that keeps primary care from meetings keeps it from working groups too), half as readily when
 they were absent and nobody approached them, and more readily when the coordinator has
@@ -175,8 +177,8 @@ def decide(agenda: list[Proposal], present: np.ndarray, orgs: Organisations, tie
     return adopted, deferred
 
 
-def recruit(item: Proposal, orgs: Organisations, coordinator: Coordinator, params: dict,
-            rng: np.random.Generator) -> np.ndarray | None:
+def recruit(item: Proposal, orgs: Organisations, ties: Ties, coordinator: Coordinator,
+            params: dict, rng: np.random.Generator) -> np.ndarray | None:
     """The working group for an adopted item, or None when fewer than two accept.
 
     Those included trust the network more; the coordinator spends time recruiting and gains
@@ -192,8 +194,11 @@ def recruit(item: Proposal, orgs: Organisations, coordinator: Coordinator, param
     # members who were not at the meeting only hear of it from the notes, unless a
     # coordinating coordinator approaches them because their sector is needed
     reached = orgs.attending[pool] | (needed_sector if style == "coordinating" else False)
+    # members join more readily a network of partners they trust (Gulati 1995)
+    trusting = np.maximum(0.0, 1.0 + p["acceptance_trust_link"] * (
+        ties.trust_in_others()[pool] / p["initial_trust"] - 1.0))
     willing = (orgs.commitment[pool] * orgs.availability[pool] / (1.0 + orgs.load[pool])
-               * np.where(reached, 1.0, ABSENT_WILLINGNESS))
+               * np.where(reached, 1.0, ABSENT_WILLINGNESS) * trusting)
     if style is None:  # nobody coordinates: members select themselves
         key = order_draw
         willing *= 0.5 + 0.5 * orgs.volunteering[pool]
@@ -208,12 +213,20 @@ def recruit(item: Proposal, orgs: Organisations, coordinator: Coordinator, param
         orgs.coordinator_tie[asked] += 0.1 * (1.0 - orgs.coordinator_tie[asked])
     if item.proposer >= 0:
         key = np.where(pool == item.proposer, -np.inf, key)
+    agrees = accept_draw < willing
+    told = agrees
+    if style == "directive":
+        # told to join, a member who has the time complies as far as it accepts the
+        # coordinator's authority (M5), and resents it when it would not have agreed
+        told = agrees | (reached & (accept_draw < coordinator.legitimacy
+                                    * orgs.availability[pool] / (1.0 + orgs.load[pool])))
     # those who accept, in the order they are asked (sorting only them gives the same order)
-    yes = np.flatnonzero(accept_draw < willing)
+    yes = np.flatnonzero(told)
     accepted = yes[np.argsort(key[yes], kind="stable")[: p["team_size"]]]
     if len(accepted) < MIN_TEAM:
         return None
     team = pool[accepted]
+    orgs.overrule(team[~agrees[accepted]], p)
     orgs.trust_in_network[team] += p["inclusion_gain"] * (1.0 - orgs.trust_in_network[team])
     return team
 

@@ -278,7 +278,7 @@ class TrustNetworkModel(mesa.Model):
         adopted, self.agenda = decisions.decide(agenda, present, orgs, ties, coordinator, p,
                                                 rng)
         for item in adopted:
-            team = decisions.recruit(item, orgs, coordinator, p, rng)
+            team = decisions.recruit(item, orgs, ties, coordinator, p, rng)
             if team is not None:
                 decisions.start_project(item, team, orgs, self.projects, p, t)
                 ties.mark_worked(team)

@@ -197,6 +197,11 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        "that trust from its start; 0 switches the link off, a knockout control)",
        source="Ring & Van de Ven 1994; Vangen & Huxham 2003 (value no lit., range 0-2)",
        unit="ratio", low=0.0, high=5.0, group="projects", label="initiative's link to trust"),
+    _p("acceptance_trust_link", "float", 1.0, "how a member's readiness to join a working group "
+       "grows with its mean trust in the other members (relative change per relative change "
+       "of that trust from the start; 0 switches the link off, a knockout control)",
+       source="Gulati 1995; Ring & Van de Ven 1994 (value no lit., range 0-2)", unit="ratio",
+       low=0.0, high=5.0, group="projects", label="joining's link to trust"),
     _p("coordinator_initiative", "float", 0.5, "chance per meeting that the coordinator proposes "
        "a project of its own (under shared governance, that a member takes this initiative)",
        source=HALLBERG, unit="probability", low=0.0, high=1.0, group="projects",
@@ -426,6 +431,12 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     _p("sustainable_load", "float", 0.8, "share of its capacity a coordinator can fill month "
        "after month without strain", source="Homer 1985 (value no lit., range 0.6-1)",
        unit="share", low=0.05, high=2.0, group="coordinator", label="sustainable load"),
+    _p("disillusion_strain", "float", 0.2, "strain a fully disillusioned coordinator feels as if "
+       "it worked this share of its capacity above the sustainable load (an impossible mission "
+       "wears one out; 0: strain from workload only)",
+       source="Darcis 2025 ('disillusionment, leading some of them to experience burn out'; "
+       "value no lit., range 0-0.5)", unit="share", low=0.0, high=2.0, group="coordinator",
+       label="strain from disillusionment"),
     _p("overcommitment", "float", 0.5, "chance, relative to ``takeover``, that the coordinator "
        "takes over an open task nobody volunteered for when it has no time left for it "
        "(overcommitment), raised by the gap between its aspiration and what it sees "

@@ -29,6 +29,7 @@ class Ties:
         self.at_least = [0, 0, 0]  # pairs at >= cooperation, coordination, collaboration
         self.worked = np.empty(0, dtype=np.int64)  # keys i * n + j of pairs that worked together
         self._working: tuple | None = None  # working_trust's last value, with its key
+        self._in_others: tuple | None = None  # trust_in_others' last value, with its key
         self.shocks: list[list] = []  # [members, good, bad] left of each trust shock
 
     def configure(self, params: dict) -> bool:
@@ -69,6 +70,18 @@ class Ties:
 
     def _earned_sum(self) -> float:
         raise NotImplementedError
+
+    def trust_in_others(self) -> np.ndarray:
+        """Each member's mean trust in the other active members (the prior mean for a member
+        alone); kept until trust changes."""
+        key = (self.version, int(np.count_nonzero(self.active)))
+        if self._in_others is None or self._in_others[0] != key:
+            act = np.flatnonzero(self.active)
+            mean = np.full(self.n, self.prior_mean)
+            if len(act) > 1:
+                mean[act] = self.mean_trust_within(act)
+            self._in_others = (key, mean)
+        return self._in_others[1]
 
     def mark_worked(self, team: np.ndarray) -> None:
         """The members of ``team`` now share a working group (working ties)."""
