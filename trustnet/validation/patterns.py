@@ -417,11 +417,21 @@ def analyse_p05(result: Any, withdrawal: Any = None) -> PatternResult:
         frames={"by_takeover": frame.assign(takeover=[float(a.split()[-1]) for a in frame.arm])},
         notes=[("Member ties are measured as the share of active pairs at coordination or "
                f"collaboration level at month {steps}; trust density (share of pairs trusting "
-               "above 0.5) is shown as a second view. The drop is output gained after the "
-               "withdrawal month when the coordinator stays minus when it is withdrawn, paired "
-               "by seed; the check uses pattern 4's runs (the same difference of differences as "
-               "there), and this sweep's own withdrawal arms, on independent seeds, are reported "
-               "as a replication.")])
+               "clearly above the starting trust) is shown as a second view. The drop is output "
+               "gained after the withdrawal month when the coordinator stays minus when it is "
+               "withdrawn, paired by seed; the check uses pattern 4's runs (the same difference "
+               "of differences as there), and this sweep's own withdrawal arms, on independent "
+               "seeds, are reported as a replication."),
+               (f"Where role drift stops: with takeover {hi:g} the coordinator does "
+                f"{_pc(float(task[hi].mean()))} of the task effort over the run (takeover "
+                f"{lo:g}: {_pc(float(task[lo].mean()))}) and volunteering falls by "
+                f"{_pc(-float((vol[hi] - vol[lo]).mean() / vol[lo].mean()))}, but the "
+                f"coordinator's {_param(v, stay[hi], 'coordinator_capacity'):g} FTE, most of it "
+                "taken by routine work, is small beside what the members deliver together, so "
+                "even a coordinator that takes over everything nobody volunteers for, beyond its "
+                "capacity, carries too small a share to thin the members' ties or deepen the "
+                "drop at its withdrawal by the SESOI. A larger share needs a coordinator with "
+                "more time, not a different rule.")])
 
 
 # --------------------------------------------------------------------------- P6
@@ -514,7 +524,15 @@ def analyse_p07(result: Any) -> PatternResult:
         frames={"bands": bands}, marks={"early": early},
         notes=[(f"Projects adopted counts every project started by month {early} (the projects "
                "table); the inclusion gap is the trust in the network of the more powerful half of "
-               "members minus the less powerful half, averaged over the run.")])
+               "members minus the less powerful half, averaged over the run."),
+               ("Why the directive style is not faster: a directive coordinator decides at once "
+                "what the coordinating style defers to the next meeting, but items are seldom "
+                "dropped under the coordinating style, so the gain is a few months on some "
+                "items; meanwhile every member overruled (in decisions, and when told to join a "
+                "group) loses commitment and trust in the network, which thins attendance and "
+                "the members' proposals. Mean commitment over the run: directive "
+                f"{fmt(float(v.values(d, 'mean_commitment_mean').mean()))}, coordinating "
+                f"{fmt(float(v.values(c, 'mean_commitment_mean').mean()))}.")])
 
 
 # --------------------------------------------------------------------------- P8
@@ -737,6 +755,10 @@ def analyse_p11(result: Any) -> PatternResult:
     vals = {(lab, g, o): v.values(v.arm(label=lab, governance=g), o)
             for lab in sizes for g in ("shared", "nao") for o in outs}
     comps, secondary, checks, rel = [], [], [], {}
+
+    def nao(name: str) -> Any:  # a parameter of the small network's NAO arm
+        return _param(v, v.arm(label=small, governance="nao"), name)
+
     for o, text in outs.items():
         for lab in sizes:
             sh, na = vals[(lab, "shared", o)], vals[(lab, "nao", o)]
@@ -775,7 +797,14 @@ def analyse_p11(result: Any) -> PatternResult:
                "trust; success rate and active members are reported. The sweep runs "
                f"{len(v.replications(0))} replications per arm because this comparison between "
                "sizes is unpaired and its effect small; with 100 per arm it fell short of "
-               "significance.")])
+               "significance."),
+               (f"Why shared governance falls behind also in the small network: the NAO brings "
+                f"{nao('coordinator_capacity'):g} FTE (the {nao('n_orgs')} members give about "
+                f"{nao('n_orgs') * nao('member_capacity'):g} FTE together), its initiative, its "
+                "pull on attendance and its rescue of late projects: a small network with dense trust does without the coordinating "
+                "costs, but not without that much extra capacity. The comparison holds the "
+                "NAO's resources fixed across sizes, as the theory's claim is about the mode, "
+                "not about the money.")])
 
 
 # --------------------------------------------------------------------------- P12
@@ -1048,7 +1077,17 @@ def analyse_p13(result: Any) -> PatternResult:
                f"{fmt(float(passive[neg].mean()))} (ratio {ratio[neg]:.2f}) for the negative. "
                "Output gained from the positive shock by ambition_trust_gain: "
                + ", ".join(f"{g:g}: {fmt(float(d.mean()))}" for g, d in gain_of.items())
-               + ".")])
+               + "."),
+               ("Where the loop stops: the rules weigh good and bad news alike except that a "
+                "failure counts failure_weight times a success, yet the negative shock's effects "
+                "are the larger ones. By month 24 the unshocked network already trusts well "
+                f"above its start ({fmt(float(base['mean_trust'].mean()))} at month {steps}) and "
+                "mostly succeeds, so more trust buys little more capacity, while less trust "
+                "costs it dearly: trust is easier to destroy than to build (Slovic 1993), here "
+                "as an outcome of the model. The more ambition grows with trust, the more of "
+                "the positive shock goes into riskier projects rather than more successes; at "
+                "the top of ambition_trust_gain's range it overreaches, the risk Vangen & "
+                "Huxham (2003) see in every turn of the loop.")])
 
 
 SHOCK_MONTH = 24
