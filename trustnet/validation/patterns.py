@@ -802,9 +802,9 @@ def analyse_p11(result: Any) -> PatternResult:
                 f"{nao('coordinator_capacity'):g} FTE (the {nao('n_orgs')} members give about "
                 f"{nao('n_orgs') * nao('member_capacity'):g} FTE together), its initiative, its "
                 "pull on attendance and its rescue of late projects: a small network with "
-                "dense trust does without the coordinating costs, but not without that much extra capacity. The comparison holds the "
-                "NAO's resources fixed across sizes, as the theory's claim is about the mode, "
-                "not about the money.")])
+                "dense trust does without the coordinating costs, but not without that much "
+                "extra capacity. The comparison holds the NAO's resources fixed across sizes, "
+                "as the theory's claim is about the mode, not about the money.")])
 
 
 # --------------------------------------------------------------------------- P12
