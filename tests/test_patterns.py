@@ -52,44 +52,44 @@ FAST: dict[str, dict] = {
 
 # Checks that do not hold by size in the full validation (docs/VALIDATION.md), with the reason.
 NOT_REPRODUCED: dict[tuple[str, str], str] = {
-    ("p01", "low_trust"): "negligible: end trust at ambition 0.2 is 0.0097 below the peak, "
-    "inside the trust SESOI of 0.02",
-    ("p02", "late_trust"): "no path dependence: late trust after early success +0.0007, "
-    "negligible (early evidence is forgotten, forgetting 0.95/month)",
-    ("p02", "later_ambition"): "no path dependence: later projects are not more ambitious after "
-    "early success (negligible)",
-    ("p02", "later_output"): "no path dependence: no more output later after early success "
-    "(negligible)",
-    ("p03", "trust_by_output"): "negligible: the runs with above-median output end with only "
-    "0.007 more trust",
-    ("p04", "drop_interaction"): "the output drop at withdrawal is 0.43 larger with takeover 1, "
-    "4% of the drop: not shown against the SESOI of 10%",
-    ("p05", "early_output"): "takeover adds 0.73 output by month 36, 9% of it: below the SESOI "
-    "of 10%",
+    ("p02", "later_ambition"): "later projects are only 0.02 more ambitious after early "
+    "success (2%), negligible against the SESOI of 10%",
+    ("p02", "later_output"): "output gained later is 1.6 higher after early success (6%), "
+    "negligible against the SESOI of 10%",
+    ("p04", "drop_interaction"): "the output drop at withdrawal is 0.25 larger with takeover 1, "
+    "2% of the drop: the coordinator's task share stays near 11%",
     ("p05", "member_ties"): "takeover does not thin member ties: the share of pairs at "
-    "coordination or better is 0.007 higher with takeover 1 (negligible)",
-    ("p05", "withdrawal_drop"): "the output drop at withdrawal is 4% larger with takeover 1 in "
+    "coordination or better is 0.008 higher with takeover 1 (negligible)",
+    ("p05", "withdrawal_drop"): "the output drop at withdrawal is 2% larger with takeover 1 in "
     "pattern 4's runs: not shown against the SESOI of 10%",
-    ("p07", "early_output"): "a directive coordinator delivers less, not more, output by month 36",
-    ("p07", "early_decisions"): "a directive coordinator adopts fewer, not more, projects by "
-    "month 36",
-    ("p07", "late_trust"): "coordinating ends with 0.0067 more late trust than directive: "
-    "negligible against the trust SESOI of 0.02",
-    ("p09", "core"): "collaboration is not limited to a core: 39% of pairs collaborate, not "
-    "fewer than at coordination",
-    ("p11", "output_small"): "shared governance delivers 43% less output than an NAO also for 6 "
-    "members with dense trust",
-    ("p11", "mean_trust_small"): "shared governance ends with 0.025 less trust than an NAO also "
+    ("p07", "early_output"): "a directive coordinator delivers 8% less, not more, output by "
+    "month 36: overruled members lose commitment",
+    ("p07", "early_decisions"): "a directive coordinator starts 11% fewer, not more, projects "
+    "by month 36",
+    ("p09", "core"): "collaboration is not limited to a core: 66% of pairs collaborate",
+    ("p11", "output_small"): "shared governance delivers 54% less output than an NAO also for 6 "
+    "members with dense trust (the NAO's 0.5 FTE against the members' 0.6)",
+    ("p11", "mean_trust_small"): "shared governance ends with 0.084 less trust than an NAO also "
     "for 6 members with dense trust",
-    ("p11", "mean_trust_gap"): "the relative trust gap widens by 1.5 points with size, "
-    "negligible against the SESOI of 10 points",
-    ("p12", "trust_per_meeting"): "mandated members gain 0.0011 less trust per meeting, "
-    "negligible against the SESOI of 0.0025 (0.02 over eight meetings)",
+    ("p13", "successes"): "a positive trust shock adds 0.8 successes by month 60 (3%): the "
+    "network already mostly succeeds",
+    ("p13", "gain_output"): "the output a positive shock adds does not grow with "
+    "ambition_trust_gain: at 5 the network overreaches (-0.8 against gain 0)",
 }
 # At the margin in the full run: small fast runs fall either side of the SESOI.
 AT_THE_MARGIN: dict[tuple[str, str], str] = {
-    ("p12", "broader"): "mandated attendance is 0.049 higher over months 1-12 in the full run, "
-    "just under the SESOI of 0.05 (not shown)",
+    ("p02", "late_trust"): "late trust is 0.021 higher after early success in the full run, "
+    "just over the SESOI of 0.02 (holds)",
+    ("p11", "output_gap"): "the relative output gap widens by 33 points with size, but the rank "
+    "test falls short (p 0.056) in the full run (not shown)",
+    ("p12", "broader"): "mandated attendance is 0.051 higher over months 1-12 in the full run, "
+    "just over the SESOI of 0.05 (holds)",
+    ("p12", "trust_per_meeting"): "mandated members gain 0.0027 less trust per meeting in the "
+    "full run, just over the SESOI of 0.0025 (holds)",
+    ("p13", "output"): "a positive trust shock adds 2.4 output by month 60 in the full run, "
+    "just over the SESOI of 2.1 (holds)",
+    ("p13", "reinforced"): "trust earned after a positive shock is 0.013 above the unshocked "
+    "run's in the full run, just under the SESOI of 0.015 (not shown)",
 }
 
 
