@@ -83,6 +83,9 @@ class Teams:
     per_project: np.ndarray  # 1 / number of projects of each member, 0 in empty slots
     size_factor: np.ndarray  # group size ** -volunteer_group_exponent
     task: np.ndarray  # size of the monthly open task
+    start: np.ndarray  # the month each project started
+    pace: np.ndarray  # effort due per month (required over planned months)
+    deadline: np.ndarray
     efficiency: np.ndarray | None = None
     teammate_trust: np.ndarray | None = None  # each member's mean trust in its teammates
     ties_version: int = -1
@@ -115,6 +118,8 @@ def active_teams(projects: Portfolio, orgs: Organisations, params: dict, step: i
         per_project=np.where(valid, 1.0 / np.maximum(load[safe], 1), 0.0),
         size_factor=np.maximum(size, 1) ** -params["volunteer_group_exponent"],
         task=params["open_task_share"] * projects.planned_capacity[act],
+        start=(start := projects.start[act]), deadline=(deadline := projects.deadline[act]),
+        pace=projects.required[act] / np.maximum(deadline - start, 1),
     )
 
 
@@ -188,43 +193,50 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
     orphaned = np.flatnonzero(~has_volunteer)
     if coordinator.present and len(orphaned):
         # a deadline looms when it is this month or next and the project is behind
-        late = act[orphaned]
-        start, deadline = projects.start[late], projects.deadline[late]
-        due_share = (step - start + 1) / np.maximum(deadline - start, 1)
-        looming = ((deadline - step <= 1)
-                   & (projects.progress[late] < due_share * projects.required[late]))
-        for row, looms in zip(orphaned, looming):
-            if coordinator.assigns_task(bool(looms)):
+        start = teams.start[orphaned]
+        looming = ((teams.deadline[orphaned] - step <= 1)
+                   & (projects.progress[act[orphaned]]
+                      < (step - start + 1) * teams.pace[orphaned]))
+        within, beyond = p["takeover"], coordinator.overcommit_chance()
+        free = coordinator.free_capacity()
+        for row, looms, size, comply, draw in zip(
+                orphaned.tolist(), looming.tolist(), task[orphaned].tolist(),
+                comply_draw[orphaned].tolist(), takeover_draw[orphaned].tolist()):
+            if coordinator.assigns_task(looms):
                 # told to do it, the most available member complies as far as it accepts the
                 # coordinator's authority, and resents being overruled
                 slot = np.argmax(np.where(valid[row], spare[safe[row]], -1.0))
-                if comply_draw[row] < coordinator.legitimacy:
+                if comply < coordinator.legitimacy:
                     done_by_member[row] = True
                     orgs.overrule(safe[row, slot:slot + 1], p)
                     continue
             # within its free time it takes the task with propensity ``takeover``; beyond it,
             # overcommitted, less readily (Homer 1985)
-            if takeover_draw[row] < (p["takeover"] if coordinator.free_capacity() >= task[row]
-                                     else coordinator.overcommit_chance()):
-                coordinator.workload += task[row]
-                coordinator_effort[row] = task[row]
+            if draw < (within if free >= size else beyond):
+                free -= size
+                coordinator.workload += size
+                coordinator_effort[row] = size
     member_effort = routine + np.where(done_by_member, task * efficiency, 0.0)
-    if coordinator.present:
+    if coordinator.present and p["takeover"] > 0:
         # a project behind its schedule after the month's work: the coordinator makes up the
         # shortfall, up to an open task's size, the work nobody else will do (role drift, M3)
-        start, deadline = projects.start[act], projects.deadline[act]
-        due = (step - start + 1) / np.maximum(deadline - start, 1) * projects.required[act]
+        due = (step - teams.start + 1) * teams.pace
         shortfall = np.minimum(due - projects.progress[act] - member_effort, task)
         behind = np.flatnonzero((shortfall > 0) & (coordinator_effort == 0))
         if len(behind):
             free = coordinator.free_capacity()
             within, beyond = p["takeover"], coordinator.overcommit_chance()
-            for row, amount, draw in zip(behind.tolist(), shortfall[behind].tolist(),
-                                         rescue_draw[behind].tolist()):
-                if draw < (within if free >= amount else beyond):
-                    free -= amount
-                    coordinator.workload += amount
-                    coordinator_effort[row] = amount
+            amounts, draws = shortfall[behind], rescue_draw[behind]
+            if free >= amounts.sum() or free < amounts.min():  # one chance for all of them
+                taken = draws < (within if free >= amounts.sum() else beyond)
+                coordinator.workload += float(amounts[taken].sum())
+                coordinator_effort[behind[taken]] = amounts[taken]
+            else:  # free time runs out on the way: in turn
+                for row, amount, draw in zip(behind.tolist(), amounts.tolist(), draws.tolist()):
+                    if draw < (within if free >= amount else beyond):
+                        free -= amount
+                        coordinator.workload += amount
+                        coordinator_effort[row] = amount
     if coordinator.present:
         taken = coordinator_effort > 0
         if taken.any():  # members of those groups learn to rely on the coordinator

@@ -28,6 +28,7 @@ class Ties:
         self.n_trusting = 0
         self.at_least = [0, 0, 0]  # pairs at >= cooperation, coordination, collaboration
         self.worked = np.empty(0, dtype=np.int64)  # keys i * n + j of pairs that worked together
+        self._worked_keys: set[int] = set()
         self._working: tuple | None = None  # working_trust's last value, with its key
         self._in_others: tuple | None = None  # trust_in_others' last value, with its key
         self.shocks: list[list] = []  # [members, good, bad] left of each trust shock
@@ -86,8 +87,11 @@ class Ties:
     def mark_worked(self, team: np.ndarray) -> None:
         """The members of ``team`` now share a working group (working ties)."""
         keys = (np.asarray(team, dtype=np.int64)[:, None] * self.n + team).ravel()
-        self.worked = np.union1d(self.worked, keys[keys // self.n != keys % self.n])
-        self._working = None
+        new = set(keys[keys // self.n != keys % self.n].tolist()) - self._worked_keys
+        if new:  # a set: marking a group costs its size, not the number of working ties
+            self._worked_keys |= new
+            self.worked = np.concatenate([self.worked, np.fromiter(new, np.int64, len(new))])
+            self._working = None
 
     def working_trust(self) -> float:
         """Mean trust of active members in those they have shared a working group with

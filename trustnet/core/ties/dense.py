@@ -75,6 +75,8 @@ class DenseTies(Ties):
 
     def mean_trust_within(self, members: np.ndarray) -> np.ndarray:
         """Each member's mean trust in the other ``members`` (at least two)."""
+        if len(members) == self.n:  # everyone: row sums, without gathering the block
+            return self._trust.sum(axis=1) / (self.n - 1)
         return self._trust[members][:, members].sum(axis=1) / (len(members) - 1)
 
     # --- changing ------------------------------------------------------------------------
