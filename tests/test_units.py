@@ -329,9 +329,11 @@ def test_the_coordinator_rescues_a_late_project_and_may_overcommit():
 
     effort, load = rescued(5.0, 0.0)
     assert effort > 0 and load < 1.0  # within its free capacity
-    assert rescued(0.01, 0.0)[0] == 0.0  # no time left and no overcommitment
-    effort, load = rescued(0.01, 1.0)
+    # the open task (0.09) is more than its free time (0.06)
+    assert rescued(0.06, 0.0)[0] == 0.0  # no time left and no overcommitment
+    effort, load = rescued(0.06, 1.0)
     assert effort > 0 and load > 1.0  # overcommitted: beyond its capacity
+    assert rescued(0.01, 1.0)[0] == 0.0  # but not without limit: twice 0.01 is too little
 
 
 def test_strain_settles_graded_with_a_steady_load():

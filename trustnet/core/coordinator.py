@@ -129,6 +129,11 @@ class Coordinator:
     def free_capacity(self) -> float:
         return self.effective_capacity - self.workload
 
+    def overwork_ceiling(self) -> float:
+        """How far beyond its capacity it will go: ``overcommitment`` times its (effective)
+        capacity; nobody works without limit."""
+        return self.params["overcommitment"] * self.effective_capacity
+
     def overcommit_chance(self) -> float:
         """The chance it takes on a task it has no time left for: ``takeover`` times
         ``overcommitment``, raised by the pressure to deliver (the gap between its aspiration

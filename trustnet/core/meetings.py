@@ -3,11 +3,12 @@
 Attendance (M9, M7): each sector has a base chance to attend (primary care rarely comes),
 scaled by commitment and raised by the member's tie to the coordinator, whose agendas, notes
 and invitations keep members coming; mandated members attend at least symbolically.
-Conversations (M1, M8): each attendee talks to a few others; that adds a little trust
-evidence and, in proportion to the meeting time spent on relationship building, relationship
-strength. Reporting (M2): what
-ended since the last meeting and whether running projects are on track is what members
-perceive as progress; a meeting with nothing to report is itself a small disappointment.
+Reporting (M2): what ended since the last meeting and whether running projects are on track
+is what members perceive as progress; a meeting with nothing to report is itself a small
+disappointment. Conversations (M1, M8), after the report: each attendee talks to a few
+others; that adds trust evidence, more after good news and partly evidence against after bad
+news or none (the meeting's mood), and, in proportion to the meeting time spent on
+relationship building, relationship strength.
 Exit (M7): disillusioned members of a voluntary network may leave; mandated ones cannot.
 """
 

@@ -350,7 +350,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
        label="members' exit rate"),
     # --- trust and ties (M1, M8) ----------------------------------------------------------
     _p("initial_trust", "float", 0.5, "trust every member has in every other at the start "
-       "(beta prior mean with the weight of two observations)", source=HUXHAM_VANGEN,
+       "(the beta prior's mean, with the weight prior_weight)", source=HUXHAM_VANGEN,
        unit="probability", low=0.01, high=0.99, group="trust", main=True, label="starting trust",
        changeable=False),
     _p("initial_strength", "float", 0.1, "mean strength of existing working relationships at the "
@@ -440,7 +440,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     _p("overcommitment", "float", 0.5, "chance, relative to ``takeover``, that the coordinator "
        "takes over an open task nobody volunteered for when it has no time left for it "
        "(overcommitment), raised by the gap between its aspiration and what it sees "
-       "delivered (the pressure to deliver); 0 and no gap: only within free capacity",
+       "delivered (the pressure to deliver), and how far beyond its capacity it goes (this "
+       "share of it); 0: only within free capacity",
        source="Homer 1985; Stadtler & Karakulak 2020 (value no lit.)", unit="probability",
        low=0.0, high=1.0, group="coordinator", label="overcommitment"),
     _p("strain_rate", "float", 0.3, "growth of coordinator strain per unit of load above the "

@@ -76,7 +76,7 @@ _REPORTERS = (
        main=True),
     _o("earned_trust", "trust earned", "0-1",
        "mean trust without what is left of the evidence added by trust shocks (events): the "
-       "trust the network built itself; equal to mean trust in a run without shocks",
+       "trust the network built itself (in a run that has had no shock, its mean trust)",
        TRUST_SESOI, TRUST_REASON, high=1.0, better=HIGHER),
     _o("active_members", "members", "members", "members who have not left the network",
        1.0, "one organisation more or less: the smallest change of membership there is",

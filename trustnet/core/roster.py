@@ -15,7 +15,8 @@ with the columns:
 applies both ways; give both directions for asymmetric trust. A missing optional value comes
 from the member's sector, drawn as for a generated network; so does everything about a
 member a roster leaves out. Given trust is set as evidence under the prior
-(``initial_trust`` with the weight of two observations), so it fades as any evidence does.
+(``initial_trust`` with the weight of ``prior_weight`` observations), so it fades as any
+evidence does.
 
 The core reads CSV through pandas; other formats belong to the applications.
 """

@@ -157,7 +157,10 @@ def tie_effects(teams: Teams, ties: Ties, projects: Portfolio, params: dict
     # that delivers more than planned, one that trusts less delivers less
     cost = params["transaction_cost"] * 2.0
     planned = 1.0 - cost * (1.0 - ties.prior_mean)
-    advantage = np.clip(1.0 - cost * (1.0 - mutual), 0.0, 1.0) / max(planned, 1e-9)
+    # at most the cost a group without any trust would pay: planned at a low starting trust,
+    # trust cannot multiply what a group delivers without bound
+    advantage = np.minimum(np.clip(1.0 - cost * (1.0 - mutual), 0.0, 1.0) / max(planned, 1e-9),
+                           1.0 + cost)
     teams.efficiency = (floor + (1.0 - floor) * fit) * advantage
     teams.ties_version = ties.version
     return teams.efficiency, teams.teammate_trust
@@ -198,7 +201,7 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
                    & (projects.progress[act[orphaned]]
                       < (step - start + 1) * teams.pace[orphaned]))
         within, beyond = p["takeover"], coordinator.overcommit_chance()
-        free = coordinator.free_capacity()
+        free, ceiling = coordinator.free_capacity(), coordinator.overwork_ceiling()
         for row, looms, size, comply, draw in zip(
                 orphaned.tolist(), looming.tolist(), task[orphaned].tolist(),
                 comply_draw[orphaned].tolist(), takeover_draw[orphaned].tolist()):
@@ -212,7 +215,7 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
                     continue
             # within its free time it takes the task with propensity ``takeover``; beyond it,
             # overcommitted, less readily (Homer 1985)
-            if draw < (within if free >= size else beyond):
+            if draw < (within if free >= size else beyond if free + ceiling >= size else 0.0):
                 free -= size
                 coordinator.workload += size
                 coordinator_effort[row] = size
@@ -224,16 +227,17 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
         shortfall = np.minimum(due - projects.progress[act] - member_effort, task)
         behind = np.flatnonzero((shortfall > 0) & (coordinator_effort == 0))
         if len(behind):
-            free = coordinator.free_capacity()
+            free, ceiling = coordinator.free_capacity(), coordinator.overwork_ceiling()
             within, beyond = p["takeover"], coordinator.overcommit_chance()
             amounts, draws = shortfall[behind], rescue_draw[behind]
-            if free >= amounts.sum() or free < amounts.min():  # one chance for all of them
-                taken = draws < (within if free >= amounts.sum() else beyond)
+            if free >= amounts.sum():  # its free time covers them all: one chance for each
+                taken = draws < within
                 coordinator.workload += float(amounts[taken].sum())
                 coordinator_effort[behind[taken]] = amounts[taken]
             else:  # free time runs out on the way: in turn
                 for row, amount, draw in zip(behind.tolist(), amounts.tolist(), draws.tolist()):
-                    if draw < (within if free >= amount else beyond):
+                    if draw < (within if free >= amount
+                               else beyond if free + ceiling >= amount else 0.0):
                         free -= amount
                         coordinator.workload += amount
                         coordinator_effort[row] = amount

@@ -63,8 +63,8 @@ class Ties:
         self.refresh()
 
     def earned_mean_trust(self) -> float:
-        """Mean trust without what is left of the evidence trust shocks added: trust the
-        network earned itself (the mean trust when no shock happened)."""
+        """Mean trust without what is left of the evidence trust shocks added: the trust the
+        network built itself (in a run that has had no shock, its mean trust)."""
         if not self.shocks or self.n_pairs == 0:
             return self.metrics()[0]
         return self._earned_sum() / self.n_pairs
@@ -129,9 +129,10 @@ class Ties:
         self.version += 1
 
     def set_active(self, active: np.ndarray) -> None:
-        """Members who left no longer count in the pair metrics."""
+        """Members who left (or have not joined) do not count in the pair metrics."""
         self.active = active.copy()
         self._sums()
+        self.version += 1  # what is read over active pairs has changed
 
     def metrics(self) -> tuple[float, float, tuple[float, float, float]]:
         """Mean trust, share of pairs trusting (clearly above the prior), and share of pairs at

@@ -139,7 +139,7 @@ class DenseTies(Ties):
         self.version += 1
 
     def _tally(self, trust: np.ndarray, level: np.ndarray) -> list[float]:
-        """Sum of trust, pairs above 0.5, and pairs at or above each level 1..3."""
+        """Sum of trust, pairs trusting, and pairs at or above each level 1..3."""
         # the whole matrix is counted without temporaries
         out = self._mask if trust.shape == self._mask.shape else None
         count = np.count_nonzero
@@ -164,16 +164,24 @@ class DenseTies(Ties):
         self.at_least = [int(x) for x in tally[2:]]
 
     def _earned_sum(self) -> float:
-        good, bad = np.zeros_like(self.r), np.zeros_like(self.s)
+        # only the block of active members a shock reached changes: the sum of trust less
+        # that block's trust, plus the block re-derived without the shocks' evidence
+        reached = np.unique(np.concatenate([m for m, _, _ in self.shocks]))
+        reached = reached[self.active[reached]]
+        if len(reached) < 2:
+            return self.sum_trust
+        k = len(reached)
+        good, bad = np.zeros((k, k), dtype=np.float32), np.zeros((k, k), dtype=np.float32)
         for members, g, b in self.shocks:
-            block = np.ix_(members, members)
-            good[block] += g
-            bad[block] += b
-        trust, _ = self._derive(np.maximum(self.r - good, 0.0), np.maximum(self.s - bad, 0.0),
-                                self.strength)
+            at = np.searchsorted(reached, members[self.active[members]])
+            good[np.ix_(at, at)] += g
+            bad[np.ix_(at, at)] += b
+        block = np.ix_(reached, reached)
+        trust, _ = self._derive(np.maximum(self.r[block] - good, 0.0),
+                                np.maximum(self.s[block] - bad, 0.0), self.strength[block])
         np.fill_diagonal(trust, 0.0)
-        act = np.flatnonzero(self.active)
-        return float(trust[np.ix_(act, act)].sum(dtype=np.float64))
+        return self.sum_trust - float(self._trust[block].sum(dtype=np.float64)
+                                      - trust.sum(dtype=np.float64))
 
     def touch(self, i: np.ndarray, j: np.ndarray) -> None:
         """Re-derive trust and level of the given pairs and update the metrics by difference."""
