@@ -65,8 +65,10 @@ class Ties:
     def earned_mean_trust(self) -> float:
         """Mean trust without what is left of the evidence trust shocks added: the trust the
         network built itself (in a run that has had no shock, its mean trust)."""
-        if not self.shocks or self.n_pairs == 0:
-            return self.metrics()[0]
+        if self.n_pairs == 0:
+            return 0.0
+        if not self.shocks:
+            return self.sum_trust / self.n_pairs
         return self._earned_sum() / self.n_pairs
 
     def _earned_sum(self) -> float:
@@ -75,7 +77,7 @@ class Ties:
     def trust_in_others(self) -> np.ndarray:
         """Each member's mean trust in the other active members (the prior mean for a member
         alone); kept until trust changes."""
-        key = (self.version, int(np.count_nonzero(self.active)))
+        key = self.version  # changes with trust and with membership
         if self._in_others is None or self._in_others[0] != key:
             act = np.flatnonzero(self.active)
             mean = np.full(self.n, self.prior_mean)
@@ -96,7 +98,7 @@ class Ties:
     def working_trust(self) -> float:
         """Mean trust of active members in those they have shared a working group with
         (working ties); the prior mean while nobody has."""
-        key = (self.version, int(np.count_nonzero(self.active)))
+        key = self.version
         if self._working is not None and self._working[0] == key:
             return self._working[1]
         rows, cols = np.divmod(self.worked, self.n)
