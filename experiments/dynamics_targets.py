@@ -14,6 +14,7 @@ import argparse
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
+from scipy.stats import mannwhitneyu
 
 from trustnet.core.model import TrustNetworkModel
 from trustnet.core.parameters import parse_assignment
@@ -115,8 +116,6 @@ def main() -> None:
         share = np.array([r["early_success"] for r in default])
         med = np.nanmedian(share)
         up, down = late[share > med], late[share < med]
-        from scipy.stats import mannwhitneyu
-
         u = mannwhitneyu(up, down).statistic
         say("P2 late trust, early success - failure",
             f"{up.mean() - down.mean():+.4f} (r_rb {2 * u / (len(up) * len(down)) - 1:+.2f})",

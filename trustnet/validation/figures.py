@@ -137,16 +137,19 @@ def fig_p06(res: PatternResult) -> Any:
     return _outcome_panels(f, list(dict.fromkeys(f["outcome"]))[:3], width=4)
 
 
-def fig_p07(res: PatternResult) -> Any:
-    frames = res.frames
-    b = frames["bands"]
-    panels = (("output", "cumulative output"), ("mean_trust", "mean trust"),
-              ("inclusion_gap", "inclusion gap"))
-    fig, axes = _fig(3)
+def _arm_panels(bands: pd.DataFrame, panels: tuple, vline: float) -> Any:
+    """One panel per (reporter, label): every arm's band over time, a line at ``vline``."""
+    fig, axes = _fig(len(panels))
     for ax, (rep, label) in zip(axes, panels, strict=True):
-        _bands(ax, b[b["reporter"] == rep], "arm", label, label, vline=res.marks["early"])
+        _bands(ax, bands[bands["reporter"] == rep], "arm", label, label, vline=vline)
     axes[0].legend(fontsize=8)
     return fig
+
+
+def fig_p07(res: PatternResult) -> Any:
+    return _arm_panels(res.frames["bands"], (
+        ("output", "cumulative output"), ("mean_trust", "mean trust"),
+        ("inclusion_gap", "inclusion gap")), res.marks["early"])
 
 
 def fig_p08(res: PatternResult) -> Any:
@@ -208,14 +211,9 @@ def fig_p11(res: PatternResult) -> Any:
 
 
 def fig_p13(res: PatternResult) -> Any:
-    b = res.frames["bands"]
-    panels = (("mean_trust", "mean trust"), ("earned_trust", "trust earned (without the shock)"),
-              ("output", "cumulative output"))
-    fig, axes = _fig(3)
-    for ax, (rep, label) in zip(axes, panels, strict=True):
-        _bands(ax, b[b["reporter"] == rep], "arm", label, label, vline=res.marks["shock"])
-    axes[0].legend(fontsize=8)
-    return fig
+    return _arm_panels(res.frames["bands"], (
+        ("mean_trust", "mean trust"), ("earned_trust", "trust earned (without the shock)"),
+        ("output", "cumulative output")), res.marks["shock"])
 
 
 def fig_p12(res: PatternResult) -> Any:

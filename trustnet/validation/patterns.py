@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from trustnet.core.parameters import DEFAULTS
 from trustnet.core.reporters import COUNT_REASON, COUNT_SESOI, TRUST_SESOI
 from trustnet.core.scenarios import DEFAULT_SCENARIO
 from trustnet.validation import figures as fig
@@ -1009,7 +1010,9 @@ def analyse_p13(result: Any) -> PatternResult:
     v = View(result)
     steps = v.steps
     gains = sorted({float(a["varied"]["ambition_trust_gain"]) for a in v.arms.values()})
-    default = DEFAULT_GAIN if DEFAULT_GAIN in gains else gains[len(gains) // 2]
+    declared = DEFAULTS["ambition_trust_gain"]
+    default = declared if declared in gains else gains[len(gains) // 2]
+    month = _shock(result.manifest["spec"]["arms"], P13_SHOCK[0])[0]
     pos, neg, none = P13_SHOCK
 
     def at(label: str, gain: float, reporter: str) -> pd.Series:
@@ -1065,9 +1068,9 @@ def analyse_p13(result: Any) -> PatternResult:
         comparisons=comps, checks=checks, verdict=verdict_of(checks),
         key_number=(f"output {fmt(comps[0].estimate)}, observed / passive trust excess "
                     f"{ratio[pos]:.2f} (positive shock), {ratio[neg]:.2f} (negative)"),
-        frames={"bands": bands}, marks={"shock": SHOCK_MONTH, "gain": default},
+        frames={"bands": bands}, marks={"shock": month, "gain": default},
         notes=[(f"Trust earned is the mean trust without what is left of the shock's own "
-               f"evidence (faded by forgetting at every meeting since month {SHOCK_MONTH}); the "
+               f"evidence (faded by forgetting at every meeting since month {month}); the "
                "shocked run's mean trust less its trust earned is the shock's passive excess, "
                "and a loop that reinforces leaves trust earned above the unshocked run's trust. "
                f"At ambition_trust_gain {default:g} the observed excess is "
@@ -1090,16 +1093,21 @@ def analyse_p13(result: Any) -> PatternResult:
                 "Huxham (2003) see in every turn of the loop.")])
 
 
-SHOCK_MONTH = 24
-DEFAULT_GAIN = 1.0
+def _shock(arms: list[dict], label: str) -> tuple[int, float]:
+    """Month and evidence of the trust shock of the spec's arm ``label``."""
+    entry = next(a for a in arms if a.get("label") == label)
+    event = next(e for e in entry["events"] if e.get("action") == "trust_shock")
+    return int(event["month"]), float(event["evidence"])
 
 
 def _op_p13(s: SpecFacts) -> str:
-    return (f"Per seed, runs with a trust shock at month {SHOCK_MONTH} (two observations for, "
-            f"or against, every pair of members) against the same seed without one: output "
-            f"and successes at month {s.steps}, and trust earned (without the shock's own "
-            "remaining evidence) against the unshocked run's mean trust, at "
-            "ambition_trust_gain 1; and the output a positive shock adds at the ends of "
+    month, evidence = _shock(s.spec.arms, P13_SHOCK[0])
+    return (f"Per seed, runs with a trust shock at month {month} ({evidence:g} observations "
+            f"for, or against, every pair of members) against the same seed without one: "
+            f"output and successes at month {s.steps}, and trust earned (without the shock's "
+            "own remaining evidence) against the unshocked run's mean trust, at "
+            f"ambition_trust_gain {DEFAULTS['ambition_trust_gain']:g} (its default); and the "
+            "output a positive shock adds at the ends of "
             "ambition_trust_gain's range ("
             + listing([f"{g:g}" for g in s.axis("ambition_trust_gain")]) + ").")
 
