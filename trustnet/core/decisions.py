@@ -50,6 +50,7 @@ OWN_SECTOR_SUPPORT = 0.25  # extra support for an item that needs one's own sect
 RECRUITMENT_WORK = 0.02  # coordinator FTE-months spent recruiting one working group (no lit.)
 ABSENT_WILLINGNESS = 0.5  # relative willingness of members who only read about an item (no lit.)
 MIN_TEAM = 2
+SUMMATION_DIGITS = 12  # sums over pairs are read to this many decimals (storage-independent)
 DIRECTIVE_BACKING = 0.5  # power-weighted support a directive decision needs at no legitimacy
 
 
@@ -89,7 +90,8 @@ def propose(present: np.ndarray, orgs: Organisations, ties: Ties, coordinator: C
         origins.append(EXTERNAL)
     if not origins:
         return []
-    core_trust = ties.core_trust_among(present)
+    # the two tie storages sum in different orders: rounded, their results are the same
+    core_trust = round(ties.core_trust_among(present), SUMMATION_DIGITS)
     at_least = ties.level_shares_among(present)  # shares at >= coordination, collaboration
     push = p["collaboration_push"]
     p_collab = push + (1 - push) * at_least[2]
@@ -144,7 +146,7 @@ def decide(agenda: list[Proposal], present: np.ndarray, orgs: Organisations, tie
     veto_draw = rng.random((len(agenda), k))
     nobody_coordinates = not coordinator.present
     if nobody_coordinates and k > 1:
-        others_trust = ties.mean_trust_within(present)
+        others_trust = np.round(ties.mean_trust_within(present), SUMMATION_DIGITS)
         veto_chance = 0.5 * (1.0 - others_trust)
     adopted, deferred = [], []
     power = orgs.power[present]

@@ -80,11 +80,22 @@ class Ties:
         key = self.version  # changes with trust and with membership
         if self._in_others is None or self._in_others[0] != key:
             act = np.flatnonzero(self.active)
-            mean = np.full(self.n, self.prior_mean)
+            prior = float(self.prior_trust_value())
+            mean = np.full(self.n, prior)
             if len(act) > 1:
-                mean[act] = self.mean_trust_within(act)
+                # each float32 trust less the prior is exact in float64, and so are sums of
+                # a few thousand of them: the same means from either storage, in any order
+                mean[act] = prior + self._excess_over_prior(act) / (len(act) - 1)
             self._in_others = (key, mean)
         return self._in_others[1]
+
+    def prior_trust_value(self) -> np.float32:
+        """Trust of a pair without evidence, as stored (single precision)."""
+        return np.float32(self.a0) / np.float32(self.prior_weight)
+
+    def _excess_over_prior(self, members: np.ndarray) -> np.ndarray:
+        """Each member's summed trust in the other ``members`` above the prior (float64)."""
+        raise NotImplementedError
 
     def mark_worked(self, team: np.ndarray) -> None:
         """The members of ``team`` now share a working group (working ties)."""

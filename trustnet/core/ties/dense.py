@@ -75,9 +75,14 @@ class DenseTies(Ties):
 
     def mean_trust_within(self, members: np.ndarray) -> np.ndarray:
         """Each member's mean trust in the other ``members`` (at least two)."""
-        if len(members) == self.n:  # everyone: row sums, without gathering the block
-            return self._trust.sum(axis=1) / (self.n - 1)
         return self._trust[members][:, members].sum(axis=1) / (len(members) - 1)
+
+    def _excess_over_prior(self, members: np.ndarray) -> np.ndarray:
+        block = (self._trust if len(members) == self.n
+                 else self._trust[np.ix_(members, members)]).astype(np.float64)
+        block -= float(self.prior_trust_value())
+        np.fill_diagonal(block, 0.0)
+        return block.sum(axis=1)
 
     # --- changing ------------------------------------------------------------------------
     def add_evidence(self, i: np.ndarray, j: np.ndarray, good: np.ndarray | float,

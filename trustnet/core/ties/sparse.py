@@ -258,6 +258,14 @@ class SparseTies(Ties):
         self.at_least = [int(x) for x in
                          self._level_counts(rows, self.member_level[active])]
 
+    def _excess_over_prior(self, members: np.ndarray) -> np.ndarray:
+        rows = self._within(members)
+        rows = rows[self.i[rows] != self.j[rows]]
+        slot = np.empty(self.n, dtype=np.int64)
+        slot[members] = np.arange(len(members))
+        excess = self._trust[rows].astype(np.float64) - float(self.prior_trust_value())
+        return np.bincount(slot[self.i[rows]], weights=excess, minlength=len(members))
+
     def _earned_sum(self) -> float:
         good = np.zeros(self.size, dtype=np.float32)
         bad = np.zeros(self.size, dtype=np.float32)
