@@ -50,7 +50,6 @@ OWN_SECTOR_SUPPORT = 0.25  # extra support for an item that needs one's own sect
 RECRUITMENT_WORK = 0.02  # coordinator FTE-months spent recruiting one working group (no lit.)
 ABSENT_WILLINGNESS = 0.5  # relative willingness of members who only read about an item (no lit.)
 MIN_TEAM = 2
-SUMMATION_DIGITS = 12  # sums over pairs are read to this many decimals (storage-independent)
 DIRECTIVE_BACKING = 0.5  # power-weighted support a directive decision needs at no legitimacy
 
 
@@ -90,8 +89,7 @@ def propose(present: np.ndarray, orgs: Organisations, ties: Ties, coordinator: C
         origins.append(EXTERNAL)
     if not origins:
         return []
-    # the two tie storages sum in different orders: rounded, their results are the same
-    core_trust = round(ties.core_trust_among(present), SUMMATION_DIGITS)
+    core_trust = ties.core_trust_among(present)
     at_least = ties.level_shares_among(present)  # shares at >= coordination, collaboration
     push = p["collaboration_push"]
     p_collab = push + (1 - push) * at_least[2]
@@ -139,14 +137,14 @@ def decide(agenda: list[Proposal], present: np.ndarray, orgs: Organisations, tie
     bonus = np.array([it.support_bonus for it in agenda])
     chance = (p["goal_consensus"] + OWN_SECTOR_SUPPORT * needs[:, orgs.sector[present]]
               + 0.3 * (orgs.trust_in_network[present] - 0.5) + bonus[:, None])
-    support = rng.random((len(agenda), k)) < np.clip(chance, 0.02, 0.98)
+    support = rng.random((len(agenda), k)) < np.minimum(np.maximum(chance, 0.02), 0.98)
     for row, item in enumerate(agenda):
         if item.proposer >= 0:
             support[row, present == item.proposer] = True
     veto_draw = rng.random((len(agenda), k))
     nobody_coordinates = not coordinator.present
     if nobody_coordinates and k > 1:
-        others_trust = np.round(ties.mean_trust_within(present), SUMMATION_DIGITS)
+        others_trust = ties.mean_trust_within(present)
         veto_chance = 0.5 * (1.0 - others_trust)
     adopted, deferred = [], []
     power = orgs.power[present]
@@ -188,7 +186,7 @@ def recruit(item: Proposal, orgs: Organisations, ties: Ties, coordinator: Coordi
     """
     p = params
     style = coordinator.meeting_style()
-    pool = np.flatnonzero(orgs.active)
+    pool = orgs.active.nonzero()[0]
     if len(pool) < MIN_TEAM:
         return None
     needed_sector = item.needs[orgs.sector[pool]]
@@ -223,7 +221,7 @@ def recruit(item: Proposal, orgs: Organisations, ties: Ties, coordinator: Coordi
         told = agrees | (reached & (accept_draw < coordinator.legitimacy
                                     * orgs.availability[pool] / (1.0 + orgs.load[pool])))
     # those who accept, in the order they are asked (sorting only them gives the same order)
-    yes = np.flatnonzero(told)
+    yes = told.nonzero()[0]
     accepted = yes[np.argsort(key[yes], kind="stable")[: p["team_size"]]]
     if len(accepted) < MIN_TEAM:
         return None

@@ -45,7 +45,7 @@ def draw_attendance(orgs: Organisations, params: dict, rng: np.random.Generator)
         chance = np.maximum(chance, params["mandated_attendance"])
     attending = (rng.random(orgs.n) < chance) & orgs.active  # a chance above 1 is certainty
     orgs.attending = attending
-    return np.flatnonzero(attending)
+    return attending.nonzero()[0]
 
 
 def hold_conversations(ties: Ties, present: np.ndarray, commitment: np.ndarray,
@@ -112,6 +112,6 @@ def members_leave(orgs: Organisations, params: dict, rng: np.random.Generator) -
     if params["mandated"]:
         return np.empty(0, dtype=np.int64)
     chance = params["member_exit_rate"] * orgs.disillusionment**2
-    leaving = np.flatnonzero(orgs.active & (draw < chance))
+    leaving = (orgs.active & (draw < chance)).nonzero()[0]
     orgs.leave(leaving)
     return leaving

@@ -6,12 +6,11 @@ over delivered effort, and how meaningful a success feels, which grows with ambi
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from trustnet.core.organisations import SECTORS
 from trustnet.core.ties import LEVELS
+from trustnet.core.ties.base import slot_pairs
 
 STATUSES = ("active", "succeeded", "failed", "abandoned")
 ACTIVE, SUCCEEDED, FAILED, ABANDONED = range(4)
@@ -115,7 +114,7 @@ class Portfolio:
         self.version += 1
 
     def active(self) -> np.ndarray:
-        return np.flatnonzero(self.status[: self.count] == ACTIVE)
+        return (self.status[: self.count] == ACTIVE).nonzero()[0]
 
     def counts(self) -> np.ndarray:
         """Number of projects in each status (active, succeeded, failed, abandoned)."""
@@ -146,11 +145,6 @@ class Portfolio:
         })
 
 
-@functools.cache
-def _slot_pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
-    a, b = np.nonzero(~np.eye(k, dtype=bool))
-    return a, b
-
 
 def team_pairs(members: np.ndarray, with_slot_of: str = "j"
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -159,7 +153,7 @@ def team_pairs(members: np.ndarray, with_slot_of: str = "j"
     Returns (row, i, j, slot): the team row of each pair, its two members, and the slot of
     member ``with_slot_of`` ("i" or "j") in its row.
     """
-    a, b = _slot_pairs(members.shape[1])
+    a, b = slot_pairs(members.shape[1])
     i, j = members[:, a], members[:, b]
     rows, cols = np.nonzero((i >= 0) & (j >= 0))
     return rows, i[rows, cols], j[rows, cols], (a if with_slot_of == "i" else b)[cols]

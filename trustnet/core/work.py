@@ -89,6 +89,7 @@ class Teams:
     efficiency: np.ndarray | None = None
     teammate_trust: np.ndarray | None = None  # each member's mean trust in its teammates
     ties_version: int = -1
+    pairs: tuple | None = None  # the groups' ordered pairs (team_pairs), fixed with the groups
 
 
 def active_teams(projects: Portfolio, orgs: Organisations, params: dict, step: int,
@@ -135,16 +136,18 @@ def tie_effects(teams: Teams, ties: Ties, projects: Portfolio, params: dict
     """
     if teams.ties_version == ties.version and teams.efficiency is not None:
         return teams.efficiency, teams.teammate_trust
-    row, i, j, slot_i = team_pairs(teams.team, with_slot_of="i")
+    if teams.pairs is None:
+        row, i, j, slot_i = team_pairs(teams.team, with_slot_of="i")
+        teams.pairs = (row, i, j, row * teams.team.shape[1] + slot_i,
+                       np.bincount(row, minlength=len(teams.act)))
+    row, i, j, cell, pairs = teams.pairs
     required = projects.level[teams.act]
     n = len(teams.act)
-    pairs = np.bincount(row, minlength=n)
     at_level = np.bincount(row, weights=ties.level_of(i, j) >= required[row], minlength=n)
     share = np.divide(at_level, pairs, out=np.ones(n), where=pairs > 0)
     fit = np.minimum(1.0, share / params["integration_quorum"])
     floor = params["misfit_efficiency"]
     k = teams.team.shape[1]
-    cell = row * k + slot_i
     trust = ties.trust_of(i, j)
     total = np.bincount(cell, weights=trust, minlength=n * k)
     count = np.bincount(cell, minlength=n * k)
@@ -159,8 +162,8 @@ def tie_effects(teams: Teams, ties: Ties, projects: Portfolio, params: dict
     planned = 1.0 - cost * (1.0 - ties.prior_mean)
     # at most the cost a group without any trust would pay: planned at a low starting trust,
     # trust cannot multiply what a group delivers without bound
-    advantage = np.minimum(np.clip(1.0 - cost * (1.0 - mutual), 0.0, 1.0) / max(planned, 1e-9),
-                           1.0 + cost)
+    saving = np.minimum(np.maximum(1.0 - cost * (1.0 - mutual), 0.0), 1.0)
+    advantage = np.minimum(saving / max(planned, 1e-9), 1.0 + cost)
     teams.efficiency = (floor + (1.0 - floor) * fit) * advantage
     teams.ties_version = ties.version
     return teams.efficiency, teams.teammate_trust
@@ -193,7 +196,7 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
     task = teams.task
     done_by_member = has_volunteer.copy()
     coordinator_effort = np.zeros(n_act)
-    orphaned = np.flatnonzero(~has_volunteer)
+    orphaned = (~has_volunteer).nonzero()[0]
     if coordinator.present and len(orphaned):
         # a deadline looms when it is this month or next and the project is behind
         start = teams.start[orphaned]
@@ -225,7 +228,7 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
         # shortfall, up to an open task's size, the work nobody else will do (role drift, M3)
         due = (step - teams.start + 1) * teams.pace
         shortfall = np.minimum(due - projects.progress[act] - member_effort, task)
-        behind = np.flatnonzero((shortfall > 0) & (coordinator_effort == 0))
+        behind = ((shortfall > 0) & (coordinator_effort == 0)).nonzero()[0]
         if len(behind):
             free, ceiling = coordinator.free_capacity(), coordinator.overwork_ceiling()
             within, beyond = p["takeover"], coordinator.overcommit_chance()

@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 LEVELS = ("none", "cooperation", "coordination", "collaboration")
 TRUSTING_MARGIN = 0.1  # a pair "trusts" when its trust is this far above the prior (no lit.)
+UNIT = 2.0 ** -24  # sums over pairs that feed decisions count in whole units of this
+
+
+def in_units(values) -> np.ndarray:
+    """Values in [0, 1] as whole numbers of ``UNIT``, rounded down (int64; single precision
+    values have about that resolution).
+
+    Sums of whole numbers are exact, so they are the same in any order: the two storages, which
+    add pairs in different orders, read the same sums and so make the same decisions.
+    """
+    return (np.asarray(values, dtype=np.float32) * np.float32(1.0 / UNIT)).astype(np.int64)
+
+
+@functools.cache
+def slot_pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ordered pairs of distinct slots of a group of ``k``: (first slots, second slots)."""
+    return np.nonzero(~np.eye(k, dtype=bool))
 
 
 class Ties:
@@ -27,7 +46,8 @@ class Ties:
         self.sum_trust = 0.0
         self.n_trusting = 0
         self.at_least = [0, 0, 0]  # pairs at >= cooperation, coordination, collaboration
-        self.worked = np.empty(0, dtype=np.int64)  # keys i * n + j of pairs that worked together
+        # the pairs that have worked together (working ties)
+        self.worked_i = self.worked_j = np.empty(0, dtype=np.int64)
         self._worked_keys: set[int] = set()
         self._working: tuple | None = None  # working_trust's last value, with its key
         self._in_others: tuple | None = None  # trust_in_others' last value, with its key
@@ -79,32 +99,59 @@ class Ties:
         alone); kept until trust changes."""
         key = self.version  # changes with trust and with membership
         if self._in_others is None or self._in_others[0] != key:
-            act = np.flatnonzero(self.active)
-            prior = float(self.prior_trust_value())
-            mean = np.full(self.n, prior)
+            act = self.active.nonzero()[0]
+            mean = np.full(self.n, float(self.prior_trust_value()))
             if len(act) > 1:
-                # each float32 trust less the prior is exact in float64, and so are sums of
-                # a few thousand of them: the same means from either storage, in any order
-                mean[act] = prior + self._excess_over_prior(act) / (len(act) - 1)
+                mean[act] = self.mean_trust_within(act)
             self._in_others = (key, mean)
         return self._in_others[1]
+
+    def mean_trust_within(self, members: np.ndarray) -> np.ndarray:
+        """Each member's mean trust in the other ``members`` (at least two); exact sums, the
+        same from either storage."""
+        return self._trust_sums(members) * UNIT / (len(members) - 1)
 
     def prior_trust_value(self) -> np.float32:
         """Trust of a pair without evidence, as stored (single precision)."""
         return np.float32(self.a0) / np.float32(self.prior_weight)
 
-    def _excess_over_prior(self, members: np.ndarray) -> np.ndarray:
-        """Each member's summed trust in the other ``members`` above the prior (float64)."""
+    def _trust_sums(self, members: np.ndarray) -> np.ndarray:
+        """Each member's summed trust in the other ``members``, in whole ``UNIT``s (int64)."""
+        raise NotImplementedError
+
+    def core_trust_among(self, members: np.ndarray) -> float:
+        """Trust within ``members``, each pair weighted by its relationship strength.
+
+        Pairs that work together (the core) count; pairs that hardly know each other do not.
+        The initial trust when there are no relationships at all. Exact sums, the same from
+        either storage.
+        """
+        weighted, total = self._weighted_trust(members)
+        return weighted / total if total > 0 else self.prior_mean
+
+    def _weighted_trust(self, members: np.ndarray) -> tuple[int, int]:
+        """Sums over the ordered pairs within ``members`` of trust x strength and of strength,
+        in whole ``UNIT``s."""
         raise NotImplementedError
 
     def mark_worked(self, team: np.ndarray) -> None:
         """The members of ``team`` now share a working group (working ties)."""
-        keys = (np.asarray(team, dtype=np.int64)[:, None] * self.n + team).ravel()
-        new = set(keys[keys // self.n != keys % self.n].tolist()) - self._worked_keys
-        if new:  # a set: marking a group costs its size, not the number of working ties
-            self._worked_keys |= new
-            self.worked = np.concatenate([self.worked, np.fromiter(new, np.int64, len(new))])
+        team = np.asarray(team, dtype=np.int64)
+        a, b = slot_pairs(len(team))
+        keys = team[a] * self.n + team[b]
+        new = ~self._has_worked(keys)  # in the group's order, whatever the storage
+        if new.any():  # marking a group costs its size, not the number of working ties
+            self._add_worked(keys[new])
+            self.worked_i = np.concatenate([self.worked_i, team[a[new]]])
+            self.worked_j = np.concatenate([self.worked_j, team[b[new]]])
             self._working = None
+
+    def _has_worked(self, keys: np.ndarray) -> np.ndarray:
+        """Whether each pair ``i * n + j`` of ``keys`` is a working tie."""
+        return np.fromiter((key in self._worked_keys for key in keys.tolist()), bool, len(keys))
+
+    def _add_worked(self, keys: np.ndarray) -> None:
+        self._worked_keys.update(keys.tolist())
 
     def working_trust(self) -> float:
         """Mean trust of active members in those they have shared a working group with
@@ -112,7 +159,7 @@ class Ties:
         key = self.version
         if self._working is not None and self._working[0] == key:
             return self._working[1]
-        rows, cols = np.divmod(self.worked, self.n)
+        rows, cols = self.worked_i, self.worked_j
         keep = self.active[rows] & self.active[cols]
         value = (float(self.trust_of(rows[keep], cols[keep]).mean(dtype=np.float64))
                  if keep.any() else self.prior_mean)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trustnet.core.ties.base import Ties
+from trustnet.core.ties.base import Ties, in_units
 
 
 class DenseTies(Ties):
@@ -22,6 +22,7 @@ class DenseTies(Ties):
         self._work = np.empty((n, n), dtype=np.float32)  # scratch space of refresh
         self._mask = np.empty((n, n), dtype=bool)
         self._product_fresh = False
+        self._worked_mask = np.zeros((n, n), dtype=bool)  # working ties, for marking
         self.refresh()
 
     # --- reading -------------------------------------------------------------------------
@@ -45,24 +46,14 @@ class DenseTies(Ties):
         """Ordered pairs with any shared history (trust evidence)."""
         return int(np.count_nonzero((self.r + self.s) > 0))
 
-    def core_trust_among(self, members: np.ndarray) -> float:
-        """Trust within ``members``, each pair weighted by its relationship strength.
-
-        Pairs that work together (the core) count; pairs that hardly know each other do not.
-        The initial trust when there are no relationships at all.
-        """
-        # sums over the members' rows, then over their columns: cheaper than gathering the
-        # block (the diagonal has no strength)
-        among = np.zeros(self.n)
-        among[members] = 1.0
-        total = float(self.strength[members].sum(axis=0, dtype=np.float64) @ among)
-        if total <= 0.0:
-            return self.prior_mean
-        if self._product_fresh:  # trust x strength as the last refresh left it
-            weighted = self._work[members]
-        else:
-            weighted = self._trust[members] * self.strength[members]
-        return float(weighted.sum(axis=0, dtype=np.float64) @ among) / total
+    def _weighted_trust(self, members: np.ndarray) -> tuple[int, int]:
+        # rows, then columns: faster than gathering the block at once (no strength on the
+        # diagonal)
+        strength = self.strength[members][:, members]
+        # trust x strength as the last refresh left it, or anew
+        product = (self._work[members][:, members] if self._product_fresh
+                   else self._trust[members][:, members] * strength)
+        return int(in_units(product).sum()), int(in_units(strength).sum())
 
     def level_shares_among(self, members: np.ndarray) -> np.ndarray:
         """Share of ordered pairs within ``members`` at or above each level 1..3."""
@@ -73,16 +64,16 @@ class DenseTies(Ties):
         return np.array([np.count_nonzero(level >= 1), np.count_nonzero(level >= 2),
                          np.count_nonzero(level >= 3)]) / (k * (k - 1))
 
-    def mean_trust_within(self, members: np.ndarray) -> np.ndarray:
-        """Each member's mean trust in the other ``members`` (at least two)."""
-        return self._trust[members][:, members].sum(axis=1) / (len(members) - 1)
+    def _trust_sums(self, members: np.ndarray) -> np.ndarray:
+        # the diagonal holds 0
+        block = self._trust if len(members) == self.n else self._trust[members][:, members]
+        return in_units(block).sum(axis=1)
 
-    def _excess_over_prior(self, members: np.ndarray) -> np.ndarray:
-        block = (self._trust if len(members) == self.n
-                 else self._trust[np.ix_(members, members)]).astype(np.float64)
-        block -= float(self.prior_trust_value())
-        np.fill_diagonal(block, 0.0)
-        return block.sum(axis=1)
+    def _has_worked(self, keys: np.ndarray) -> np.ndarray:
+        return self._worked_mask.ravel()[keys]
+
+    def _add_worked(self, keys: np.ndarray) -> None:
+        self._worked_mask.ravel()[keys] = True
 
     # --- changing ------------------------------------------------------------------------
     def add_evidence(self, i: np.ndarray, j: np.ndarray, good: np.ndarray | float,
@@ -154,7 +145,7 @@ class DenseTies(Ties):
                 count(np.greater_equal(level, 3, out=out))]
 
     def _sums(self) -> None:
-        gone = np.flatnonzero(~self.active)
+        gone = (~self.active).nonzero()[0]
         k = self.n - len(gone)
         self.n_pairs = k * (k - 1)
         tally = self._tally(self._trust, self.level)

@@ -9,8 +9,9 @@ arrays and found through an index of the keys ``i * n + j`` kept sorted.
 Because rounding is monotone, ``min(e_i, e_j)`` decayed as two members' values equals the
 pair's value decayed by itself, and the level of an unmet pair is the lower of its members'
 levels; so this storage gives the same trust, strength and level for every pair as
-:class:`trustnet.core.ties.DenseTies`, with the same arithmetic, and the pair metrics agree to
-within floating-point summation order.
+:class:`trustnet.core.ties.DenseTies`, with the same arithmetic. The sums that feed decisions
+are exact (whole units of ``UNIT``), so both storages decide alike; the reported pair metrics
+agree to within floating-point summation order.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from trustnet.core.ties.base import Ties
+from trustnet.core.ties.base import Ties, in_units
 
 
 class SparseTies(Ties):
@@ -146,24 +147,26 @@ class SparseTies(Ties):
         """Stored rows whose two members are both among ``members``."""
         among = np.zeros(self.n, dtype=bool)
         among[members] = True
-        return np.flatnonzero(among[self.i] & among[self.j])
+        return (among[self.i] & among[self.j]).nonzero()[0]
 
-    def core_trust_among(self, members: np.ndarray) -> float:
-        """Trust within ``members``, each pair weighted by its relationship strength."""
+    def _weighted_trust(self, members: np.ndarray) -> tuple[int, int]:
         rows = self._within(members)
+        rows = rows[self.i[rows] != self.j[rows]]
         strength = self.strength[rows]
-        met_total = float(strength.sum(dtype=np.float64))
-        weighted = float((self._trust[rows] * strength).sum(dtype=np.float64))
-        # unmet pairs: all ordered pairs' min(e_i, e_j), sorted, less the stored pairs' share
-        e = np.sort(self.embeddedness[members].astype(np.float64))
-        all_pairs = 2.0 * float(e @ np.arange(len(e) - 1, -1, -1, dtype=np.float64))
-        e32 = self.embeddedness
-        met_prior = float(np.minimum(e32[self.i[rows]], e32[self.j[rows]]).sum(dtype=np.float64))
-        unmet_total = max(0.0, all_pairs - met_prior)
-        total = met_total + unmet_total
-        if total <= 0.0:
-            return self.prior_mean
-        return (weighted + float(self.prior_trust[0]) * unmet_total) / total
+        prior = self.prior_trust[0]
+        # unmet pairs have trust ``prior`` and strength min(e_i, e_j): over all ordered pairs
+        # of members, each member's value counts twice for every member above it (sorted),
+        # less what the stored pairs had when unmet
+        e = np.sort(self.embeddedness[members])
+        above = np.arange(len(e) - 1, -1, -1).tolist()
+        unmet = np.minimum(self.embeddedness[self.i[rows]], self.embeddedness[self.j[rows]])
+        sums = []
+        for met, all_pairs, met_unmet in ((self._trust[rows] * strength, prior * e, prior * unmet),
+                                          (strength, e, unmet)):
+            # Python integers: the sum over all pairs may exceed 64 bits on large networks
+            every = 2 * sum(map(int.__mul__, in_units(all_pairs).tolist(), above))
+            sums.append(int(in_units(met).sum()) + every - int(in_units(met_unmet).sum()))
+        return sums[0], sums[1]
 
     def level_shares_among(self, members: np.ndarray) -> np.ndarray:
         """Share of ordered pairs within ``members`` at or above each level 1..3."""
@@ -183,16 +186,6 @@ class SparseTies(Ties):
             counts[lv - 1] = (m * (m - 1) - np.count_nonzero(unmet >= lv)
                               + np.count_nonzero(level >= lv))
         return counts
-
-    def mean_trust_within(self, members: np.ndarray) -> np.ndarray:
-        """Each member's mean trust in the other ``members`` (at least two)."""
-        k = len(members)
-        rows = self._within(members)
-        slot = np.empty(self.n, dtype=np.int64)
-        slot[members] = np.arange(k)
-        prior = float(self.prior_trust[0])
-        extra = np.bincount(slot[self.i[rows]], weights=self._trust[rows] - prior, minlength=k)
-        return (prior * (k - 1) + extra) / (k - 1)
 
     # --- changing ------------------------------------------------------------------------
     def add_evidence(self, i: np.ndarray, j: np.ndarray, good: np.ndarray | float,
@@ -248,7 +241,7 @@ class SparseTies(Ties):
         k = int(np.count_nonzero(active))
         self.n_pairs = k * (k - 1)
         rows = (slice(None) if active.all()
-                else np.flatnonzero(active[self.i] & active[self.j]))
+                else (active[self.i] & active[self.j]).nonzero()[0])
         trust = self._trust[rows]
         unmet = self.n_pairs - len(trust)
         prior = float(self.prior_trust[0])
@@ -258,13 +251,17 @@ class SparseTies(Ties):
         self.at_least = [int(x) for x in
                          self._level_counts(rows, self.member_level[active])]
 
-    def _excess_over_prior(self, members: np.ndarray) -> np.ndarray:
+    def _trust_sums(self, members: np.ndarray) -> np.ndarray:
         rows = self._within(members)
         rows = rows[self.i[rows] != self.j[rows]]
+        k = len(members)
         slot = np.empty(self.n, dtype=np.int64)
-        slot[members] = np.arange(len(members))
-        excess = self._trust[rows].astype(np.float64) - float(self.prior_trust_value())
-        return np.bincount(slot[self.i[rows]], weights=excess, minlength=len(members))
+        slot[members] = np.arange(k)
+        at = slot[self.i[rows]]
+        # whole numbers below 2^53: their float sums are exact
+        met = np.bincount(at, weights=in_units(self._trust[rows]), minlength=k).astype(np.int64)
+        unmet = k - 1 - np.bincount(at, minlength=k)  # pairs at the prior
+        return met + unmet * int(in_units(self.prior_trust)[0])
 
     def _earned_sum(self) -> float:
         good = np.zeros(self.size, dtype=np.float32)
