@@ -19,3 +19,33 @@ def failing_runner(params: dict[str, Any], *, seed: int, steps: int, series_ever
 def comparable(frame):
     """A runs table without what legitimately differs between engines (timings)."""
     return frame.drop(columns=["elapsed_s"]).sort_values("run_id").reset_index(drop=True)
+
+
+def _marked(params: dict[str, Any]) -> bool:
+    """Whether the marker file the test named in TRUSTNET_TEST_MARKER exists and this run is
+    one the test picked (ambition 1.5)."""
+    import os
+
+    marker = os.environ.get("TRUSTNET_TEST_MARKER")
+    return bool(marker) and os.path.exists(marker) and params["ambition"] == 1.5
+
+
+def dying_runner(params: dict[str, Any], *, seed: int, steps: int, series_every: int = 1):
+    """The real run, except that a picked run kills its worker process (out of memory, say)."""
+    import os
+    import signal
+
+    from trustnet.core.run import run_model
+
+    if _marked(params):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return run_model(params, seed=seed, steps=steps, series_every=series_every)
+
+
+def flaky_runner(params: dict[str, Any], *, seed: int, steps: int, series_every: int = 1):
+    """The real run, except that picked runs fail while the marker file exists."""
+    from trustnet.core.run import run_model
+
+    if _marked(params):
+        raise RuntimeError("a transient failure")
+    return run_model(params, seed=seed, steps=steps, series_every=series_every)

@@ -8,6 +8,7 @@ missing or bad spec file) ends with one line ``trustnet: error: ...`` and exit c
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import sys
@@ -24,7 +25,12 @@ class UsageError(Exception):
 
 
 class Interrupted(Exception):
-    """Ctrl-C during a sweep: finished runs are kept; reported in one line, exit code 130."""
+    """Ctrl-C (exit code 130) or SIGTERM (143) during a sweep: finished runs are kept; reported
+    in one line."""
+
+    def __init__(self, message: str, code: int = 130, what: str = "interrupted") -> None:
+        super().__init__(message)
+        self.code, self.what = code, what
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,12 +51,12 @@ def _fmt_epilog(text: str) -> str:
 
 def _add_engine_arguments(p: argparse.ArgumentParser, what: str) -> None:
     """Where and how the runs of a sweep or an analysis execute."""
-    p.add_argument("--workers", type=_positive_int, metavar="N",
+    p.add_argument("--workers", type=_workers, metavar="N",
                    help="worker processes (default: all cores)")
     p.add_argument("--engine", choices=("processes", "serial", "dask"), default="processes",
                    help="where runs execute: processes (default, all cores), serial, or dask "
                         "(a LocalCluster unless --scheduler is given)")
-    p.add_argument("--scheduler", metavar="ADDRESS",
+    p.add_argument("--scheduler", metavar="ADDRESS", type=_text,
                    help="Dask scheduler to use, e.g. tcp://host:8786 (implies --engine dask)")
     p.add_argument("--resume", action="store_true", help=f"continue an interrupted {what} in DIR")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -71,6 +77,34 @@ def int_at_least(minimum: int):
 
 _positive_int = int_at_least(1)
 _seed = int_at_least(0)
+WORKERS_PER_CORE = 4  # more processes than this per core only cost memory
+
+
+def _text(text: str) -> str:
+    """An argparse type: any text but an empty one (which would silently mean the default)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("got ''; allowed: a non-empty value")
+    return text
+
+
+def _workers(text: str) -> int:
+    from trustnet.experiment.engines import default_workers
+
+    value = _positive_int(text)
+    cap = WORKERS_PER_CORE * default_workers()
+    if value > cap:
+        raise argparse.ArgumentTypeError(
+            f"got {value}; allowed: at most {cap} ({WORKERS_PER_CORE} per usable core)")
+    return value
+
+
+def _steps(text: str) -> int:
+    from trustnet.experiment.spec import MAX_STEPS
+
+    value = _positive_int(text)
+    if value > MAX_STEPS:
+        raise argparse.ArgumentTypeError(f"got {value}; allowed: an integer in [1, {MAX_STEPS}]")
+    return value
 
 
 def _port(text: str) -> int:
@@ -117,15 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
               trustnet run --event 13:relationship_time=0.6 --event 25:relationship_time=0.2
               trustnet run --event 36:withdraw_coordinator --event 13:nao_style=directive
             """))
-    p.add_argument("--scenario", default=None, help="named scenario (trustnet scenarios); "
+    p.add_argument("--scenario", default=None, type=_text,
+                   help="named scenario (trustnet scenarios) or scenario file; "
                    "default: swedish_eldercare")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter (repeatable; trustnet params lists them)")
-    p.add_argument("--members", metavar="CSV", help="your own network: a roster with name, "
-                   "sector and optional power, capacity, commitment, attendance (the network's "
-                   "size follows from it)")
-    p.add_argument("--ties", metavar="CSV", help="existing ties between the roster's members: "
-                   "source, target and optional trust, strength")
+    p.add_argument("--members", type=_text, metavar="CSV",
+                   help="your own network: a roster with name, sector and optional power, "
+                   "capacity, commitment, attendance (the network's size follows from it)")
+    p.add_argument("--ties", type=_text, metavar="CSV",
+                   help="existing ties between the roster's members: source, target and "
+                   "optional trust, strength")
     p.add_argument("--event", dest="events", action="append", default=[],
                    metavar="MONTH:CHANGE", help="a what-if at a month (repeatable; months count "
                    "from 1): MONTH:NAME=VALUE[,NAME=VALUE] sets parameters from then on, "
@@ -133,10 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "appoint_coordinator[:style=S], impose_mandate, lift_mandate, "
                    "member_joins:name=NAME, member_leaves:name=NAME (with --members), "
                    "trust_shock:evidence=E")
-    p.add_argument("--steps", type=_positive_int, default=120, help="months to run (default 120)")
+    p.add_argument("--steps", type=_steps, default=120, help="months to run (default 120)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    p.add_argument("--out", metavar="FILE", help="write the time series (.parquet or .csv)")
-    p.add_argument("--plot", metavar="FILE", help="draw the time series (.png, .pdf or .svg)")
+    p.add_argument("--out", metavar="FILE", type=_text,
+                   help="write the time series (.parquet or .csv)")
+    p.add_argument("--plot", metavar="FILE", type=_text,
+                   help="draw the time series (.png, .pdf or .svg)")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(
@@ -154,10 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
             spec format: see experiments/README.md
             """))
     p.add_argument("spec", metavar="SPEC.toml", help="sweep specification")
-    p.add_argument("--out", metavar="DIR", help="output folder (default results/<spec name>)")
+    p.add_argument("--out", metavar="DIR", type=_text,
+                   help="output folder (default results/<spec name>)")
     _add_engine_arguments(p, "sweep")
     p.add_argument("--chunk-size", type=_positive_int, metavar="N",
                    help="runs per task (default: automatic)")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="with --resume: run the runs that failed again (e.g. after a fix)")
     p.set_defaults(handler=cmd_sweep)
 
     p = sub.add_parser(
@@ -173,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
             """))
     p.add_argument("spec", metavar="SPEC.toml", help="spec with a [sensitivity] table")
     p.add_argument("--method", choices=METHODS, required=True)
-    p.add_argument("--out", metavar="DIR",
+    p.add_argument("--out", type=_text, metavar="DIR",
                    help="output folder (default results/<spec name>_<method>)")
     _add_engine_arguments(p, "analysis")
     p.set_defaults(handler=cmd_sensitivity)
@@ -225,7 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
             """))
     p.add_argument("new", nargs="?", choices=["new"], help="write a scenario file template")
     p.add_argument("name", nargs="?", help="the new scenario's name (letters, digits, _ and -)")
-    p.add_argument("--dir", default=".", help="folder for the new files (default: here)")
+    p.add_argument("--dir", type=_text, default=".",
+                   help="folder for the new files (default: here)")
     p.set_defaults(handler=cmd_scenarios)
 
     p = sub.add_parser(
@@ -244,9 +286,10 @@ def build_parser() -> argparse.ArgumentParser:
               trustnet validate --experiments ~/trustnet/experiments --report report/VALIDATION.md
             also: python -m trustnet.validation [same options]
             """))
-    p.add_argument("--out", default=os.path.join("results", "validation"), metavar="DIR",
+    p.add_argument("--out", type=_text, default=os.path.join("results", "validation"),
+                   metavar="DIR",
                    help="folder for the sweep results (default: results/validation)")
-    p.add_argument("--experiments", default="experiments", metavar="DIR",
+    p.add_argument("--experiments", type=_text, default="experiments", metavar="DIR",
                    help="folder with the pattern specs p01_*.toml ... p12_*.toml (default: "
                         "experiments)")
     p.add_argument("--replications", type=_positive_int, default=None, metavar="N",
@@ -257,7 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", type=_pattern_list, default=None, metavar="p01,p02",
                    help="run only these patterns (the report keeps the others whose current "
                         "results are already in --out)")
-    p.add_argument("--report", default=os.path.join("docs", "VALIDATION.md"), metavar="FILE",
+    p.add_argument("--report", type=_text, default=os.path.join("docs", "VALIDATION.md"),
+                   metavar="FILE",
                    help="the report to write; figures go to a 'validation' folder next to it "
                         "(default: docs/VALIDATION.md)")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
@@ -272,9 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
               trustnet viz --scenario belgian_mandated --port 8600
               trustnet viz --host 0.0.0.0 --port 8765     # reachable from other machines
             """))
-    p.add_argument("--scenario", default=None, help="scenario to start from")
+    p.add_argument("--scenario", type=_text, default=None, help="scenario to start from")
     p.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
-    p.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    p.add_argument("--host", type=_text, default="127.0.0.1", help="interface (default 127.0.0.1)")
     p.set_defaults(handler=cmd_viz)
     return parser
 
@@ -291,8 +335,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: error: {exc}\n")
         return EXIT_USAGE
     except Interrupted as exc:
-        sys.stderr.write(f"{PROG}: interrupted; {exc}\n")
-        return 130
+        sys.stderr.write(f"{PROG}: {exc.what}; {exc}\n")
+        return exc.code
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted\n")
         return 130
@@ -417,6 +461,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     out_format = _series_format(args.out) if args.out else None
     if args.plot and os.path.splitext(args.plot)[1].lower() not in (".png", ".pdf", ".svg"):
         raise UsageError(f"--plot {args.plot}: unknown extension; allowed: .png, .pdf, .svg")
+    for option, path in (("--out", args.out), ("--plot", args.plot)):
+        if path:  # before the run, not after it
+            _check_writable(option, path)
 
     from trustnet.core.metrics import SUMMARY_OUTCOMES
     from trustnet.core.projects import planning_terms
@@ -456,10 +503,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.out:
         frame = series.reset_index()
-        if out_format == "parquet":
-            frame.to_parquet(args.out, index=False)
-        else:
-            frame.to_csv(args.out, index=False)
+        try:
+            if out_format == "parquet":
+                frame.to_parquet(args.out, index=False)
+            else:
+                frame.to_csv(args.out, index=False)
+        except OSError as exc:
+            raise UsageError(f"--out {args.out}: cannot write ({exc.strerror})") from None
         print(f"time series ({len(frame)} rows x {frame.shape[1]} columns) written to {args.out}")
     if args.plot:
         from trustnet.plots import run_figure
@@ -467,9 +517,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         fig = run_figure(series, title=f"{scenario}, seed {args.seed}"
                          + (", " + ", ".join(f"{k}={v}" for k, v in overrides.items())
                             if overrides else ""))
-        fig.savefig(args.plot, dpi=110)
+        try:
+            fig.savefig(args.plot, dpi=110)
+        except OSError as exc:
+            raise UsageError(f"--plot {args.plot}: cannot write ({exc.strerror})") from None
         print(f"plot written to {args.plot}")
     return 0
+
+
+def _check_writable(option: str, path: str) -> None:
+    """A file can be written at ``path``: its folder exists and takes files."""
+    if os.path.isdir(path):
+        raise UsageError(f"{option} {path}: is a folder; expected a file name")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise UsageError(f"{option} {path}: no folder {folder}; create it first")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{option} {path}: cannot write into {folder} (permission denied)")
 
 
 def _series_format(path: str) -> str:
@@ -485,22 +549,99 @@ def _series_format(path: str) -> str:
 # --- sweep and sensitivity ----------------------------------------------------------------
 
 def _engine_args(args: argparse.Namespace) -> dict[str, Any]:
+    if args.engine == "serial" and (args.workers or args.scheduler):
+        given = "--workers" if args.workers else "--scheduler"
+        raise UsageError(f"{given}: the serial engine runs in this process alone; drop "
+                         f"{given} or choose --engine processes or dask")
+    if args.scheduler and args.workers:
+        raise UsageError("--workers: a Dask cluster (--scheduler) has its own workers; drop "
+                         "--workers")
     engine = "dask" if args.scheduler else args.engine
     return {"engine": engine, "workers": args.workers, "scheduler": args.scheduler}
+
+
+class _Terminated(Exception):
+    """SIGTERM (e.g. a batch system's time limit) during a sweep."""
+
+
+@contextlib.contextmanager
+def _stop_cleanly_on_sigterm() -> Any:
+    """SIGTERM ends a sweep like Ctrl-C: the finished runs and the manifest are written."""
+    import signal
+
+    main_pid = os.getpid()
+
+    def handler(signum: int, frame: Any) -> None:
+        if os.getpid() != main_pid:  # a forked worker: die as the signal asks
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (e.g. inside a notebook's worker thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _estimate(spec: Any, workers: int, out: str) -> str:
+    """A line on how long the sweep will take and how much disk it needs; refuses a sweep the
+    disk cannot hold."""
+    import shutil
+
+    from trustnet.experiment.runner import estimate_sweep
+
+    seconds, size = estimate_sweep(spec, workers)
+    where = os.path.abspath(out)
+    while not os.path.exists(where):
+        where = os.path.dirname(where)
+    free = shutil.disk_usage(where).free
+    if size > free:
+        raise UsageError(f"{out}: the results need about {_bytes(size)} and the disk has "
+                         f"{_bytes(free)} free; fewer runs or series, or another --out")
+    return f"estimated: about {_duration(seconds)} and {_bytes(size)} on disk"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 5400:
+        return f"{round(seconds / 60)} min"
+    if seconds < 172800:
+        return f"{seconds / 3600:.1f} hours"
+    return f"{seconds / 86400:.1f} days"
+
+
+def _bytes(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1000:
+            return f"{n:.0f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from trustnet.experiment.engines import default_workers
 
     spec = _load_spec(args.spec)
+    if args.retry_failed and not args.resume:
+        raise UsageError("--retry-failed: retries the failed runs of an earlier sweep; add "
+                         "--resume")
     out = args.out or os.path.join("results", spec.name)
     opts = _engine_args(args)
     workers = opts["workers"] or (default_workers() if opts["engine"] != "serial" else 1)
     where = opts["scheduler"] or f"{workers} worker{'s' if workers > 1 else ''}"
+    estimate = _estimate(spec, workers, out)
     print(f"{spec.name}: {spec.n_arms()} arm{'s' * (spec.n_arms() > 1)} x {spec.replications} "
           f"replication{'s' * (spec.replications > 1)} = {spec.n_runs()} runs of {spec.steps} "
-          f"months; engine {opts['engine']} ({where}); results in {out}")
-    result = _sweep(spec, out, args, opts, resume=args.resume, chunk_size=args.chunk_size)
+          f"months; engine {opts['engine']} ({where}); results in {out}; {estimate}")
+    result = _sweep(spec, out, args, opts, resume=args.resume, chunk_size=args.chunk_size,
+                    retry_failed=args.retry_failed)
     return _report(result.manifest, out, spec)
 
 
@@ -512,13 +653,17 @@ def _sweep(spec: Any, out: str, args: argparse.Namespace, opts: dict[str, Any],
     from trustnet.experiment.store import StoreError
 
     try:
-        return run_sweep(spec, out, progress=False if args.quiet else None, load=False,
-                         **opts, **kw)
+        with _stop_cleanly_on_sigterm():
+            return run_sweep(spec, out, progress=False if args.quiet else None, load=False,
+                             **opts, **kw)
     except (SpecError, StoreError, EngineError) as exc:
         raise _usage(exc) from None
-    except KeyboardInterrupt:
-        raise Interrupted(f"finished runs are kept in {out}; continue with: "
-                          f"trustnet {args.command} {args.spec} --out {out} --resume") from None
+    except (KeyboardInterrupt, _Terminated) as exc:
+        hint = (f"finished runs are kept in {out}; continue with: "
+                f"trustnet {args.command} {args.spec} --out {out} --resume")
+        if isinstance(exc, _Terminated):
+            raise Interrupted(hint, code=143, what="terminated") from None
+        raise Interrupted(hint) from None
 
 
 def _report(manifest: dict[str, Any], out: str, spec: Any) -> int:
@@ -554,14 +699,17 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from trustnet.experiment.engines import EngineError
 
     try:
-        result = run_sensitivity(spec, args.method, out, resume=args.resume,
-                                 progress=False if args.quiet else None, **opts)
+        with _stop_cleanly_on_sigterm():
+            result = run_sensitivity(spec, args.method, out, resume=args.resume,
+                                     progress=False if args.quiet else None, **opts)
     except (SpecError, StoreError, EngineError) as exc:
         raise _usage(exc) from None
-    except KeyboardInterrupt:
-        raise Interrupted(f"finished runs are kept in {out}; continue with: trustnet "
-                          f"sensitivity {args.spec} --method {args.method} --out {out} "
-                          "--resume") from None
+    except (KeyboardInterrupt, _Terminated) as exc:
+        hint = (f"finished runs are kept in {out}; continue with: trustnet sensitivity "
+                f"{args.spec} --method {args.method} --out {out} --resume")
+        if isinstance(exc, _Terminated):
+            raise Interrupted(hint, code=143, what="terminated") from None
+        raise Interrupted(hint) from None
     idx = result.indices
     key = INDICES[args.method].main
     ranked = idx.dropna(subset=[key]).sort_values(["outcome", "rank"])
@@ -595,6 +743,12 @@ def cmd_plot(args: argparse.Namespace) -> int:
     from trustnet.plots import sweep_figures
 
     runs, manifest = result.runs, result.manifest
+    expected = manifest.get("n_runs")
+    if manifest.get("status") != "complete" or (expected and len(runs) < expected):
+        sys.stderr.write(f"{PROG}: warning: {args.dir} holds {len(runs)} of {expected or '?'} "
+                         f"runs (sweep {manifest.get('status', 'unfinished')}); the figures "
+                         "show only those; finish it with: trustnet sweep SPEC --out "
+                         f"{args.dir} --resume\n")
     known = summary_outcomes()
     if args.outcomes:
         names = [n.strip() for n in args.outcomes.split(",") if n.strip()]

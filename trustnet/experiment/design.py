@@ -16,7 +16,7 @@ from typing import Any
 from trustnet.core.parameters import PARAMETERS
 from trustnet.core.scenarios import scenario_params
 from trustnet.experiment.seeds import derived_seed, replication_seeds
-from trustnet.experiment.spec import Spec, arm_events, expand_arms
+from trustnet.experiment.spec import Spec, SpecError, arm_events, expand_arms
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,27 @@ def build_design(spec: Spec, points: Sequence[dict[str, Any]] | None = None) -> 
                                                 if k not in ("label", "events"))
         arms.append(Arm(len(arms), label, scenario, varied, scenario_params(scenario, values),
                         arm_events(spec, entry)))
+    if points is None and not spec.samples:
+        _refuse_repeated_arms(spec, arms)
     return Design(spec, tuple(arms), tuple(replication_seeds(spec.seed, spec.replications)))
+
+
+def _refuse_repeated_arms(spec: Spec, arms: list[Arm]) -> None:
+    """Two arms that resolve to the same parameters and events would run the same runs twice
+    (e.g. an arm setting a parameter to its scenario's value, beside one that does not)."""
+    seen: dict[str, Arm] = {}
+    for arm in arms:
+        key = repr((arm.scenario, sorted(arm.params.items()), arm.events))
+        if key in seen:
+            raise SpecError(f"{spec.source}: arms '{_name(seen[key])}' and '{_name(arm)}' "
+                            "resolve to the same parameters and "
+                            "events, so they would run the same runs twice; change or remove "
+                            "one")
+        seen[key] = arm
+
+
+def _name(arm: Arm) -> str:
+    return arm.label or ", ".join(f"{k}={v}" for k, v in arm.varied.items()) or "base"
 
 
 def dimensions(spec: Spec) -> list[tuple[str, str]]:

@@ -15,12 +15,17 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from trustnet.experiment.engines import default_workers
 from trustnet.experiment.spec import Spec, load_spec
 from trustnet.experiment.worker import DEFAULT_RUNNER, Chunk
+
+MANIFEST_EVERY_S = 2.0  # while a sweep runs, its manifest is rewritten at most this often
+PART_OVERHEAD_BYTES = 30_000  # a Parquet part's schema and statistics (about 150 columns)
+COMPRESSED = 0.4  # share of its in-memory size a series or projects table takes on disk
 
 
 @dataclass
@@ -63,13 +68,15 @@ def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | Non
               scheduler: str | None = None, resume: bool = False,
               chunk_size: int | None = None, progress: bool | None = None,
               runner: str = DEFAULT_RUNNER, points: Sequence[dict[str, Any]] | None = None,
-              fingerprint_extra: str = "", load: bool = True) -> SweepResult:
+              fingerprint_extra: str = "", load: bool = True,
+              retry_failed: bool = False) -> SweepResult:
     """Run every run of ``spec`` not yet in ``out``; return the tables.
 
     ``out=None`` keeps results in memory. ``engine`` is "serial", "processes" (default, all
     cores) or "dask" (``scheduler`` = "tcp://host:port" of a running cluster; without it a
     LocalCluster). ``resume=True`` continues an interrupted sweep in ``out``. ``points``
     replaces the spec's ``[samples]`` with explicit parameter sets (used by sensitivity).
+    ``retry_failed=True`` (with ``resume``) runs the runs that failed again.
     """
     from trustnet.experiment import store as st
     from trustnet.experiment.design import build_design
@@ -84,6 +91,8 @@ def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | Non
     fp = st.fingerprint(spec, fingerprint_extra + repr(arms) + st.file_digest(spec.data_files))
     try:
         done = store.open(spec, fp, resume)
+        if retry_failed and resume:
+            done -= store.forget_failed()
         return _execute(spec, design, store, fp, done, resume, engine=engine, workers=workers,
                         scheduler=scheduler, chunk_size=chunk_size, progress=progress,
                         runner=runner, load=load, out=out)
@@ -98,13 +107,21 @@ def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resum
     from trustnet.experiment import store as st
     from trustnet.experiment.engines import make_engine
     from trustnet.experiment.tables import build_tables
-    from trustnet.experiment.worker import run_chunk
 
     tasks = [t for t in design.tasks() if t.run_id not in done]
+    size = chunk_size or default_chunk_size(len(tasks), workers or default_workers())
+    n_chunks = math.ceil(len(tasks) / size)
+    if workers and n_chunks and engine != "serial":
+        workers = min(workers, n_chunks)  # a worker without a chunk would only cost memory
 
     eng = make_engine(engine, workers=workers, scheduler=scheduler)
     manifest = _manifest(dict(store.manifest) if resume else {}, spec, design, fp)
     sessions = manifest.setdefault("sessions", [])
+    if resume and sessions and sessions[-1].get("finished") is None:
+        # the last session was killed before it could say so: what it wrote is on disk
+        sessions[-1]["finished"] = "killed"
+        sessions[-1]["runs_done"] = max(0, len(done) - sum(
+            x.get("runs_done") or 0 for x in sessions[:-1]))
     session = {"started": st.now(), "engine": eng.name, "workers": None,
                "scheduler": scheduler, "runs_to_do": len(tasks), "runs_done": 0,
                "runs_failed": 0}
@@ -120,19 +137,26 @@ def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resum
         store.copy_spec(spec)
         start = time.perf_counter()
         bar = _progress_bar(len(tasks), design.n_runs - len(tasks), progress)
+        last_written = time.monotonic()
         try:
             if tasks:
-                size = chunk_size or default_chunk_size(len(tasks), eng.workers)
                 chunks = make_chunks(tasks, design, spec, size, runner)
-                for records in eng.imap(run_chunk, chunks):
+                for records in _results(eng, chunks, out):
                     store.write(*build_tables(records, design, spec.series, spec.projects))
                     session["runs_done"] += len(records)
                     session["runs_failed"] += sum(r["status"] != "ok" for r in records)
+                    if time.monotonic() - last_written > MANIFEST_EVERY_S:
+                        # a sweep killed outright still says how far it got
+                        store.write_manifest(manifest)
+                        last_written = time.monotonic()
                     if bar is not None:
                         bar.update(len(records))
                         if session["runs_failed"]:
                             bar.set_postfix(failed=session["runs_failed"])
             status = "complete"
+        except BaseException as exc:
+            session["stopped_by"] = type(exc).__name__
+            raise
         finally:
             if bar is not None:
                 bar.close()
@@ -142,7 +166,11 @@ def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resum
                             if elapsed > 0 and session["runs_done"] else None})
             manifest["status"] = status
             manifest["elapsed_s_total"] = round(sum(s.get("elapsed_s") or 0 for s in sessions), 3)
-            store.write_manifest(manifest)
+            try:
+                store.write_manifest(manifest)
+            except OSError:  # e.g. the disk that stopped the sweep is still full
+                if status == "complete":
+                    raise
 
     written, failed = store.counts()
     manifest["runs_written"], manifest["runs_failed"] = written, failed
@@ -150,6 +178,54 @@ def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resum
     runs, series, projects = store.load() if load else (None, None, None)
     return SweepResult(runs=runs, series=series, manifest=manifest,
                        out=Path(out) if out is not None else None, projects=projects)
+
+
+def estimate_sweep(spec: Spec, workers: int) -> tuple[float, float]:
+    """About how many seconds a whole sweep takes on ``workers`` and how many bytes its tables
+    take on disk, from one short run of its first arm (a fraction of a second)."""
+    from trustnet.core.scenarios import scenario_params
+    from trustnet.experiment.design import build_design
+    from trustnet.experiment.spec import expand_arms
+    from trustnet.experiment.tables import build_tables
+    from trustnet.experiment.worker import run_chunk
+
+    _, _, scenario, values = next(expand_arms(spec))
+    params = scenario_params(scenario, {k: v for k, v in values.items()
+                                        if not (spec.samples and k in spec.samples.ranges)})
+    steps = min(spec.steps, 6 if params["n_orgs"] > 1000 else 12)
+    chunk = Chunk(runs=((0, 0, params, ()),), steps=steps, series=spec.series,
+                  series_every=spec.series_every, projects=spec.projects, members=spec.members,
+                  ties=spec.ties)
+    records = run_chunk(chunk)  # the first run also pays for imports and caches
+    start = time.perf_counter()
+    records = run_chunk(chunk)
+    per_run = (time.perf_counter() - start) * spec.steps / steps
+    one = replace(spec, arms=(), axes={}, samples=None, replications=1)
+    runs, series, projects = build_tables(records, build_design(one), spec.series,
+                                          spec.projects)
+    months = spec.steps / steps
+    per_run_bytes = (runs.nbytes + PART_OVERHEAD_BYTES / default_chunk_size(spec.n_runs(),
+                                                                            workers)
+                     + COMPRESSED * months * sum(t.nbytes for t in (series, projects)
+                                                 if t is not None))
+    seconds = spec.n_runs() * per_run / max(1, workers)
+    return seconds, spec.n_runs() * per_run_bytes
+
+
+def _results(engine: Any, chunks: list[Chunk], out: str | Path | None) -> Any:
+    """The engine's results; a worker process that died stops the sweep in one line."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from trustnet.experiment.engines import EngineError
+    from trustnet.experiment.worker import run_chunk
+
+    try:
+        yield from engine.imap(run_chunk, chunks)
+    except BrokenProcessPool:
+        kept = f"finished runs are kept in {out}; continue with --resume" if out else (
+            "the results so far are lost (in memory)")
+        raise EngineError("a worker process died (killed, or out of memory) and the sweep "
+                          f"stopped; {kept}") from None
 
 
 def _manifest(manifest: dict[str, Any], spec: Spec, design: Any, fp: str) -> dict[str, Any]:

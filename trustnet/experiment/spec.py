@@ -52,9 +52,10 @@ Layout (all keys optional except that something must be run)::
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,8 @@ TOP_KEYS = ("name", "description", "scenario", "steps", "replications", "seed", 
 SAMPLE_METHODS = ("lhs", "sobol")
 MAX_STEPS = 100_000
 MAX_RUNS = 10_000_000
+MAX_ARMS = 200_000  # each arm holds its resolved parameters (about 2 KB) while a sweep runs
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # a folder under results/, no path
 
 
 class SpecError(ValueError):
@@ -211,12 +214,15 @@ def load_spec(source: str | Path | Mapping[str, Any]) -> Spec:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at "
+                        f"position {exc.start}); save the spec as UTF-8") from None
     except OSError as exc:
         raise SpecError(f"{path}: cannot read: {exc.strerror}") from None
-    spec = parse_spec(data, str(path))
-    if "name" not in data:
-        spec = replace(spec, name=path.stem)
-    return spec
+    if "name" not in data:  # the file's name, as a folder name
+        data = {**data, "name": re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem).lstrip("._-")
+                or "sweep"}
+    return parse_spec(data, str(path))
 
 
 def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
@@ -226,6 +232,9 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
 
     _no_unknown(data, TOP_KEYS, "top level", fail)
     name = _string(data.get("name", "sweep"), "name", fail)
+    if not NAME.fullmatch(name) or ".." in name:
+        raise fail("name", f"got {name!r}; allowed: 1-100 letters, digits, '_', '-' and '.', "
+                   "starting with a letter or digit (the results go to results/<name>)")
     description = _string(data.get("description", ""), "description", fail)
     file = _scenario_file(data.get("scenario"), source, fail)
     scenario = file.base if file else _scenario(data.get("scenario", DEFAULT_SCENARIO),
@@ -285,6 +294,7 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
     if "sensitivity" in data:
         sensitivity = _sensitivity(_table(data["sensitivity"], "[sensitivity]", fail), fail)
 
+    _distinct_arms(arms, fail)
     clash = _clashes(arms, axes, samples)
     if clash:
         raise fail(clash[0], f"parameter '{clash[1]}' is varied twice ({clash[2]})")
@@ -294,13 +304,35 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
                 events=events, samples=samples, series=series, series_every=every,
                 projects=projects, plot=plot, sensitivity=sensitivity, source=source, raw=data,
                 members=members, ties=ties, data_files=data_files)
+    if spec.n_arms() > MAX_ARMS:
+        raise fail("top level", f"{spec.n_arms():,} arms; allowed: at most {MAX_ARMS:,} (each "
+                   "holds its parameters in memory): fewer axis values, or [samples]")
     if spec.n_runs() > MAX_RUNS:
-        raise fail("top level", f"{spec.n_runs()} runs; allowed: at most {MAX_RUNS}")
+        raise fail("top level", f"{spec.n_runs():,} runs; allowed: at most {MAX_RUNS:,}")
     _check_arms_resolve(spec, fail)
     return spec
 
 
 # --- pieces -------------------------------------------------------------------------------
+
+def _distinct_arms(arms: list[dict[str, Any]], fail) -> None:
+    """Each [[arms]] block once: a repeated one would run twice, and a repeated label would
+    merge two arms' results under one name."""
+    seen_label: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for i, arm in enumerate(arms, start=1):
+        label = arm.get("label")
+        if label is not None:
+            if label in seen_label:
+                raise fail(f"[[arms]] #{i} label", f"'{label}' is the label of [[arms]] "
+                           f"#{seen_label[label]} too; each arm needs its own")
+            seen_label[label] = i
+        key = repr(sorted((k, v) for k, v in arm.items() if k != "label"))
+        if key in seen:
+            raise fail(f"[[arms]] #{i}", f"the same parameters and events as [[arms]] "
+                       f"#{seen[key]}: it would run twice; change or remove one")
+        seen[key] = i
+
 
 def _no_unknown(table: Mapping[str, Any], allowed: tuple[str, ...], where: str, fail) -> None:
     for key in table:

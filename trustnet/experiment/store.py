@@ -31,8 +31,20 @@ from typing import Any
 MANIFEST = "manifest.json"
 
 
+FINGERPRINT_KEY = b"trustnet_fingerprint"  # in each part's metadata: which experiment wrote it
+
+
 class StoreError(ValueError):
     """An output folder that cannot be used as asked (names the folder and the way out)."""
+
+
+class StoreWarning(UserWarning):
+    """Something in an output folder was repaired (e.g. an unreadable part moved aside)."""
+
+
+def _os_problem(exc: OSError) -> str:
+    """An operating system error in a few words ("No space left on device")."""
+    return exc.strerror or type(exc).__name__
 
 
 def model_source_hash() -> str:
@@ -75,6 +87,12 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def pa_array(values: list[int]) -> Any:
+    import pyarrow as pa
+
+    return pa.array(values, type=pa.int64())
+
+
 def _write_parquet(table: Any, path: Path) -> None:
     import pyarrow.parquet as pq
 
@@ -92,11 +110,23 @@ class ParquetStore:
         self.series_dir = self.out / "series"
         self.projects_dir = self.out / "projects"
         self.manifest: dict[str, Any] = {}
+        self.fp = ""  # the experiment's fingerprint, set by open()
         self._lock: Any = None
 
     # --- opening and resuming --------------------------------------------------------------
     def open(self, spec: Any, fp: str, resume: bool) -> set[int]:
         """Prepare the folder; return the run ids already written (empty unless resuming)."""
+        self.fp = fp
+        try:
+            return self._open(spec, fp, resume)
+        except OSError as exc:
+            self.close()
+            raise StoreError(f"{self.out}: cannot write results there "
+                             f"({_os_problem(exc)}); choose another --out") from None
+
+    def _open(self, spec: Any, fp: str, resume: bool) -> set[int]:
+        if self.out.exists() and not self.out.is_dir():
+            raise StoreError(f"{self.out}: is a file; --out names a folder for the results")
         self._acquire_lock()
         has_results = (self.out / MANIFEST).exists() or any(self.runs_dir.glob("part-*.parquet"))
         if has_results and not resume:
@@ -104,7 +134,12 @@ class ParquetStore:
                              "or choose another --out")
         if has_results:
             old = self.read_manifest()
-            if old.get("fingerprint") not in (None, fp):
+            if not old.get("fingerprint"):
+                # without it nothing tells whose runs these are: never count them as done
+                raise StoreError(f"{self.out}: holds results but no readable {MANIFEST}, so "
+                                 "which spec they belong to is unknown; resume needs it: "
+                                 "choose another --out or delete the folder")
+            if old["fingerprint"] != fp:
                 raise StoreError(f"{self.out}: holds results of a different spec, parameter "
                                  f"defaults or model version ({old.get('spec_source', '?')}); "
                                  "resume needs the same: choose another --out or delete the "
@@ -118,12 +153,67 @@ class ParquetStore:
         for folder in (self.runs_dir, self.series_dir, self.projects_dir):
             for tmp in folder.glob(".*.tmp"):
                 tmp.unlink()
+        self._set_aside_unreadable_parts(fp)
         done_parts = {p.name for p in self.runs_dir.glob("part-*.parquet")}
         for folder in (self.series_dir, self.projects_dir):
             for part in folder.glob("part-*.parquet"):
                 if part.name not in done_parts:
                     part.unlink()  # its chunk never finished: its runs will be run again
         return self.done_ids()
+
+    def _set_aside_unreadable_parts(self, fp: str) -> None:
+        """Runs parts that cannot be read are renamed ``*.unreadable`` (kept, not counted:
+        their runs run again); a part written by another experiment stops the resume."""
+        import warnings
+
+        import pyarrow.parquet as pq
+
+        for part in sorted(self.runs_dir.glob("part-*.parquet")):
+            try:
+                metadata = pq.read_schema(part).metadata or {}
+            except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+                aside = part.with_name(part.name + ".unreadable")
+                os.replace(part, aside)
+                warnings.warn(f"{part}: unreadable ({str(exc).splitlines()[0]}); moved aside "
+                              f"as {aside.name}, its runs will run again", StoreWarning,
+                              stacklevel=4)
+                continue
+            written_by = metadata.get(FINGERPRINT_KEY, fp.encode()).decode()
+            if written_by != fp:
+                raise StoreError(f"{part}: written by another spec or model version than the "
+                                 "folder's manifest says; resume cannot tell which runs are "
+                                 "done: choose another --out")
+
+    def forget_failed(self) -> set[int]:
+        """Take the failed runs out of the tables (each part rewritten without them), so that
+        a resume runs them again; returns their run ids."""
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        failed: set[int] = set()
+        for part in sorted(self.runs_dir.glob("part-*.parquet")):
+            table = pq.read_table(part)
+            bad = pc.not_equal(table.column("status"), "ok")
+            if not pc.any(bad).as_py():
+                continue
+            ids = pc.filter(table.column("run_id"), bad).to_pylist()
+            failed.update(ids)
+            # series and projects first, the runs part last: a kill in between leaves runs
+            # that are still marked done with their series, or rows run again
+            for folder in (self.series_dir, self.projects_dir):
+                other = folder / part.name
+                if other.exists():
+                    kept = pq.read_table(other)
+                    keep = pc.invert(pc.is_in(kept.column("run_id"), pa_array(ids)))
+                    _write_parquet(kept.filter(keep), other)
+            remaining = table.filter(pc.invert(bad))
+            if remaining.num_rows:
+                _write_parquet(remaining, part)
+            else:
+                for folder in (self.series_dir, self.projects_dir):
+                    (folder / part.name).unlink(missing_ok=True)
+                part.unlink()
+        return failed
 
     def _acquire_lock(self) -> None:
         import fcntl
@@ -162,11 +252,19 @@ class ParquetStore:
     def write(self, runs: Any, series: Any | None = None, projects: Any | None = None) -> None:
         ids = runs.column("run_id").to_pylist()
         name = f"part-{min(ids):09d}-{len(ids):05d}.parquet"
-        if series is not None:
-            _write_parquet(series, self.series_dir / name)
-        if projects is not None:
-            _write_parquet(projects, self.projects_dir / name)
-        _write_parquet(runs, self.runs_dir / name)
+        runs = runs.replace_schema_metadata({**(runs.schema.metadata or {}),
+                                             FINGERPRINT_KEY: self.fp.encode()})
+        try:
+            if series is not None:
+                _write_parquet(series, self.series_dir / name)
+            if projects is not None:
+                _write_parquet(projects, self.projects_dir / name)
+            _write_parquet(runs, self.runs_dir / name)
+        except OSError as exc:
+            for folder in (self.runs_dir, self.series_dir, self.projects_dir):
+                (folder / f".{name}.tmp").unlink(missing_ok=True)
+            raise StoreError(f"{self.out}: cannot write {name} ({_os_problem(exc)}); the runs "
+                             "written before it are kept") from None
 
     def read_manifest(self) -> dict[str, Any]:
         path = self.out / MANIFEST
@@ -174,7 +272,7 @@ class ParquetStore:
             return {}
         try:
             return json.loads(path.read_text())
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, UnicodeDecodeError, OSError):
             return {}
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
@@ -206,14 +304,13 @@ class ParquetStore:
 def load_tables(out: str | os.PathLike) -> tuple[Any, Any | None, Any | None]:
     """The runs, series and projects tables of an output folder as pandas data frames."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     out = Path(out)
     runs_parts = sorted((out / "runs").glob("part-*.parquet"))
     if not runs_parts:
         raise StoreError(f"{out}: no results (expected runs/part-*.parquet from "
                          "'trustnet sweep ... --out DIR')")
-    runs = pa.concat_tables([pq.read_table(p) for p in runs_parts], promote_options="default")
+    runs = pa.concat_tables([_read_part(p) for p in runs_parts], promote_options="default")
     runs = runs.to_pandas().drop_duplicates("run_id").sort_values("run_id")
     runs = runs.reset_index(drop=True)
     done = {p.name for p in runs_parts}
@@ -224,22 +321,39 @@ def load_tables(out: str | os.PathLike) -> tuple[Any, Any | None, Any | None]:
 
 def _read_parts(folder: Path, done: set[str], order: list[str]) -> Any | None:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     parts = [p for p in sorted(folder.glob("part-*.parquet")) if p.name in done]
     if not parts:
         return None
-    frame = pa.concat_tables([pq.read_table(p) for p in parts],
+    frame = pa.concat_tables([_read_part(p) for p in parts],
                              promote_options="default").to_pandas()
     order = [c for c in order if c in frame.columns]
     return frame.sort_values(order).reset_index(drop=True)
+
+
+def _read_part(path: Path) -> Any:
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path)
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{path}: unreadable ({str(exc).splitlines()[0]}); 'trustnet sweep "
+                         "SPEC --out DIR --resume' sets it aside and runs its runs again") from None
 
 
 def read_manifest(out: str | os.PathLike) -> dict[str, Any]:
     path = Path(out) / MANIFEST
     if not path.exists():
         raise StoreError(f"{out}: no {MANIFEST} (not an output folder of 'trustnet sweep')")
-    return json.loads(path.read_text())
+    try:
+        manifest = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise StoreError(f"{path}: not readable as JSON ({exc})") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read ({_os_problem(exc)})") from None
+    if not isinstance(manifest, dict):
+        raise StoreError(f"{path}: not a manifest of 'trustnet sweep' (expected a JSON object)")
+    return manifest
 
 
 class MemoryStore:

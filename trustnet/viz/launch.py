@@ -9,6 +9,8 @@ no telemetry.
 from __future__ import annotations
 
 import argparse
+import errno
+import ipaddress
 import os
 import signal
 import socket
@@ -23,14 +25,30 @@ APP_MODULE = "trustnet.viz.app"
 ENV_SCENARIO = "TRUSTNET_VIZ_SCENARIO"  # read by the app (kept here to import nothing heavy)
 
 
-def _port_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+def _bind_problem(host: str, port: int) -> str | None:
+    """Why the page cannot be served at ``host:port`` (None if it can)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        return f"host {host!r}: not a known name or address of this machine; try 127.0.0.1"
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"port {port} on {host} is in use; choose another with --port"
+            return f"host {host}: cannot serve there ({exc.strerror}); try 127.0.0.1"
+    return None
+
+
+def is_open_to_network(host: str) -> bool:
+    """Whether a page served at ``host`` can be reached from other machines."""
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name: open unless it is this machine's loopback name
+        return host != "localhost"
 
 
 def command(host: str, port: int) -> list[str]:
@@ -63,17 +81,21 @@ def serve(scenario: str = DEFAULT_SCENARIO, host: str = "127.0.0.1", port: int =
     if not 0 < int(port) < 65536:
         print(f"error: port {port}: allowed: an integer in [1, 65535]", file=sys.stderr)
         return 2
-    if not _port_free(host, port):
-        print(f"error: port {port} on {host} is in use; choose another with --port",
-              file=sys.stderr)
+    problem = _bind_problem(host, port)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     try:
         assets_dir = ensure_assets()
     except AssetsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    shown = "localhost" if host in ("0.0.0.0", "::") else host
-    print(f"trustnet viz: scenario '{scenario}' at http://{shown}:{port}/ (Ctrl+C stops)",
+    if is_open_to_network(host):
+        print(f"warning: --host {host} opens the page to the network: anyone who can reach "
+              f"this machine on port {port} can use it (the default, 127.0.0.1, keeps it to "
+              "this machine)", file=sys.stderr, flush=True)
+    url_host = f"[{host}]" if ":" in host else host
+    print(f"trustnet viz: scenario '{scenario}' at http://{url_host}:{port}/ (Ctrl+C stops)",
           flush=True)
     child = subprocess.Popen(command(host, port), env=environment(scenario, assets_dir))
 

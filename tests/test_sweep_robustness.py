@@ -1,0 +1,470 @@
+"""Sweeps never mix two experiments' results, never run out of memory or processes on a large
+design, and never end in a traceback: bad input and broken folders get one line and exit 2."""
+
+from __future__ import annotations
+
+import errno
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from trustnet.cli import main
+from trustnet.experiment import load_results, run_sweep
+from trustnet.experiment.engines import default_workers
+from trustnet.experiment.spec import MAX_ARMS, SpecError, load_spec
+from trustnet.experiment.store import ParquetStore, StoreError, StoreWarning
+
+SPEC = """
+steps = 4
+replications = 2
+[base]
+n_orgs = 6
+[axes]
+ambition = [0.5, 1.5]
+"""
+OTHER = SPEC.replace("[0.5, 1.5]", "[0.7, 1.2]")
+
+
+def _write(tmp_path: Path, text: str, name: str = "spec.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _cli(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse's errors
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _one_line_error(capsys, *argv: str) -> str:
+    """Run the command; it must exit 2 with a single line on stderr (no traceback)."""
+    code, _, err = _cli(capsys, *argv)
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("trustnet: error:"), err
+    return lines[0]
+
+
+def _ids(out: Path) -> list[int]:
+    return sorted(load_results(out).runs["run_id"])
+
+
+# --- 1. resume never mixes two specs' results ---------------------------------------------
+
+@pytest.mark.parametrize("damage", ["missing", "unreadable", "no fingerprint"])
+def test_resume_without_a_readable_manifest_refuses_instead_of_mixing(tmp_path, capsys, damage):
+    out = tmp_path / "out"
+    run_sweep(_write(tmp_path, SPEC, "a.toml"), out, engine="serial", progress=False)
+    manifest = out / "manifest.json"
+    if damage == "missing":
+        manifest.unlink()
+    elif damage == "unreadable":
+        manifest.write_text("{ not json")
+    else:
+        manifest.write_text(json.dumps({"status": "complete"}))
+    other = _write(tmp_path, OTHER, "b.toml")
+    line = _one_line_error(capsys, "sweep", str(other), "--out", str(out), "--resume",
+                           "--engine", "serial", "--quiet")
+    assert "no readable manifest.json" in line and str(out) in line
+    assert len(list((out / "runs").glob("part-*.parquet"))) == 4  # the old results untouched
+
+
+def test_resume_refuses_a_part_written_by_another_experiment(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    run_sweep(_write(tmp_path, SPEC, "a.toml"), a, engine="serial", progress=False)
+    run_sweep(_write(tmp_path, OTHER, "b.toml"), b, engine="serial", progress=False)
+    stray = next((b / "runs").glob("part-*.parquet"))
+    os.replace(stray, a / "runs" / "part-999999999-00001.parquet")
+    with pytest.raises(StoreError, match="written by another spec"):
+        run_sweep(tmp_path / "a.toml", a, engine="serial", resume=True, progress=False)
+
+
+def test_an_unreadable_part_is_set_aside_and_its_runs_run_again(tmp_path):
+    out = tmp_path / "out"
+    spec = _write(tmp_path, SPEC)
+    run_sweep(spec, out, engine="serial", progress=False, chunk_size=1)
+    part = sorted((out / "runs").glob("part-*.parquet"))[1]
+    part.write_bytes(b"PAR1 this is not a parquet file")
+    with pytest.raises(StoreError, match="unreadable"):  # reading says what to do
+        load_results(out)
+    with pytest.warns(StoreWarning, match="moved aside"):
+        result = run_sweep(spec, out, engine="serial", resume=True, progress=False)
+    assert result.manifest["sessions"][-1]["runs_done"] == 1
+    assert _ids(out) == [0, 1, 2, 3]  # every run exactly once
+    assert part.with_name(part.name + ".unreadable").exists()  # kept, not deleted
+
+
+def test_a_corrupt_manifest_is_named_when_reading_results(tmp_path, capsys):
+    out = tmp_path / "out"
+    run_sweep(_write(tmp_path, SPEC), out, engine="serial", progress=False)
+    (out / "manifest.json").write_text("{ broken")
+    line = _one_line_error(capsys, "plot", str(out))
+    assert "manifest.json" in line and "JSON" in line
+
+
+# --- 2, 3. large designs and many workers ---------------------------------------------------
+
+def test_a_design_with_too_many_arms_is_refused_before_it_is_built():
+    big = {"steps": 1, "axes": {"ambition": {"start": 0.1, "stop": 5, "num": 1000},
+                                "takeover": {"start": 0, "stop": 1, "num": 1000}}}
+    with pytest.raises(SpecError, match=f"1,000,000 arms; allowed: at most {MAX_ARMS:,}"):
+        load_spec(big)
+
+
+def test_a_sweep_says_how_long_it_will_take_and_refuses_what_the_disk_cannot_hold(
+        tmp_path, capsys, monkeypatch):
+    spec = _write(tmp_path, SPEC)
+    code, out, _ = _cli(capsys, "sweep", str(spec), "--out", str(tmp_path / "o"), "--engine",
+                        "serial", "--quiet")
+    assert code == 0 and "estimated: about" in out and "on disk" in out
+
+    import shutil
+
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(1, 1, 10))
+    line = _one_line_error(capsys, "sweep", str(spec), "--out", str(tmp_path / "p"),
+                           "--engine", "serial", "--quiet")
+    assert "the disk has 10 bytes free" in line
+    assert not (tmp_path / "p").exists()
+
+
+def test_workers_are_bounded_by_the_cores_and_by_the_work(tmp_path, capsys):
+    spec = _write(tmp_path, SPEC)
+    too_many = str(4 * default_workers() + 1)
+    line = _one_line_error(capsys, "sweep", str(spec), "--workers", too_many)
+    assert f"at most {4 * default_workers()}" in line
+    result = run_sweep(spec, tmp_path / "o", workers=3, chunk_size=2, progress=False)
+    assert result.manifest["sessions"][-1]["workers"] == 2  # two chunks, two processes
+
+
+# --- 4. tracebacks that are now one line ----------------------------------------------------
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('steps = 2\n[axes]\nscenario = [["a"]]\n', "unknown scenario"),
+    ("steps = 2\n[axes]\nambition = {start = 0.5, stop = nan, num = 3}\n", "nan"),
+    ("steps = 2\n[axes]\nambition = [inf]\n", "inf"),
+    ('name = "../../escape"\nsteps = 2\n', "name: got '../../escape'"),
+    ('name = "/tmp/abs"\nsteps = 2\n', "name: got '/tmp/abs'"),
+    ('name = ""\nsteps = 2\n', "name: got ''"),
+    ('steps = 2\n[[arms]]\nlabel = "x"\nambition = 0.5\n[[arms]]\nlabel = "x"\n'
+     'ambition = 1.0\n', "'x' is the label of [[arms]] #1 too"),
+    ("steps = 2\n[[arms]]\nambition = 0.5\n[[arms]]\nambition = 0.5\n",
+     "it would run twice"),
+    ('steps = 2\n[[arms]]\nlabel = "a"\nambition = 0.8\n[[arms]]\nlabel = "b"\n',
+     "arms 'a' and 'b' resolve to the same parameters"),
+])
+def test_bad_specs_get_one_line(tmp_path, capsys, text, words):
+    line = _one_line_error(capsys, "sweep", str(_write(tmp_path, text)), "--out",
+                           str(tmp_path / "o"), "--engine", "serial", "--quiet")
+    assert words in line
+    assert not (tmp_path.parent / "escape").exists()
+
+
+def test_a_spec_that_is_not_utf8_gets_one_line(tmp_path, capsys):
+    path = tmp_path / "spec.toml"
+    path.write_bytes(b'name = "\xff"\nsteps = 2\n')
+    line = _one_line_error(capsys, "sweep", str(path))
+    assert "not UTF-8" in line and "0xff" in line
+
+
+def test_unusable_output_folders_get_one_line(tmp_path, capsys, monkeypatch):
+    spec = str(_write(tmp_path, SPEC))
+    (tmp_path / "file.txt").write_text("x")
+    line = _one_line_error(capsys, "sweep", spec, "--out", str(tmp_path / "file.txt"),
+                           "--engine", "serial", "--quiet")
+    assert "is a file" in line
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", refuse)  # a read-only place (root ignores chmod)
+    line = _one_line_error(capsys, "sweep", spec, "--out", str(tmp_path / "ro" / "x"),
+                           "--engine", "serial", "--quiet")
+    assert "cannot write results there (Permission denied)" in line
+
+
+def test_a_full_disk_stops_the_sweep_in_one_line_and_keeps_what_was_written(
+        tmp_path, capsys, monkeypatch):
+    from trustnet.experiment import store
+
+    spec = str(_write(tmp_path, SPEC))
+    out = tmp_path / "out"
+    real, calls = store._write_parquet, []
+
+    def fill_up(table, path):
+        calls.append(path)
+        if len(calls) > 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(table, path)
+
+    monkeypatch.setattr(store, "_write_parquet", fill_up)
+    line = _one_line_error(capsys, "sweep", spec, "--out", str(out), "--engine", "serial",
+                           "--chunk-size", "1", "--quiet")
+    assert "No space left on device" in line and "kept" in line
+    assert not list(out.rglob(".*.tmp"))
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted"
+    assert manifest["sessions"][-1]["stopped_by"] == "StoreError"
+    monkeypatch.setattr(store, "_write_parquet", real)
+    code, _, _ = _cli(capsys, "sweep", spec, "--out", str(out), "--engine", "serial",
+                      "--resume", "--quiet")
+    assert code == 0 and _ids(out) == [0, 1, 2, 3]
+
+
+def test_run_checks_its_output_files_before_it_runs(tmp_path, capsys, monkeypatch):
+    import trustnet.core.run as run
+
+    def never(*args, **kwargs):
+        raise AssertionError("the run started although its output cannot be written")
+
+    monkeypatch.setattr(run, "run_model", never)
+    line = _one_line_error(capsys, "run", "--out", str(tmp_path / "missing" / "x.csv"))
+    assert "no folder" in line
+    (tmp_path / "fig.png").mkdir()
+    line = _one_line_error(capsys, "run", "--plot", str(tmp_path / "fig.png"))
+    assert "is a folder" in line
+
+
+# --- a worker killed mid-sweep ----------------------------------------------------------------
+
+def test_a_killed_worker_stops_the_sweep_cleanly_and_resume_completes_it(
+        tmp_path, capsys, monkeypatch):
+    spec = str(_write(tmp_path, SPEC))
+    out = tmp_path / "out"
+    marker = tmp_path / "die"
+    marker.touch()
+    monkeypatch.setenv("TRUSTNET_TEST_MARKER", str(marker))
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+    with pytest.raises(Exception, match="a worker process died") as info:
+        run_sweep(spec, out, workers=2, chunk_size=1, progress=False,
+                  runner="sweep_helpers:dying_runner")
+    assert type(info.value).__name__ == "EngineError"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted"
+    marker.unlink()
+    result = run_sweep(spec, out, workers=2, chunk_size=1, progress=False, resume=True,
+                       runner="sweep_helpers:dying_runner")
+    assert sorted(result.runs["run_id"]) == [0, 1, 2, 3]
+    assert (result.runs["status"] == "ok").all()
+
+
+def test_failed_runs_can_be_retried(tmp_path, monkeypatch):
+    spec = _write(tmp_path, SPEC)
+    out = tmp_path / "out"
+    marker = tmp_path / "fail"
+    marker.touch()
+    monkeypatch.setenv("TRUSTNET_TEST_MARKER", str(marker))
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+    kw = {"engine": "serial", "progress": False, "runner": "sweep_helpers:flaky_runner"}
+    first = run_sweep(spec, out, chunk_size=3, **kw)
+    assert len(first.failed) == 2
+    marker.unlink()
+    again = run_sweep(spec, out, resume=True, **kw)  # a plain resume keeps them
+    assert len(again.failed) == 2 and again.manifest["sessions"][-1]["runs_to_do"] == 0
+    retried = run_sweep(spec, out, resume=True, retry_failed=True, **kw)
+    assert retried.manifest["sessions"][-1]["runs_to_do"] == 2
+    assert sorted(retried.runs["run_id"]) == [0, 1, 2, 3] and retried.failed.empty
+
+
+# --- 6, 7. the viz host and conflicting or empty options -------------------------------------
+
+def test_viz_warns_when_the_page_is_open_to_the_network(monkeypatch, capsys):
+    from trustnet.viz import launch
+
+    class Child:
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(launch, "ensure_assets", lambda: Path("."))
+    monkeypatch.setattr(launch.subprocess, "Popen", lambda *a, **k: Child())
+    assert launch.serve(host="0.0.0.0", port=8791) == 0
+    captured = capsys.readouterr()
+    assert "opens the page to the network" in captured.err
+    assert "http://0.0.0.0:8791/" in captured.out
+    assert launch.serve(host="127.0.0.1", port=8791) == 0
+    assert "network" not in capsys.readouterr().err
+    assert launch.serve(host="no-such-host.invalid", port=8791) == 2
+    err = capsys.readouterr().err
+    assert "not a known name" in err and "in use" not in err
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["sweep", "SPEC", "--engine", "serial", "--workers", "2"], "serial engine"),
+    (["sweep", "SPEC", "--engine", "serial", "--scheduler", "tcp://x:1"], "serial engine"),
+    (["sweep", "SPEC", "--scheduler", "tcp://x:1", "--workers", "2"], "own workers"),
+    (["sweep", "SPEC", "--out", ""], "argument --out: got ''"),
+    (["sweep", "SPEC", "--scheduler", ""], "argument --scheduler: got ''"),
+    (["sweep", "SPEC", "--retry-failed"], "add --resume"),
+    (["run", "--out", ""], "argument --out: got ''"),
+    (["run", "--plot", ""], "argument --plot: got ''"),
+    (["run", "--scenario", ""], "argument --scenario: got ''"),
+    (["run", "--steps", "100001"], "[1, 100000]"),
+])
+def test_conflicting_or_empty_options_get_one_line(tmp_path, capsys, argv, words):
+    spec = str(_write(tmp_path, SPEC))
+    line = _one_line_error(capsys, *[spec if a == "SPEC" else a for a in argv])
+    assert words in line
+
+
+# --- 8. abnormal stops leave a manifest that says what happened -----------------------------
+
+SLOW = """
+steps = 60
+replications = 40
+[base]
+n_orgs = 30
+[axes]
+ambition = [0.5, 1.0]
+"""
+
+
+def _start(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, Path, list[str]]:
+    spec = _write(tmp_path, SLOW)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "trustnet", "sweep", str(spec), "--out", str(out),
+           "--workers", "2", "--chunk-size", "2", "--quiet", *extra]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while (len(list((out / "runs").glob("part-*.parquet"))) < 4 and proc.poll() is None
+           and time.monotonic() < deadline):
+        time.sleep(0.01)
+    assert proc.poll() is None, "the sweep finished before it could be stopped"
+    return proc, out, cmd
+
+
+def test_sigterm_stops_a_sweep_like_ctrl_c(tmp_path):
+    proc, out, cmd = _start(tmp_path)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert err.strip().splitlines() == [err.strip()] and "terminated" in err and "--resume" in err
+    manifest = json.loads((out / "manifest.json").read_text())
+    written = len(ParquetStore(out).done_ids())
+    assert manifest["status"] == "interrupted"
+    assert manifest["sessions"][-1]["runs_done"] == written > 0
+    resumed = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=180,
+                             check=False)
+    assert resumed.returncode == 0, resumed.stderr
+    assert _ids(out) == list(range(80))
+
+
+def test_a_killed_session_is_recorded_with_what_it_wrote(tmp_path):
+    proc, out, cmd = _start(tmp_path)
+    time.sleep(2.5)  # past the first periodic manifest write
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    written = len(ParquetStore(out).done_ids())
+    running = json.loads((out / "manifest.json").read_text())
+    assert running["status"] == "running" and running["sessions"][-1]["runs_done"] > 0
+    resumed = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=180,
+                             check=False)
+    assert resumed.returncode == 0, resumed.stderr
+    sessions = json.loads((out / "manifest.json").read_text())["sessions"]
+    assert sessions[0]["finished"] == "killed" and sessions[0]["runs_done"] == written
+    assert sessions[0]["runs_done"] + sessions[1]["runs_done"] == 80
+
+
+def test_plot_says_when_a_sweep_is_incomplete(tmp_path, capsys):
+    out = tmp_path / "out"
+    run_sweep(_write(tmp_path, SPEC), out, engine="serial", progress=False, chunk_size=1)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["status"] = "interrupted"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    next((out / "runs").glob("part-*.parquet")).unlink()
+    code, _, err = _cli(capsys, "plot", str(out))
+    assert code == 0 and "holds 3 of 4 runs" in err and "--resume" in err
+
+
+# --- no spec ends in a traceback ---------------------------------------------------------------
+
+def _toml(value) -> str:
+    """A value as TOML (inline tables and arrays; enough for these specs)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf") \
+            if math.isinf(value) else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return "{" + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + "}"
+
+
+SCALARS = (st.booleans() | st.integers(-3, 200) | st.floats(allow_nan=True)
+           | st.sampled_from(["", "x", "swedish_eldercare", "small_shared", "../x", "nan",
+                              "nao", "lead", "directive", "true", "0.5"]))
+NUMBERS = st.integers(-2, 60) | st.floats(-1, 5, allow_nan=False) | st.just(math.nan)
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3)
+                      | st.dictionaries(st.sampled_from(["ambition", "label", "x", "start",
+                                                         "stop", "num", "n"]), inner,
+                                        max_size=3), max_leaves=6)
+PARAMS = st.sampled_from(["ambition", "n_orgs", "mandated", "governance", "takeover",
+                          "nao_style", "meeting_interval", "forgetting", "unknown_name"])
+# edits of a valid spec: mostly plausible values in the right places, some arbitrary ones
+EDITS = st.one_of(
+    st.tuples(st.just("base"), PARAMS, st.floats(0.05, 1) | st.integers(3, 8) | SCALARS),
+    st.tuples(st.just("axes"), PARAMS, st.lists(st.floats(0.05, 1), min_size=1, max_size=2,
+                                                unique=True)
+              | st.lists(NUMBERS | SCALARS, max_size=3)
+              | st.fixed_dictionaries({"start": NUMBERS, "stop": NUMBERS, "num": NUMBERS})),
+    st.tuples(st.just("outputs"), st.sampled_from(["series", "every", "projects", "plot"]),
+              st.lists(st.sampled_from(["mean_trust", "output", "nope"]), max_size=2)
+              | SCALARS),
+    st.tuples(st.just("arms"), st.none(), st.lists(st.dictionaries(
+        st.sampled_from(["label", "ambition", "takeover", "events"]), SCALARS, max_size=2),
+        max_size=3)),
+    st.tuples(st.sampled_from(["name", "description", "scenario", "steps", "replications",
+                               "seed", "samples", "sensitivity", "events", "members", "ties",
+                               "unknown"]), st.none(), VALUES),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(EDITS, min_size=1, max_size=3))
+def test_no_spec_makes_sweep_end_in_a_traceback(tmp_path_factory, capsys, edits):
+    spec: dict = {"steps": 2, "replications": 1, "base": {"n_orgs": 5},
+                  "axes": {"ambition": [0.5, 1.0]}}
+    for key, sub, value in edits:
+        if sub is not None:
+            if not isinstance(spec.get(key), dict):
+                spec[key] = {}
+            spec[key][sub] = value
+        else:
+            spec[key] = value
+    # keep a spec that is valid small: few runs, few months
+    if isinstance(spec.get("steps"), int) and spec["steps"] > 5:
+        spec["steps"] = 5
+    if isinstance(spec.get("replications"), int) and spec["replications"] > 2:
+        spec["replications"] = 2
+    folder = tmp_path_factory.mktemp("spec")
+    path = folder / "spec.toml"
+    path.write_text("\n".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in spec.items()) + "\n")
+    try:
+        load_spec(path)  # bounded: the property is about input, not about long sweeps
+        small = load_spec(path).n_runs() <= 8
+    except SpecError:
+        small = True
+    if not small:
+        return
+    code, _, err = _cli(capsys, "sweep", str(path), "--out", str(folder / "out"), "--engine",
+                        "serial", "--quiet")
+    assert code in (0, 2), err
+    if code == 2:
+        assert len(err.strip().splitlines()) == 1 and err.startswith("trustnet: error:"), err
