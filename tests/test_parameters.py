@@ -61,7 +61,11 @@ def test_level_thresholds_must_be_ordered():
 def test_text_parsing_gives_typed_values():
     assert parse_assignment("n_orgs=25") == ("n_orgs", 25)
     assert parse_assignment("ambition = 1.5") == ("ambition", 1.5)
-    assert parse_assignment("mandated=yes") == ("mandated", True)
+    assert parse_assignment("mandated=true") == ("mandated", True)
+    assert parse_assignment("mandated=False") == ("mandated", False)
+    for text in ("yes", "on", "1", "no"):  # one rule for booleans: true or false
+        with pytest.raises(ValueError, match="allowed: true or false"):
+            parse_assignment(f"mandated={text}")
     assert parse_assignment("nao_withdrawal_step=none") == ("nao_withdrawal_step", None)
     assert parse_assignment("governance=shared") == ("governance", "shared")
     with pytest.raises(ValueError, match="parameter 'n_orgs'"):

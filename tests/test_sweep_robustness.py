@@ -321,8 +321,8 @@ def test_conflicting_or_empty_options_get_one_line(tmp_path, capsys, argv, words
 # --- 8. abnormal stops leave a manifest that says what happened -----------------------------
 
 SLOW = """
-steps = 60
-replications = 40
+steps = 120
+replications = 100
 [base]
 n_orgs = 30
 [axes]
@@ -358,12 +358,17 @@ def test_sigterm_stops_a_sweep_like_ctrl_c(tmp_path):
     resumed = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=180,
                              check=False)
     assert resumed.returncode == 0, resumed.stderr
-    assert _ids(out) == list(range(80))
+    assert _ids(out) == list(range(200))
 
 
 def test_a_killed_session_is_recorded_with_what_it_wrote(tmp_path):
     proc, out, cmd = _start(tmp_path)
-    time.sleep(2.5)  # past the first periodic manifest write
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # until the first periodic manifest write
+        sessions = json.loads((out / "manifest.json").read_text())["sessions"]
+        if sessions[-1]["runs_done"]:
+            break
+        time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     written = len(ParquetStore(out).done_ids())
@@ -374,7 +379,7 @@ def test_a_killed_session_is_recorded_with_what_it_wrote(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     sessions = json.loads((out / "manifest.json").read_text())["sessions"]
     assert sessions[0]["finished"] == "killed" and sessions[0]["runs_done"] == written
-    assert sessions[0]["runs_done"] + sessions[1]["runs_done"] == 80
+    assert sessions[0]["runs_done"] + sessions[1]["runs_done"] == 200
 
 
 def test_plot_says_when_a_sweep_is_incomplete(tmp_path, capsys):
@@ -468,3 +473,65 @@ def test_no_spec_makes_sweep_end_in_a_traceback(tmp_path_factory, capsys, edits)
     assert code in (0, 2), err
     if code == 2:
         assert len(err.strip().splitlines()) == 1 and err.startswith("trustnet: error:"), err
+
+
+def test_a_tiny_sensitivity_design_says_so_without_warnings(tmp_path, capsys):
+    import warnings
+
+    spec = _write(tmp_path, """
+steps = 2
+[base]
+n_orgs = 5
+[sensitivity]
+trajectories = 2
+levels = 4
+[sensitivity.ranges]
+ambition = [0.4, 2.0]
+takeover = [0.0, 1.0]
+""")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        code, out, err = _cli(capsys, "sensitivity", str(spec), "--method", "morris", "--out",
+                              str(tmp_path / "o"), "--engine", "serial", "--quiet")
+    assert code == 0, err
+    assert "no outcome has a mu_star" in out and not err
+
+
+# --- 10, 11. one rule for booleans and numbers; arguments of the Python API -------------------
+
+def test_booleans_are_true_or_false_in_every_input(tmp_path, capsys):
+    from trustnet import TrustNetworkModel
+    from trustnet.core.run import run_model
+
+    for text in ("yes", "on", "1"):
+        line = _one_line_error(capsys, "run", "--set", f"mandated={text}", "--steps", "1")
+        assert f"got '{text}'; allowed: true or false" in line
+    code, _, _ = _cli(capsys, "run", "--set", "mandated=True", "--steps", "1")
+    assert code == 0
+    for value in ("yes", 1):
+        with pytest.raises(ValueError, match="allowed: true or false"):
+            TrustNetworkModel(mandated=value)
+    import numpy as np
+
+    assert TrustNetworkModel(mandated=np.bool_(True)).params["mandated"] is True
+    # a spec is TOML: booleans and numbers unquoted, "none" the one text a number may be
+    for text, words in (('mandated = "true"', "got 'true' (text); allowed: true or false"),
+                        ('ambition = "0.5"', "got '0.5' (text)"), ("mandated = 1", "got 1")):
+        path = _write(tmp_path, f"steps = 1\n[base]\n{text}\n")
+        assert words in _one_line_error(capsys, "sweep", str(path), "--engine", "serial")
+    assert load_spec({"axes": {"nao_withdrawal_step": ["none", 60]}}).axes[
+        "nao_withdrawal_step"] == [None, 60]
+    with pytest.raises(ValueError, match="steps: got True"):
+        run_model(steps=True)
+    assert len(run_model(steps=np.int64(2)).series) == 3
+
+
+@pytest.mark.parametrize("seed", [-1, True, 1.5, "7"])
+def test_a_bad_seed_is_named(seed):
+    from trustnet import TrustNetworkModel
+    from trustnet.core.run import run_model
+
+    with pytest.raises(ValueError, match=r"^seed: got"):
+        run_model(seed=seed, steps=1)
+    with pytest.raises(ValueError, match=r"^rng: got"):
+        TrustNetworkModel(rng=seed)

@@ -717,8 +717,12 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     for outcome, group in ranked.groupby("outcome", sort=False):
         rows.append([outcome, ", ".join(f"{p} ({v:.3g})" for p, v in
                                         zip(group["parameter"], group[key]))])
-    print(f"\nparameters by influence ({key}), per outcome:")
-    print(_table(rows, ["outcome", "parameters, most influential first"]))
+    if rows:
+        print(f"\nparameters by influence ({key}), per outcome:")
+        print(_table(rows, ["outcome", "parameters, most influential first"]))
+    else:
+        print(f"\nno outcome has a {key}: none varied over the {len(result.runs)} runs (too "
+              "few months, trajectories or samples for an index)")
     print(f"\nindices: {out}/indices_{args.method}.csv; figure: "
           f"{out}/sensitivity_{args.method}.png; {len(result.runs)} runs in {out}/runs/")
     return 0

@@ -188,8 +188,11 @@ def sensitivity_figure(indices: Any, method: str) -> Any:
     outcomes = list(dict.fromkeys(indices["outcome"]))
     table = table.reindex(index=params, columns=outcomes)
     values = table.to_numpy(dtype=float)
+    # each outcome's column relative to its largest index; an outcome without any index (it
+    # did not vary, or the design was too small) stays blank
+    largest = np.max(np.abs(np.nan_to_num(values, nan=0.0)), axis=0, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        norm = values / np.nanmax(np.abs(values), axis=0, keepdims=True)
+        norm = np.where(largest > 0, values / np.where(largest > 0, largest, 1.0), np.nan)
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(max(6, 0.35 * len(outcomes) + 3), max(3, 0.4 * len(params) + 2)),

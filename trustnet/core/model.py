@@ -15,7 +15,7 @@ from trustnet.core.coordinator import Coordinator, CoordinatorAgent
 from trustnet.core.events import Event, Parameters, by_month, parse_events
 from trustnet.core.metrics import REPORTERS, measure
 from trustnet.core.organisations import STATE_VARIABLES, Organisation, Organisations
-from trustnet.core.parameters import PARAMETERS, resolve, unknown_name_message
+from trustnet.core.parameters import PARAMETERS, check_seed, resolve, unknown_name_message
 from trustnet.core.projects import Portfolio
 from trustnet.core.roster import GivenTies, evidence_for, read_members, read_ties
 from trustnet.core.scenarios import scenario_params
@@ -77,6 +77,7 @@ class TrustNetworkModel(mesa.Model):
         for name in params:
             if name not in PARAMETERS:
                 raise TypeError(f"TrustNetworkModel got an {unknown_name_message(name)}")
+        check_seed(rng, "rng")
         if not isinstance(org_data_every, int) or org_data_every < 0:
             raise ValueError(f"parameter 'org_data_every': got {org_data_every!r}; allowed: an "
                              "integer >= 0 (0 collects no organisation-level data)")

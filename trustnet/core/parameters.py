@@ -69,10 +69,8 @@ class Parameter:
             if self.allow_none:
                 return None
             raise ValueError(f"parameter '{self.name}': got None; allowed: {self.allowed()}")
-        if self.kind == "bool":
-            if isinstance(value, bool):
-                return value
-            if isinstance(value, (int, float)) and value in (0, 1):
+        if self.kind == "bool":  # one rule for every input: true or false, nothing else
+            if isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b":
                 return bool(value)
             raise ValueError(f"parameter '{self.name}': got {value!r}; allowed: {self.allowed()}")
         if self.kind == "choice":
@@ -110,10 +108,8 @@ class Parameter:
             return None
         if self.kind == "bool":
             lowered = raw.lower()
-            if lowered in ("true", "yes", "1", "on"):
-                return True
-            if lowered in ("false", "no", "0", "off"):
-                return False
+            if lowered in ("true", "false"):
+                return lowered == "true"
             raise ValueError(f"parameter '{self.name}': got {raw!r}; allowed: {self.allowed()}")
         if self.kind == "choice":
             return self.validate(raw)
@@ -501,6 +497,19 @@ def unknown_name_message(name: Any, known: Iterable[str] | None = None, *,
                    else f"allowed: {', '.join(names)}")
     shown = f"'{name}'" if isinstance(name, str) else repr(name)
     return f"unknown {kind} {shown}{hint} ({listing})"
+
+
+def check_seed(seed: Any, name: str = "seed") -> None:
+    """A seed is an integer >= 0 (a numpy integer too), a numpy Generator or SeedSequence, or
+    None (fresh entropy); anything else is refused naming ``name``."""
+    import numpy as np
+
+    if seed is None or isinstance(seed, (np.random.Generator, np.random.SeedSequence)):
+        return
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0:
+        return
+    raise ValueError(f"{name}: got {seed!r}; allowed: an integer >= 0, a numpy Generator or "
+                     "None")
 
 
 def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -9,11 +9,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from trustnet.core.events import check_within
 from trustnet.core.metrics import summarise
 from trustnet.core.model import TrustNetworkModel
+from trustnet.core.parameters import check_seed
 from trustnet.core.scenarios import scenario_params
 
 
@@ -36,10 +38,9 @@ def run_model(params: Mapping[str, Any] | None = None, *, scenario: str | None =
     ``events`` are what-ifs over time (:mod:`trustnet.core.events`), all within the run;
     ``members`` and ``ties`` your own network (:mod:`trustnet.core.roster`), whose given ties'
     trust and strength are kept at ``tie_months`` (0 is the start)."""
-    if not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"steps: got {steps!r}; allowed: an integer >= 0")
-    if not isinstance(series_every, int) or series_every < 1:
-        raise ValueError(f"series_every: got {series_every!r}; allowed: an integer >= 1")
+    steps = _whole(steps, "steps", 0)
+    series_every = _whole(series_every, "series_every", 1)
+    check_seed(seed)
     if members is not None and "n_orgs" in (params or {}):
         raise ValueError("parameter 'n_orgs': the roster of members sets it; give one or the "
                          "other")
@@ -66,3 +67,10 @@ def run_model(params: Mapping[str, Any] | None = None, *, scenario: str | None =
     return RunResult(params=model.initial_params, seed=seed, steps=steps, series=series,
                      summary=summary, projects=model.projects.table(),
                      given_ties=pd.concat(kept, ignore_index=True) if kept else None)
+
+
+def _whole(value: Any, name: str, low: int) -> int:
+    """An integer argument (a numpy integer too, never a bool) of at least ``low``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name}: got {value!r}; allowed: an integer >= {low}")
+    return int(value)

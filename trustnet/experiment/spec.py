@@ -389,10 +389,14 @@ def _parameter(name: str, where: str, fail) -> Parameter:
 
 
 def _value(p: Parameter, value: Any, where: str, fail) -> Any:
-    """Validate one value; TOML has no null, so text such as "none" is parsed."""
+    """Validate one value as TOML gives it: numbers and booleans unquoted (one rule with the
+    Python API); TOML has no null, so "none" is the one text a number may be."""
+    if isinstance(value, str) and p.kind != "choice":
+        if p.allow_none and value.strip().lower() == "none":
+            return None
+        raise fail(where, f"parameter '{p.name}': got {value!r} (text); allowed: "
+                   f"{p.allowed()}, unquoted")
     try:
-        if isinstance(value, str) and p.kind != "choice":
-            return p.parse(value)
         return p.validate(value)
     except ValueError as exc:
         raise fail(where, str(exc)) from None
