@@ -107,6 +107,37 @@ def test_an_unreadable_part_is_set_aside_and_its_runs_run_again(tmp_path):
     assert part.with_name(part.name + ".unreadable").exists()  # kept, not deleted
 
 
+def test_a_part_with_damaged_data_or_a_damaged_series_part_is_set_aside(tmp_path):
+    spec = load_spec({"steps": 3, "replications": 2, "base": {"n_orgs": 6},
+                      "axes": {"ambition": [0.5, 1.5]},
+                      "outputs": {"series": ["mean_trust"]}})
+    out = tmp_path / "out"
+    run_sweep(spec, out, engine="serial", progress=False, chunk_size=1)
+    runs_part = sorted((out / "runs").glob("part-*.parquet"))[0]
+    data = bytearray(runs_part.read_bytes())
+    data[8:200] = b"\xff" * 192  # the data pages, not the footer
+    runs_part.write_bytes(bytes(data))
+    series_part = sorted((out / "series").glob("part-*.parquet"))[2]
+    series_part.write_bytes(b"junk")
+    with pytest.warns(StoreWarning, match="moved aside") as caught:
+        result = run_sweep(spec, out, engine="serial", resume=True, progress=False)
+    assert len(caught) == 2
+    assert result.manifest["sessions"][-1]["runs_done"] == 2
+    assert sorted(result.runs["run_id"]) == [0, 1, 2, 3]
+    assert result.series.groupby("run_id").size().tolist() == [4, 4, 4, 4]
+
+
+def test_a_manifest_that_is_not_an_object_is_refused(tmp_path, capsys):
+    out = tmp_path / "out"
+    spec = _write(tmp_path, SPEC)
+    run_sweep(spec, out, engine="serial", progress=False)
+    (out / "manifest.json").write_text("[1, 2]")
+    line = _one_line_error(capsys, "sweep", str(spec), "--out", str(out), "--resume",
+                           "--engine", "serial", "--quiet")
+    assert "no readable manifest.json" in line
+    assert "not a manifest" in _one_line_error(capsys, "plot", str(out))
+
+
 def test_a_corrupt_manifest_is_named_when_reading_results(tmp_path, capsys):
     out = tmp_path / "out"
     run_sweep(_write(tmp_path, SPEC), out, engine="serial", progress=False)
@@ -147,6 +178,8 @@ def test_workers_are_bounded_by_the_cores_and_by_the_work(tmp_path, capsys):
     assert f"at most {4 * default_workers()}" in line
     result = run_sweep(spec, tmp_path / "o", workers=3, chunk_size=2, progress=False)
     assert result.manifest["sessions"][-1]["workers"] == 2  # two chunks, two processes
+    one = run_sweep({"steps": 2, "base": {"n_orgs": 5}}, tmp_path / "one", progress=False)
+    assert one.manifest["sessions"][-1]["workers"] == 1  # one run: one process, by default
 
 
 # --- 4. tracebacks that are now one line ----------------------------------------------------
@@ -155,9 +188,6 @@ def test_workers_are_bounded_by_the_cores_and_by_the_work(tmp_path, capsys):
     ('steps = 2\n[axes]\nscenario = [["a"]]\n', "unknown scenario"),
     ("steps = 2\n[axes]\nambition = {start = 0.5, stop = nan, num = 3}\n", "nan"),
     ("steps = 2\n[axes]\nambition = [inf]\n", "inf"),
-    ('name = "../../escape"\nsteps = 2\n', "name: got '../../escape'"),
-    ('name = "/tmp/abs"\nsteps = 2\n', "name: got '/tmp/abs'"),
-    ('name = ""\nsteps = 2\n', "name: got ''"),
     ('steps = 2\n[[arms]]\nlabel = "x"\nambition = 0.5\n[[arms]]\nlabel = "x"\n'
      'ambition = 1.0\n', "'x' is the label of [[arms]] #1 too"),
     ("steps = 2\n[[arms]]\nambition = 0.5\n[[arms]]\nambition = 0.5\n",
@@ -169,7 +199,22 @@ def test_bad_specs_get_one_line(tmp_path, capsys, text, words):
     line = _one_line_error(capsys, "sweep", str(_write(tmp_path, text)), "--out",
                            str(tmp_path / "o"), "--engine", "serial", "--quiet")
     assert words in line
-    assert not (tmp_path.parent / "escape").exists()
+
+
+@pytest.mark.parametrize("name", ["../../escape", "/tmp/escape", "", "a/b"])
+def test_a_spec_name_cannot_leave_the_results_folder(tmp_path, capsys, monkeypatch, name):
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)  # the default output folder is results/<name>, from here
+    spec = _write(tmp_path, f"name = {json.dumps(name)}\nsteps = 2\n")
+    line = _one_line_error(capsys, "sweep", str(spec), "--engine", "serial", "--quiet")
+    assert f"name: got {name!r}" in line
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b", "spec.toml"]
+
+
+def test_a_long_file_name_gives_a_valid_default_name(tmp_path):
+    path = _write(tmp_path, "steps = 2\n", "x" * 150 + ".toml")
+    assert load_spec(path).name == "x" * 100
 
 
 def test_a_spec_that_is_not_utf8_gets_one_line(tmp_path, capsys):
@@ -195,32 +240,54 @@ def test_unusable_output_folders_get_one_line(tmp_path, capsys, monkeypatch):
     assert "cannot write results there (Permission denied)" in line
 
 
+@pytest.mark.parametrize("full_at", ["parts", "first manifest", "progress", "last manifest"])
 def test_a_full_disk_stops_the_sweep_in_one_line_and_keeps_what_was_written(
-        tmp_path, capsys, monkeypatch):
-    from trustnet.experiment import store
+        tmp_path, capsys, monkeypatch, full_at):
+    """Writes fail with ENOSPC from some point on (as on a small filesystem that fills up)."""
+    from trustnet.experiment import runner, store
 
     spec = str(_write(tmp_path, SPEC))
     out = tmp_path / "out"
-    real, calls = store._write_parquet, []
+    monkeypatch.setattr(runner, "MANIFEST_EVERY_S", -1.0)  # progress after every part:
+    monkeypatch.setattr(runner, "PROGRESS_SHARE", 0)  # 1 + 4 + the last two writes
+    real_parquet, real_bytes = store._write_parquet, store._atomic_write_bytes
+    written = {"parts": 0, "manifests": 0}
+    full = {"parts": (2, None), "first manifest": (None, 0), "progress": (None, 2),
+            "last manifest": (None, 6)}[full_at]
 
-    def fill_up(table, path):
-        calls.append(path)
-        if len(calls) > 2:
+    def parquet(table, path):
+        if full[0] is not None and written["parts"] >= full[0]:
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(table, path)
+        written["parts"] += 1
+        real_parquet(table, path)
 
-    monkeypatch.setattr(store, "_write_parquet", fill_up)
-    line = _one_line_error(capsys, "sweep", spec, "--out", str(out), "--engine", "serial",
-                           "--chunk-size", "1", "--quiet")
-    assert "No space left on device" in line and "kept" in line
+    def atomic(path, data):
+        if path.name == "manifest.json":
+            if full[1] is not None and written["manifests"] >= full[1]:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            written["manifests"] += 1
+        real_bytes(path, data)
+
+    monkeypatch.setattr(store, "_write_parquet", parquet)
+    monkeypatch.setattr(store, "_atomic_write_bytes", atomic)
+    code, _, err = _cli(capsys, "sweep", spec, "--out", str(out), "--engine", "serial",
+                        "--chunk-size", "1", "--quiet")
+    if full_at == "progress":  # a failed progress write stops nothing; the last one fails
+        assert written["parts"] == 4
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "No space left on device" in err and "kept" in err
     assert not list(out.rglob(".*.tmp"))
+    monkeypatch.setattr(store, "_write_parquet", real_parquet)
+    monkeypatch.setattr(store, "_atomic_write_bytes", real_bytes)
+    code, _, err = _cli(capsys, "sweep", spec, "--out", str(out), "--engine", "serial",
+                        "--resume", "--quiet")
+    if full_at == "first manifest":  # nothing was written: nothing to resume from
+        assert code == 0 or "no readable manifest" in err
+        return
+    assert code == 0, err
+    assert _ids(out) == [0, 1, 2, 3]
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["status"] == "interrupted"
-    assert manifest["sessions"][-1]["stopped_by"] == "StoreError"
-    monkeypatch.setattr(store, "_write_parquet", real)
-    code, _, _ = _cli(capsys, "sweep", spec, "--out", str(out), "--engine", "serial",
-                      "--resume", "--quiet")
-    assert code == 0 and _ids(out) == [0, 1, 2, 3]
+    assert manifest["status"] == "complete" and manifest["runs_written"] == 4
 
 
 def test_run_checks_its_output_files_before_it_runs(tmp_path, capsys, monkeypatch):
@@ -260,6 +327,23 @@ def test_a_killed_worker_stops_the_sweep_cleanly_and_resume_completes_it(
     assert (result.runs["status"] == "ok").all()
 
 
+def test_a_killed_dask_worker_stops_the_sweep_in_one_line(tmp_path):
+    from distributed import KilledWorker
+
+    from trustnet.experiment.engines import EngineError
+    from trustnet.experiment.runner import _results
+
+    class Cluster:
+        name = "dask"
+
+        def imap(self, fn, items):
+            raise KilledWorker("run_chunk-1", "tcp://127.0.0.1:1", 3)
+            yield
+
+    with pytest.raises(EngineError, match=r"a worker process died.*--resume"):
+        list(_results(Cluster(), [], tmp_path))
+
+
 def test_failed_runs_can_be_retried(tmp_path, monkeypatch):
     spec = _write(tmp_path, SPEC)
     out = tmp_path / "out"
@@ -278,6 +362,26 @@ def test_failed_runs_can_be_retried(tmp_path, monkeypatch):
     assert sorted(retried.runs["run_id"]) == [0, 1, 2, 3] and retried.failed.empty
 
 
+def test_retrying_never_replaces_runs_that_succeeded(tmp_path):
+    # run 0 fails beside three good runs in one chunk, and a retried chunk starts at run 0
+    # again: the good runs must survive the retry
+    spec = {"steps": 2, "base": {"n_orgs": 5},
+            "axes": {"ambition": [3.0, 0.5, 0.6, 0.7, 3.1, 3.2, 3.3, 3.4]}}
+    out = tmp_path / "out"
+    kw = {"engine": "serial", "progress": False, "runner": "sweep_helpers:failing_runner",
+          "chunk_size": 4}
+    import sys as _sys
+
+    _sys.path.insert(0, str(Path(__file__).parent))
+    first = run_sweep(spec, out, **kw)
+    good = first.runs[first.runs["status"] == "ok"].drop(columns=["elapsed_s"])
+    retried = run_sweep(spec, out, resume=True, retry_failed=True, **kw)
+    assert sorted(retried.runs["run_id"]) == list(range(8))
+    kept = retried.runs[retried.runs["status"] == "ok"].drop(columns=["elapsed_s"])
+    assert kept.reset_index(drop=True).equals(good.reset_index(drop=True))
+    assert retried.manifest["runs_written"] == 8
+
+
 # --- 6, 7. the viz host and conflicting or empty options -------------------------------------
 
 def test_viz_warns_when_the_page_is_open_to_the_network(monkeypatch, capsys):
@@ -287,15 +391,20 @@ def test_viz_warns_when_the_page_is_open_to_the_network(monkeypatch, capsys):
         def wait(self, timeout=None):
             return 0
 
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     monkeypatch.setattr(launch, "ensure_assets", lambda: Path("."))
     monkeypatch.setattr(launch.subprocess, "Popen", lambda *a, **k: Child())
-    assert launch.serve(host="0.0.0.0", port=8791) == 0
+    assert launch.serve(host="0.0.0.0", port=port) == 0
     captured = capsys.readouterr()
     assert "opens the page to the network" in captured.err
-    assert "http://0.0.0.0:8791/" in captured.out
-    assert launch.serve(host="127.0.0.1", port=8791) == 0
+    assert f"http://0.0.0.0:{port}/" in captured.out
+    assert launch.serve(host="127.0.0.1", port=port) == 0
     assert "network" not in capsys.readouterr().err
-    assert launch.serve(host="no-such-host.invalid", port=8791) == 2
+    assert launch.serve(host="no-such-host.invalid", port=port) == 2
     err = capsys.readouterr().err
     assert "not a known name" in err and "in use" not in err
 
@@ -304,6 +413,10 @@ def test_viz_warns_when_the_page_is_open_to_the_network(monkeypatch, capsys):
     (["sweep", "SPEC", "--engine", "serial", "--workers", "2"], "serial engine"),
     (["sweep", "SPEC", "--engine", "serial", "--scheduler", "tcp://x:1"], "serial engine"),
     (["sweep", "SPEC", "--scheduler", "tcp://x:1", "--workers", "2"], "own workers"),
+    (["sweep", "SPEC", "--engine", "processes", "--scheduler", "tcp://x:1"], "Dask cluster"),
+    (["plot", "SPEC", "--outcomes", ""], "argument --outcomes: got ''"),
+    (["params", "--group", ""], "argument --group: got ''"),
+    (["validate", "--workers", "100000"], "per usable core"),
     (["sweep", "SPEC", "--out", ""], "argument --out: got ''"),
     (["sweep", "SPEC", "--scheduler", ""], "argument --scheduler: got ''"),
     (["sweep", "SPEC", "--retry-failed"], "add --resume"),

@@ -53,7 +53,7 @@ def _add_engine_arguments(p: argparse.ArgumentParser, what: str) -> None:
     """Where and how the runs of a sweep or an analysis execute."""
     p.add_argument("--workers", type=_workers, metavar="N",
                    help="worker processes (default: all cores)")
-    p.add_argument("--engine", choices=("processes", "serial", "dask"), default="processes",
+    p.add_argument("--engine", choices=("processes", "serial", "dask"), default=None,
                    help="where runs execute: processes (default, all cores), serial, or dask "
                         "(a LocalCluster unless --scheduler is given)")
     p.add_argument("--scheduler", metavar="ADDRESS", type=_text,
@@ -232,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
               trustnet plot results/showcase --outcomes mean_trust,output,attendance_mean
             """))
     p.add_argument("dir", metavar="DIR", help="output folder of trustnet sweep")
-    p.add_argument("--outcomes", metavar="A,B,...",
+    p.add_argument("--outcomes", metavar="A,B,...", type=_text,
                    help="outcomes to draw (default: the spec's [outputs] plot, else all that vary)")
     p.add_argument("--format", choices=("png", "pdf", "svg"), default="png")
     p.set_defaults(handler=cmd_plot)
@@ -247,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
               trustnet params --group coordinator
               trustnet params --format markdown > docs/parameters.md
             """))
-    p.add_argument("--group", help="only this group of parameters")
+    p.add_argument("--group", type=_text, help="only this group of parameters")
     p.add_argument("--format", choices=("text", "markdown", "csv"), default="text")
     p.set_defaults(handler=cmd_params)
 
@@ -295,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replications", type=_positive_int, default=None, metavar="N",
                    help="replications per arm (default: each spec's own; path dependence, "
                         "the correlation and network size scale theirs by the same ratio)")
-    p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+    p.add_argument("--workers", type=_workers, default=None, metavar="N",
                    help="worker processes (default: all usable cores)")
     p.add_argument("--only", type=_pattern_list, default=None, metavar="p01,p02",
                    help="run only these patterns (the report keeps the others whose current "
@@ -553,10 +553,13 @@ def _engine_args(args: argparse.Namespace) -> dict[str, Any]:
         given = "--workers" if args.workers else "--scheduler"
         raise UsageError(f"{given}: the serial engine runs in this process alone; drop "
                          f"{given} or choose --engine processes or dask")
+    if args.scheduler and args.engine == "processes":
+        raise UsageError("--scheduler: runs on a Dask cluster, not in local processes; drop "
+                         "--engine processes (or --scheduler)")
     if args.scheduler and args.workers:
         raise UsageError("--workers: a Dask cluster (--scheduler) has its own workers; drop "
                          "--workers")
-    engine = "dask" if args.scheduler else args.engine
+    engine = "dask" if args.scheduler else args.engine or "processes"
     return {"engine": engine, "workers": args.workers, "scheduler": args.scheduler}
 
 
@@ -596,7 +599,15 @@ def _estimate(spec: Any, workers: int, out: str) -> str:
 
     from trustnet.experiment.runner import estimate_sweep
 
+    left = spec.n_runs()
+    if os.path.isdir(os.path.join(out, "runs")):  # a resume: only what is not written yet
+        from trustnet.experiment.store import ParquetStore
+
+        with contextlib.suppress(OSError, ValueError):
+            left -= len(ParquetStore(out).done_ids())
     seconds, size = estimate_sweep(spec, workers)
+    share = max(0, left) / spec.n_runs()
+    seconds, size = seconds * share, size * share
     where = os.path.abspath(out)
     while not os.path.exists(where):
         where = os.path.dirname(where)

@@ -66,7 +66,7 @@ def is_scenario_file(value: str | None) -> bool:
 def load_scenario_file(path: str | Path) -> ScenarioFile:
     """The validated scenario file at ``path``."""
     from trustnet.core.events import EventError, parse_events
-    from trustnet.core.parameters import unknown_name_message
+    from trustnet.core.parameters import PARAMETERS, unknown_name_message
     from trustnet.core.roster import RosterError, read_members, read_ties
     from trustnet.core.scenarios import DEFAULT_SCENARIO, check_scenario, scenario_params
 
@@ -118,6 +118,8 @@ def load_scenario_file(path: str | Path) -> ScenarioFile:
     except RosterError as exc:
         raise ScenarioFileError(str(exc)) from None
     try:
+        parameters = {name: toml_value(PARAMETERS[name], value) if name in PARAMETERS else value
+                      for name, value in parameters.items()}
         params = scenario_params(base, {**parameters, **(
             {"n_orgs": len(members)} if members is not None else {})})
     except ValueError as exc:
@@ -186,3 +188,15 @@ def write_template(name: str, folder: str | Path = ".") -> list[Path]:
     for path, text in files.items():
         path.write_text(text, encoding="utf-8")
     return list(files)
+
+
+def toml_value(p: Any, value: Any) -> Any:
+    """A parameter's value as a TOML file (a spec or a scenario file) gives it: numbers and
+    booleans unquoted, as in Python; TOML has no null, so "none" is the one text a number may
+    be. ValueError names the parameter and what is allowed."""
+    if isinstance(value, str) and p.kind != "choice":
+        if p.allow_none and value.strip().lower() == "none":
+            return None
+        raise ValueError(f"parameter '{p.name}': got {value!r} (text); allowed: "
+                         f"{p.allowed()}, unquoted")
+    return p.validate(value)

@@ -10,6 +10,7 @@ The same function serves the command line and notebooks::
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import time
@@ -23,7 +24,8 @@ from trustnet.experiment.engines import default_workers
 from trustnet.experiment.spec import Spec, load_spec
 from trustnet.experiment.worker import DEFAULT_RUNNER, Chunk
 
-MANIFEST_EVERY_S = 2.0  # while a sweep runs, its manifest is rewritten at most this often
+MANIFEST_EVERY_S = 2.0  # while a sweep runs, its manifest is rewritten at most this often,
+PROGRESS_SHARE = 50  # and never more than a fiftieth of the time (large designs)
 PART_OVERHEAD_BYTES = 30_000  # a Parquet part's schema and statistics (about 150 columns)
 COMPRESSED = 0.4  # share of its in-memory size a series or projects table takes on disk
 
@@ -91,16 +93,19 @@ def run_sweep(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path | Non
     fp = st.fingerprint(spec, fingerprint_extra + repr(arms) + st.file_digest(spec.data_files))
     try:
         done = store.open(spec, fp, resume)
+        written = len(done)  # what earlier sessions wrote, the failed runs included
         if retry_failed and resume:
             done -= store.forget_failed()
-        return _execute(spec, design, store, fp, done, resume, engine=engine, workers=workers,
+        return _execute(spec, design, store, fp, done, resume, written, engine=engine,
+                        workers=workers,
                         scheduler=scheduler, chunk_size=chunk_size, progress=progress,
                         runner=runner, load=load, out=out)
     finally:
         store.close()
 
 
-def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resume: bool, *,
+def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resume: bool,
+             written: int, *,
              engine: str, workers: int | None, scheduler: str | None, chunk_size: int | None,
              progress: bool | None, runner: str, load: bool, out: str | Path | None,
              ) -> SweepResult:
@@ -111,8 +116,9 @@ def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resum
     tasks = [t for t in design.tasks() if t.run_id not in done]
     size = chunk_size or default_chunk_size(len(tasks), workers or default_workers())
     n_chunks = math.ceil(len(tasks) / size)
-    if workers and n_chunks and engine != "serial":
-        workers = min(workers, n_chunks)  # a worker without a chunk would only cost memory
+    if n_chunks and engine != "serial" and not scheduler:
+        # a worker without a chunk would only cost memory
+        workers = min(workers or default_workers(), n_chunks)
 
     eng = make_engine(engine, workers=workers, scheduler=scheduler)
     manifest = _manifest(dict(store.manifest) if resume else {}, spec, design, fp)
@@ -120,7 +126,7 @@ def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resum
     if resume and sessions and sessions[-1].get("finished") is None:
         # the last session was killed before it could say so: what it wrote is on disk
         sessions[-1]["finished"] = "killed"
-        sessions[-1]["runs_done"] = max(0, len(done) - sum(
+        sessions[-1]["runs_done"] = max(0, written - sum(
             x.get("runs_done") or 0 for x in sessions[:-1]))
     session = {"started": st.now(), "engine": eng.name, "workers": None,
                "scheduler": scheduler, "runs_to_do": len(tasks), "runs_done": 0,
@@ -137,7 +143,7 @@ def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resum
         store.copy_spec(spec)
         start = time.perf_counter()
         bar = _progress_bar(len(tasks), design.n_runs - len(tasks), progress)
-        last_written = time.monotonic()
+        progress_due = time.monotonic() + MANIFEST_EVERY_S
         try:
             if tasks:
                 chunks = make_chunks(tasks, design, spec, size, runner)
@@ -145,10 +151,8 @@ def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resum
                     store.write(*build_tables(records, design, spec.series, spec.projects))
                     session["runs_done"] += len(records)
                     session["runs_failed"] += sum(r["status"] != "ok" for r in records)
-                    if time.monotonic() - last_written > MANIFEST_EVERY_S:
-                        # a sweep killed outright still says how far it got
-                        store.write_manifest(manifest)
-                        last_written = time.monotonic()
+                    if time.monotonic() > progress_due:
+                        progress_due = _write_progress(store, manifest)
                     if bar is not None:
                         bar.update(len(records))
                         if session["runs_failed"]:
@@ -168,7 +172,7 @@ def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resum
             manifest["elapsed_s_total"] = round(sum(s.get("elapsed_s") or 0 for s in sessions), 3)
             try:
                 store.write_manifest(manifest)
-            except OSError:  # e.g. the disk that stopped the sweep is still full
+            except st.StoreError:  # e.g. the disk that stopped the sweep is still full
                 if status == "complete":
                     raise
 
@@ -212,6 +216,19 @@ def estimate_sweep(spec: Spec, workers: int) -> tuple[float, float]:
     return seconds, spec.n_runs() * per_run_bytes
 
 
+def _write_progress(store: Any, manifest: dict[str, Any]) -> float:
+    """Write the manifest so that a sweep killed outright still says how far it got; returns
+    when to write it next (a large manifest less often). A failed write stops nothing."""
+    from trustnet.experiment.store import StoreError
+
+    start = time.monotonic()
+    # the parts are what counts; the final write says whether the disk recovered
+    with contextlib.suppress(StoreError):
+        store.write_manifest(manifest)
+    took = time.monotonic() - start
+    return time.monotonic() + max(MANIFEST_EVERY_S, PROGRESS_SHARE * took)
+
+
 def _results(engine: Any, chunks: list[Chunk], out: str | Path | None) -> Any:
     """The engine's results; a worker process that died stops the sweep in one line."""
     from concurrent.futures.process import BrokenProcessPool
@@ -219,9 +236,14 @@ def _results(engine: Any, chunks: list[Chunk], out: str | Path | None) -> Any:
     from trustnet.experiment.engines import EngineError
     from trustnet.experiment.worker import run_chunk
 
+    died: tuple[type[BaseException], ...] = (BrokenProcessPool,)
+    if engine.name == "dask":  # loaded only then: importing it takes a second
+        from distributed import KilledWorker
+
+        died = (BrokenProcessPool, KilledWorker)
     try:
         yield from engine.imap(run_chunk, chunks)
-    except BrokenProcessPool:
+    except died:
         kept = f"finished runs are kept in {out}; continue with --resume" if out else (
             "the results so far are lost (in memory)")
         raise EngineError("a worker process died (killed, or out of memory) and the sweep "

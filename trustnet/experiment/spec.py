@@ -220,7 +220,7 @@ def load_spec(source: str | Path | Mapping[str, Any]) -> Spec:
     except OSError as exc:
         raise SpecError(f"{path}: cannot read: {exc.strerror}") from None
     if "name" not in data:  # the file's name, as a folder name
-        data = {**data, "name": re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem).lstrip("._-")
+        data = {**data, "name": re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem).lstrip("._-")[:100]
                 or "sweep"}
     return parse_spec(data, str(path))
 
@@ -389,15 +389,11 @@ def _parameter(name: str, where: str, fail) -> Parameter:
 
 
 def _value(p: Parameter, value: Any, where: str, fail) -> Any:
-    """Validate one value as TOML gives it: numbers and booleans unquoted (one rule with the
-    Python API); TOML has no null, so "none" is the one text a number may be."""
-    if isinstance(value, str) and p.kind != "choice":
-        if p.allow_none and value.strip().lower() == "none":
-            return None
-        raise fail(where, f"parameter '{p.name}': got {value!r} (text); allowed: "
-                   f"{p.allowed()}, unquoted")
+    """Validate one value as TOML gives it (the rule of scenario files too)."""
+    from trustnet.scenario_files import toml_value
+
     try:
-        return p.validate(value)
+        return toml_value(p, value)
     except ValueError as exc:
         raise fail(where, str(exc)) from None
 

@@ -87,6 +87,11 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def part_name(ids: list[int]) -> str:
+    """The file name of a part holding the runs ``ids`` (unique: parts hold disjoint runs)."""
+    return f"part-{min(ids):09d}-{len(ids):05d}.parquet"
+
+
 def pa_array(values: list[int]) -> Any:
     import pyarrow as pa
 
@@ -162,31 +167,51 @@ class ParquetStore:
         return self.done_ids()
 
     def _set_aside_unreadable_parts(self, fp: str) -> None:
-        """Runs parts that cannot be read are renamed ``*.unreadable`` (kept, not counted:
-        their runs run again); a part written by another experiment stops the resume."""
+        """Parts that cannot be read are renamed ``*.unreadable`` (kept, not counted: their
+        runs run again, and a series or projects part takes its runs part with it); a part
+        written by another experiment stops the resume."""
         import warnings
 
         import pyarrow.parquet as pq
 
         for part in sorted(self.runs_dir.glob("part-*.parquet")):
+            problem = None
             try:
+                table = pq.read_table(part, columns=["run_id", "status"])
+                table.validate(full=True)
                 metadata = pq.read_schema(part).metadata or {}
             except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-                aside = part.with_name(part.name + ".unreadable")
-                os.replace(part, aside)
-                warnings.warn(f"{part}: unreadable ({str(exc).splitlines()[0]}); moved aside "
-                              f"as {aside.name}, its runs will run again", StoreWarning,
-                              stacklevel=4)
+                problem = f"{part}: unreadable ({str(exc).splitlines()[0]})"
+            else:
+                written_by = metadata.get(FINGERPRINT_KEY, fp.encode()).decode()
+                if written_by != fp:
+                    raise StoreError(f"{part}: written by another spec or model version than "
+                                     "the folder's manifest says; resume cannot tell which "
+                                     "runs are done: choose another --out")
+                for folder in (self.series_dir, self.projects_dir):
+                    other = folder / part.name
+                    if other.exists():
+                        try:
+                            pq.read_table(other, columns=["run_id"]).validate(full=True)
+                        except (OSError, ValueError) as exc:
+                            problem = f"{other}: unreadable ({str(exc).splitlines()[0]})"
+            if problem is None:
                 continue
-            written_by = metadata.get(FINGERPRINT_KEY, fp.encode()).decode()
-            if written_by != fp:
-                raise StoreError(f"{part}: written by another spec or model version than the "
-                                 "folder's manifest says; resume cannot tell which runs are "
-                                 "done: choose another --out")
+            for folder in (self.runs_dir, self.series_dir, self.projects_dir):
+                if (folder / part.name).exists():
+                    os.replace(folder / part.name, folder / (part.name + ".unreadable"))
+            warnings.warn(f"{problem}; moved aside as {part.name}.unreadable, its runs will "
+                          "run again", StoreWarning, stacklevel=4)
 
     def forget_failed(self) -> set[int]:
-        """Take the failed runs out of the tables (each part rewritten without them), so that
-        a resume runs them again; returns their run ids."""
+        """Take the failed runs out of the tables, so that a resume runs them again; returns
+        their run ids.
+
+        A part with failed runs is replaced by one of its other runs, named by what it now
+        holds (parts hold disjoint runs, so names stay unique and a retried chunk never
+        lands on one): the new parts are written before the old ones go, so a kill in
+        between leaves runs twice (read once), never none.
+        """
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
@@ -198,21 +223,18 @@ class ParquetStore:
                 continue
             ids = pc.filter(table.column("run_id"), bad).to_pylist()
             failed.update(ids)
-            # series and projects first, the runs part last: a kill in between leaves runs
-            # that are still marked done with their series, or rows run again
-            for folder in (self.series_dir, self.projects_dir):
-                other = folder / part.name
-                if other.exists():
+            remaining = table.filter(pc.invert(bad))
+            others = [folder / part.name for folder in (self.series_dir, self.projects_dir)
+                      if (folder / part.name).exists()]
+            if remaining.num_rows:
+                name = part_name(remaining.column("run_id").to_pylist())
+                for other in others:
                     kept = pq.read_table(other)
                     keep = pc.invert(pc.is_in(kept.column("run_id"), pa_array(ids)))
-                    _write_parquet(kept.filter(keep), other)
-            remaining = table.filter(pc.invert(bad))
-            if remaining.num_rows:
-                _write_parquet(remaining, part)
-            else:
-                for folder in (self.series_dir, self.projects_dir):
-                    (folder / part.name).unlink(missing_ok=True)
-                part.unlink()
+                    _write_parquet(kept.filter(keep), other.with_name(name))
+                _write_parquet(remaining, part.with_name(name))
+            for old in (part, *others):  # the runs part first: its runs are no longer done
+                old.unlink()
         return failed
 
     def _acquire_lock(self) -> None:
@@ -250,8 +272,10 @@ class ParquetStore:
 
     # --- writing ---------------------------------------------------------------------------
     def write(self, runs: Any, series: Any | None = None, projects: Any | None = None) -> None:
-        ids = runs.column("run_id").to_pylist()
-        name = f"part-{min(ids):09d}-{len(ids):05d}.parquet"
+        name = part_name(runs.column("run_id").to_pylist())
+        if (self.runs_dir / name).exists():  # never replace runs already written
+            raise StoreError(f"{self.runs_dir / name}: exists already; the folder holds these "
+                             "runs twice, which resume cannot mend: choose another --out")
         runs = runs.replace_schema_metadata({**(runs.schema.metadata or {}),
                                              FINGERPRINT_KEY: self.fp.encode()})
         try:
@@ -271,19 +295,28 @@ class ParquetStore:
         if not path.exists():
             return {}
         try:
-            return json.loads(path.read_text())
+            manifest = json.loads(path.read_text())
         except (json.JSONDecodeError, UnicodeDecodeError, OSError):
             return {}
+        return manifest if isinstance(manifest, dict) else {}
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         self.manifest = manifest
         text = json.dumps(manifest, indent=2, default=str, sort_keys=False)
-        _atomic_write_bytes(self.out / MANIFEST, text.encode())
+        self._write_file(MANIFEST, text.encode())
 
     def copy_spec(self, spec: Any) -> None:
         source = Path(spec.source)
         if source.is_file():
-            _atomic_write_bytes(self.out / "spec.toml", source.read_bytes())
+            self._write_file("spec.toml", source.read_bytes())
+
+    def _write_file(self, name: str, data: bytes) -> None:
+        try:
+            _atomic_write_bytes(self.out / name, data)
+        except OSError as exc:
+            (self.out / f".{name}.tmp").unlink(missing_ok=True)
+            raise StoreError(f"{self.out / name}: cannot write ({_os_problem(exc)}); the runs "
+                             "written before it are kept") from None
 
     # --- reading ---------------------------------------------------------------------------
     def counts(self) -> tuple[int, int]:
@@ -367,6 +400,9 @@ class MemoryStore:
 
     def open(self, spec: Any, fp: str, resume: bool) -> set[int]:
         return set()
+
+    def forget_failed(self) -> set[int]:
+        return set()  # nothing is kept between sweeps in memory
 
     def close(self) -> None:
         return None

@@ -44,11 +44,13 @@ def _bind_problem(host: str, port: int) -> str | None:
 
 
 def is_open_to_network(host: str) -> bool:
-    """Whether a page served at ``host`` can be reached from other machines."""
+    """Whether a page served at ``host`` can be reached from other machines (a name counts
+    as open unless every address it stands for is a loopback one)."""
     try:
-        return not ipaddress.ip_address(host).is_loopback
-    except ValueError:  # a name: open unless it is this machine's loopback name
-        return host != "localhost"
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except socket.gaierror:
+        return True
+    return not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
 
 
 def command(host: str, port: int) -> list[str]:
@@ -76,24 +78,24 @@ def serve(scenario: str = DEFAULT_SCENARIO, host: str = "127.0.0.1", port: int =
     try:
         check_scenario(scenario)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"trustnet: error: {exc}", file=sys.stderr)
         return 2
     if not 0 < int(port) < 65536:
-        print(f"error: port {port}: allowed: an integer in [1, 65535]", file=sys.stderr)
+        print(f"trustnet: error: port {port}: allowed: an integer in [1, 65535]", file=sys.stderr)
         return 2
     problem = _bind_problem(host, port)
     if problem:
-        print(f"error: {problem}", file=sys.stderr)
+        print(f"trustnet: error: {problem}", file=sys.stderr)
         return 2
     try:
         assets_dir = ensure_assets()
     except AssetsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"trustnet: error: {exc}", file=sys.stderr)
         return 1
     if is_open_to_network(host):
-        print(f"warning: --host {host} opens the page to the network: anyone who can reach "
-              f"this machine on port {port} can use it (the default, 127.0.0.1, keeps it to "
-              "this machine)", file=sys.stderr, flush=True)
+        print(f"trustnet: warning: --host {host} opens the page to the network: anyone who "
+              f"can reach this machine on port {port} can use it (the default, 127.0.0.1, "
+              "keeps it to this machine)", file=sys.stderr, flush=True)
     url_host = f"[{host}]" if ":" in host else host
     print(f"trustnet viz: scenario '{scenario}' at http://{url_host}:{port}/ (Ctrl+C stops)",
           flush=True)
