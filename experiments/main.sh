@@ -14,5 +14,9 @@ echo
 .venv/bin/trustnet sweep experiments/showcase.toml --out "$base/showcase" --resume
 .venv/bin/trustnet plot "$base/showcase"
 echo
+.venv/bin/trustnet compare "$base/showcase" --baseline "NAO, adaptive" \
+  --outcomes mean_trust,output,success_rate,active_members
+echo
 echo "One run of the Swedish case: $base/swedish_eldercare.parquet and .png"
-echo "The showcase comparison: $base/showcase/ (runs table, manifest.json, figures/)"
+echo "The showcase comparison: $base/showcase/ (runs table, manifest.json, figures/,"
+echo "  compare/: every arm against the NAO in its adaptive style, flagged by size)"

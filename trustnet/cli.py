@@ -238,6 +238,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_plot)
 
     p = sub.add_parser(
+        "compare", help="every arm of a sweep against a baseline arm, with intervals and flags",
+        formatter_class=raw,
+        description=_wrap("Compare every arm of a sweep with a baseline arm on the main "
+                    "outcomes, paired by replication seed: the difference in the outcome's "
+                    "unit with its 95% interval, the relative change, and a flag from the "
+                    "outcome's smallest effect of interest (clearly better, clearly worse, "
+                    "negligible, not shown). With crossed dimensions each arm is compared with "
+                    "the baseline at the same values of the others. Writes DIR/compare/ "
+                    "(CSV, Markdown, forest plot)."),
+        epilog=_fmt_epilog("""
+            examples:
+              trustnet compare results/showcase --baseline "NAO, coordinating"
+              trustnet compare results/takeover --baseline takeover=0 --outcomes output,mean_trust
+            """))
+    p.add_argument("dir", metavar="DIR", help="output folder of trustnet sweep")
+    p.add_argument("--baseline", required=True, type=_text, metavar="ARM",
+                   help="an arm's label, or NAME=VALUE of a swept parameter")
+    p.add_argument("--outcomes", metavar="A,B,...", type=_text,
+                   help="outcomes to compare (default: the main outcomes)")
+    p.add_argument("--all", action="store_true", help="every outcome, not only the main ones")
+    p.add_argument("--format", choices=("png", "pdf", "svg"), default="png")
+    p.set_defaults(handler=cmd_compare)
+
+    p = sub.add_parser(
         "params", help="the parameter table (default, range, unit, meaning, source)",
         formatter_class=raw, description=_wrap("Every model parameter with its default, allowed "
         "values, unit, meaning and source (\"no lit.\" marks a modelling choice)."),
@@ -758,12 +782,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     from trustnet.plots import sweep_figures
 
     runs, manifest = result.runs, result.manifest
-    expected = manifest.get("n_runs")
-    if manifest.get("status") != "complete" or (expected and len(runs) < expected):
-        sys.stderr.write(f"{PROG}: warning: {args.dir} holds {len(runs)} of {expected or '?'} "
-                         f"runs (sweep {manifest.get('status', 'unfinished')}); the figures "
-                         "show only those; finish it with: trustnet sweep SPEC --out "
-                         f"{args.dir} --resume\n")
+    _warn_if_incomplete(result, args.dir)
     known = summary_outcomes()
     if args.outcomes:
         names = [n.strip() for n in args.outcomes.split(",") if n.strip()]
@@ -790,6 +809,65 @@ def cmd_plot(args: argparse.Namespace) -> int:
         fig.savefig(path, dpi=110)
         print(path)
     return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    import re
+
+    from trustnet.experiment.compare import CompareError, compare, markdown
+    from trustnet.experiment.runner import load_results
+    from trustnet.experiment.store import StoreError
+
+    if args.all and args.outcomes:
+        raise UsageError("--all: compares every outcome; drop --outcomes or --all")
+    if not os.path.isdir(args.dir):
+        raise UsageError(f"{args.dir}: no such folder (expected the --out folder of "
+                         "'trustnet sweep')")
+    try:
+        result = load_results(args.dir)
+    except (StoreError, OSError, ValueError) as exc:
+        raise _usage(exc) from None
+    _warn_if_incomplete(result, args.dir)
+    if args.all:
+        from trustnet.core.reporters import SUMMARY_OUTCOMES
+
+        outcomes: list[str] | None = list(SUMMARY_OUTCOMES)
+    else:
+        outcomes = ([n.strip() for n in args.outcomes.split(",") if n.strip()]
+                    if args.outcomes else None)
+    try:
+        table = compare(result, args.baseline, outcomes)
+    except CompareError as exc:
+        raise _usage(exc) from None
+    rows = [[r.arm, r.context or "-", r.outcome, f"{_num(r.baseline_mean)}",
+             f"{_num(r.difference)} ({_num(r.ci_low)}, {_num(r.ci_high)})",
+             "-" if not math.isfinite(r.relative) else f"{r.relative:+.0%}", r.flag]
+            for r in table.itertuples()]
+    print(f"each arm against '{args.baseline}' ({', '.join(sorted(set(table['method'])))}):")
+    print(_table(rows, ["arm", "at", "outcome", "baseline", "difference (95% CI)", "relative",
+                        "flag"]))
+    folder = os.path.join(args.dir, "compare")
+    os.makedirs(folder, exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", args.baseline).strip("_") or "baseline"
+    paths = [os.path.join(folder, f"vs_{stem}.{ext}") for ext in ("csv", "md", args.format)]
+    table.to_csv(paths[0], index=False)
+    with open(paths[1], "w", encoding="utf-8") as fh:
+        fh.write(markdown(table, args.baseline))
+    from trustnet.plots import comparison_figure
+
+    comparison_figure(table, args.baseline).savefig(paths[2], dpi=110)
+    print("\n" + "\n".join(paths))
+    return 0
+
+
+def _warn_if_incomplete(result: Any, folder: str) -> None:
+    manifest, runs = result.manifest, result.runs
+    expected = manifest.get("n_runs")
+    if manifest.get("status") != "complete" or (expected and len(runs) < expected):
+        sys.stderr.write(f"{PROG}: warning: {folder} holds {len(runs)} of {expected or '?'} "
+                         f"runs (sweep {manifest.get('status', 'unfinished')}); what follows "
+                         "shows only those; finish it with: trustnet sweep SPEC --out "
+                         f"{folder} --resume\n")
 
 
 # --- tables -------------------------------------------------------------------------------

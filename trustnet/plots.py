@@ -280,3 +280,53 @@ def sweep_figures(runs: Any, series: Any | None, dims: Sequence[tuple[str, str]]
             f"; pooled over {', '.join(pooled)})" if pooled else ")")
         figures["series"] = series_by(series, runs, hue, reporters, title=title)
     return figures
+
+
+FLAG_COLOURS = {"clearly better": "#1a7f37", "clearly worse": "#c62828",
+                "clearly higher": "#1f5fbf", "clearly lower": "#8e44ad",
+                "negligible": "#7f7f7f", "not shown": "#e08a00"}
+
+
+def comparison_figure(table: Any, baseline: str) -> Any:
+    """Forest plot of a comparison table (:func:`trustnet.experiment.compare.compare`): per
+    outcome, each arm's difference from the baseline with its 95% interval, the band of
+    differences too small to matter (the SESOI) shaded, coloured by flag."""
+    from matplotlib.lines import Line2D
+
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    rows = list(dict.fromkeys(zip(table["arm"], table["context"], strict=True)))
+    height = max(1.6, 0.32 * len(rows) + 0.9)
+    fig, axes = _figure(len(outcomes), ncols=min(3, len(outcomes)), size=(4.2, height))
+    names = [f"{arm} ({context})" if context else arm for arm, context in rows]
+    for ax, name in zip(axes, outcomes, strict=True):
+        part = table[table["outcome"] == name]
+        first = part.iloc[0]
+        ax.axvline(0, color="0.4", lw=0.8, zorder=1)
+        for r in part.itertuples():
+            y = rows.index((r.arm, r.context))
+            if math.isfinite(r.sesoi) and r.sesoi > 0:  # relative ones differ by baseline
+                ax.fill_betweenx([y - 0.45, y + 0.45], -r.sesoi, r.sesoi, color="0.9",
+                                 zorder=0, lw=0)
+            colour = FLAG_COLOURS.get(r.flag, "k")
+            ax.errorbar(r.difference, y, xerr=[[r.difference - r.ci_low],
+                                               [r.ci_high - r.difference]],
+                        fmt="o", ms=4, color=colour, capsize=2, lw=1.2, zorder=2)
+        ax.set_yticks(range(len(rows)))
+        ax.set_yticklabels(names if ax is axes[0] or len(outcomes) == 1 else [], fontsize=8)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_title(str(first["label"]), fontsize=9)
+        unit = first["unit"]
+        ax.set_xlabel(f"difference from the baseline ({unit})" if unit not in ("-", "0-1")
+                      else "difference from the baseline", fontsize=8)
+        ax.tick_params(axis="x", labelsize=7)
+    for ax in axes:
+        if ax.get_subplotspec().colspan.start == 0:
+            ax.set_yticklabels(names, fontsize=8)
+    used = [f for f in FLAG_COLOURS if f in set(table["flag"])]
+    handles = [Line2D([], [], marker="o", ls="", color=FLAG_COLOURS[f], label=f) for f in used]
+    handles.append(Line2D([], [], lw=6, color="0.9", label="smaller than the SESOI"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8,
+               frameon=False)
+    fig.suptitle(f"each arm against the baseline '{baseline}' (difference, 95% CI)",
+                 fontsize=10)
+    return fig

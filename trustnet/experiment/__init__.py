@@ -3,7 +3,8 @@
 One concept per module: ``spec`` (checked TOML/dict specs), ``seeds`` (common random numbers),
 ``design`` (arms and runs), ``worker`` (a chunk of runs), ``engines`` (serial, processes,
 Dask), ``tables`` (schemas), ``store`` (Parquet + manifest, resume), ``runner`` (orchestration),
-``aggregation`` (replications -> means and intervals), ``sensitivity`` (SALib Morris and Sobol).
+``aggregation`` (replications -> means and intervals), ``compare`` (arms against a baseline,
+flagged by size), ``sensitivity`` (SALib Morris and Sobol).
 Names load on first use so that importing this package is cheap.
 
 In a notebook::
@@ -13,6 +14,7 @@ In a notebook::
     res = sweep({"axes": {"ambition": [0.5, 1.0, 2.0]}, "replications": 10}, out="results/amb")
     aggregate(res.runs, "ambition", ["mean_trust", "success_rate"])   # mean, sd, CI, quantiles
     paired_difference(res.runs, "ambition", 1.0, ["mean_trust"])      # CRN-paired contrasts
+    compare(res, baseline="ambition=1.0")                             # every arm, flagged by size
     load_results("results/amb").series                                # tables written earlier
 """
 
@@ -33,6 +35,7 @@ _EXPORTS = {
     "load_results": "trustnet.experiment.runner",
     "aggregate": "trustnet.experiment.aggregation",
     "paired_difference": "trustnet.experiment.aggregation",
+    "compare": "trustnet.experiment.compare",
     "run_sensitivity": "trustnet.experiment.sensitivity",
     "make_engine": "trustnet.experiment.engines",
 }
@@ -44,6 +47,7 @@ __all__ = [
     "SweepResult",
     "aggregate",
     "build_design",
+    "compare",
     "load_results",
     "load_spec",
     "make_engine",

@@ -1,0 +1,205 @@
+"""Every arm of a sweep against a baseline arm, outcome by outcome, in the outcome's units.
+
+Arms that share replication seeds (every sweep's arms do: common random numbers) are compared
+per replication: the mean paired difference with its 95% interval. Arms that do not share them
+fall back to a difference of means with a Welch interval, and the table says so. The flag comes
+from the validation's size rules (:mod:`trustnet.validation.stats`): an arm is *clearly better*
+or *clearly worse* when its difference is significant and at least the outcome's smallest
+effect of interest in the direction the outcome declares better, *negligible* when its interval
+lies within that margin, and *not shown* otherwise. With crossed dimensions (arms crossed with
+axes, or two axes) each arm is compared with the baseline at the same values of the others.
+
+    from trustnet.experiment import compare, load_results
+    table = compare(load_results("results/showcase"), baseline="NAO, coordinating")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+BETTER, WORSE = "clearly better", "clearly worse"
+HIGHER, LOWER = "clearly higher", "clearly lower"
+NEGLIGIBLE, NOT_SHOWN = "negligible", "not shown"
+COLUMNS = ("arm", "context", "outcome", "label", "unit", "baseline_mean", "arm_mean",
+           "difference", "ci_low", "ci_high", "relative", "sesoi", "flag", "n", "method")
+
+
+class CompareError(ValueError):
+    """A comparison that cannot be made as asked (names the baseline, outcome or folder)."""
+
+
+def compare(result: Any, baseline: str, outcomes: Sequence[str] | None = None) -> Any:
+    """One row per arm other than the baseline and per outcome (columns :data:`COLUMNS`).
+
+    ``result`` is a :class:`~trustnet.experiment.SweepResult` (or anything with ``runs`` and
+    ``manifest``). ``baseline`` is an arm's label (``[[arms]]``), or ``NAME=VALUE[,...]`` for
+    arms that differ on axes (``ambition=0.5``). ``outcomes`` default to the main ones.
+    """
+    import pandas as pd
+
+    from trustnet.core.reporters import MAIN_OUTCOMES, outcome
+    from trustnet.experiment.tables import ok_runs, outcome_column
+
+    runs, manifest = result.runs, result.manifest
+    names = list(outcomes) if outcomes else list(MAIN_OUTCOMES)
+    for name in names:
+        try:
+            outcome(name)
+        except ValueError as exc:
+            raise CompareError(str(exc)) from None
+    dims = [d[0] for d in manifest.get("dims", []) if d[1] != "sampled"]
+    if not dims:
+        raise CompareError("the sweep has a single arm (or only sampled parameters): there is "
+                           "nothing to compare with a baseline")
+    fixed, wanted = _baseline(baseline, runs, dims)
+    context = [d for d in dims if d not in fixed]
+    ok = ok_runs(runs)
+    rows = []
+    arms = ok.groupby("arm", sort=True)
+    for _, group in arms:
+        first = group.iloc[0]
+        if all(_same(first[d], wanted[d]) for d in fixed):
+            continue  # a baseline arm
+        at = {d: first[d] for d in context}
+        base = ok[_matches(ok, {**wanted, **at})]
+        if base.empty:
+            continue  # no baseline at this combination (e.g. an arm that sets the axis itself)
+        for name in names:
+            rows.append(_row(_context({d: first[d] for d in fixed}), _context(at), name,
+                             group, base, outcome_column(name)))
+    if not rows:
+        raise CompareError(f"baseline '{baseline}': no other arm to compare with it")
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def _row(arm: str, context: str, name: str, group: Any, base: Any, column: str) -> list:
+    import numpy as np
+
+    from trustnet.core.reporters import outcome
+    from trustnet.validation import judgement
+    from trustnet.validation import stats as vs
+
+    o = outcome(name)
+    merged = group[["replication", "seed", column]].merge(
+        base[["replication", "seed", column]], on="replication", suffixes=("", "_base"))
+    paired = len(merged) >= 2 and (merged["seed"] == merged["seed_base"]).all()
+    if paired:
+        a, b = merged[column].to_numpy(float), merged[f"{column}_base"].to_numpy(float)
+        up, down = (vs.paired(name, "", a, b, e, outcome=name) for e in (1, -1))
+        method, n = "paired by replication", len(merged)
+    else:
+        a, b = group[column].to_numpy(float), base[column].to_numpy(float)
+        up, down = (vs.unpaired(name, "", a, b, e, outcome=name) for e in (1, -1))
+        method, n = "unpaired (the arms do not share replication seeds)", f"{len(a)} / {len(b)}"
+    if up.holds:
+        flag = BETTER if o.better == "higher" else WORSE if o.better == "lower" else HIGHER
+    elif down.holds:
+        flag = WORSE if o.better == "higher" else BETTER if o.better == "lower" else LOWER
+    elif up.size == judgement.NEGLIGIBLE:
+        flag = NEGLIGIBLE
+    else:
+        flag = NOT_SHOWN
+    base_mean = float(np.nanmean(b)) if len(b) else np.nan
+    return [arm, context, name, o.label, o.unit, base_mean, float(np.nanmean(a)),
+            up.estimate, up.ci_low, up.ci_high, up.relative, up.margin.value, flag, n, method]
+
+
+def _baseline(text: str, runs: Any, dims: list[str]) -> tuple[list[str], dict[str, Any]]:
+    """The dimensions the baseline fixes and their values."""
+    if "label" in dims and (runs["label"] == text).any():
+        return ["label"], {"label": text}
+    if "=" in text:
+        from trustnet.core.parameters import PARAMETERS
+
+        wanted: dict[str, Any] = {}
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            name, _, value = part.partition("=")
+            name = name.strip()
+            if name not in dims:
+                raise CompareError(f"baseline '{text}': '{name}' does not vary in this sweep; "
+                                   f"it varies {', '.join(dims)}")
+            try:
+                wanted[name] = (PARAMETERS[name].parse(value) if name in PARAMETERS
+                                else value.strip())
+            except ValueError as exc:
+                raise CompareError(f"baseline '{text}': {exc}") from None
+            if not runs[name].map(lambda v, w=wanted[name]: _same(v, w)).any():
+                values = ", ".join(sorted({_text(v) for v in runs[name]}))
+                raise CompareError(f"baseline '{text}': no arm has {name}={value.strip()}; "
+                                   f"its values: {values}")
+        return list(wanted), wanted
+    labels = sorted(set(runs["label"])) if "label" in dims else []
+    allowed = (f"an arm's label ({', '.join(repr(x) for x in labels)})" if labels else
+               f"NAME=VALUE of a swept dimension ({', '.join(dims)})")
+    raise CompareError(f"baseline '{text}': no such arm; allowed: {allowed}")
+
+
+def _matches(frame: Any, values: dict[str, Any]) -> Any:
+    """Rows of ``frame`` with the given value in each column."""
+    import numpy as np
+
+    mask = np.ones(len(frame), dtype=bool)
+    for column, value in values.items():
+        mask &= frame[column].map(lambda v, w=value: _same(v, w)).to_numpy(bool)
+    return mask
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values, a missing value (None, nan) equal to another missing value."""
+    import math
+
+    def missing(v: Any) -> bool:
+        return v is None or (isinstance(v, float) and math.isnan(v))
+
+    if missing(a) or missing(b):
+        return missing(a) and missing(b)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-12)
+    return a == b
+
+
+def _text(v: Any) -> str:
+    import math
+
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "none"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _context(values: dict[str, Any]) -> str:
+    """Values of dimensions in words: an arm's label as itself, axes as NAME=VALUE."""
+    return ", ".join(_text(v) if k == "label" else f"{k}={_text(v)}" for k, v in values.items())
+
+
+def markdown(table: Any, baseline: str) -> str:
+    """The comparison as a Markdown table, one row per arm and outcome."""
+    lines = [f"Each arm against the baseline **{baseline}**: the difference in the outcome's "
+             "unit with its 95% interval, the change relative to the baseline, and a flag from "
+             "the outcome's smallest effect of interest (SESOI).", "",
+             "| arm | at | outcome | baseline | arm | difference (95% CI) | relative | SESOI "
+             "| flag | n |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in table.itertuples():
+        lines.append(f"| {r.arm} | {r.context or '-'} | {r.label} ({r.unit}) | "
+                     f"{_num(r.baseline_mean)} | {_num(r.arm_mean)} | {_num(r.difference)} "
+                     f"({_num(r.ci_low)} to {_num(r.ci_high)}) | {_pct(r.relative)} | "
+                     f"{_num(r.sesoi)} | {r.flag} | {r.n} |")
+    methods = sorted(set(table["method"]))
+    lines += ["", "Comparisons: " + "; ".join(methods) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def _num(x: Any) -> str:
+    import math
+
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "-"
+    return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def _pct(x: Any) -> str:
+    import math
+
+    return "-" if x is None or not math.isfinite(x) else f"{x:+.0%}"
