@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-bash .ci/bootstrap
+bash .ci/bootstrap viz,notebooks   # what the browser view and the notebooks need, too
 base="${1:-results}"
 mkdir -p "$base"
 .venv/bin/trustnet run --scenario swedish_eldercare --steps 60 \
@@ -17,6 +17,15 @@ echo
 .venv/bin/trustnet compare "$base/showcase" --baseline "NAO, adaptive" \
   --outcomes mean_trust,output,success_rate,active_members
 echo
+# the browser view's files come from the npm registry once; without npm it says how to get them
+.venv/bin/python -m trustnet.viz.assets >/dev/null 2>&1 ||
+  echo "(the browser view needs Node.js/npm once for its page files: install it, then run" \
+       ".venv/bin/python -m trustnet.viz.assets)"
+echo
 echo "One run of the Swedish case: $base/swedish_eldercare.parquet and .png"
 echo "The showcase comparison: $base/showcase/ (runs table, manifest.json, figures/,"
 echo "  compare/: every arm against the NAO in its adaptive style, flagged by size)"
+echo
+echo "Explore next:"
+echo "  .venv/bin/trustnet viz                 the browser view (http://127.0.0.1:8765/)"
+echo "  .venv/bin/jupyter lab notebooks/       the notebooks"

@@ -123,7 +123,27 @@ def test_assets_missing_npm_is_one_clear_line(tmp_path, monkeypatch):
     with pytest.raises(assets.AssetsError) as info:
         assets.ensure_assets(tmp_path / "cache", quiet=True)
     assert "npm not found" in str(info.value) and "\n" not in str(info.value)
-    assert assets.main([str(tmp_path / "cache")]) == 1
+    assert assets.main([str(tmp_path / "cache")]) == 2
+
+
+def test_viz_without_its_browser_files_says_how_to_get_them(monkeypatch, capsys):
+    import socket
+
+    from trustnet.cli import main
+    from trustnet.viz import launch
+
+    def no_npm():
+        raise launch.AssetsError("npm not found: the visualisation needs Solara's browser "
+                                 "files; install Node.js/npm and run 'python -m "
+                                 "trustnet.viz.assets'")
+
+    monkeypatch.setattr(launch, "ensure_assets", no_npm)
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert main(["viz", "--port", str(port)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("trustnet: error: npm not found")
 
 
 def test_assets_complete_cache_needs_no_npm(tmp_path, monkeypatch):
@@ -151,3 +171,18 @@ def test_serve_rejects_bad_input_with_exit_code_2(capsys):
         busy.listen()
         assert serve(port=busy.getsockname()[1]) == 2
     assert "in use" in capsys.readouterr().err
+
+
+def test_viz_without_its_extras_says_how_to_install_them(monkeypatch, capsys):
+    import importlib.util
+
+    from trustnet.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "solara" else real(name, *a))
+    assert main(["viz"]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and "needs solara" in err[0] and "bootstrap viz" in err[0]
+    assert "http://" not in captured.out  # no address printed for a page that cannot come up

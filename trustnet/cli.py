@@ -989,8 +989,8 @@ def cmd_viz(args: argparse.Namespace) -> int:
     try:
         from trustnet.viz.launch import serve
     except ImportError as exc:
-        raise UsageError(f"the visualisation is not available ({exc}); install the 'viz' "
-                         "extra: pip install 'trustnet[viz]'") from None
+        raise UsageError(f"the browser view is not available ({exc}); run 'bash .ci/bootstrap "
+                         "viz' in the project (or pip install 'trustnet[viz]')") from None
     result = serve(scenario=scenario, host=args.host, port=args.port)
     return int(result) if isinstance(result, int) else 0
 

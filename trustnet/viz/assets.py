@@ -154,8 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         path = ensure_assets(target)
     except AssetsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        print(f"trustnet: error: {exc}", file=sys.stderr)
+        return 2
     print(f"browser assets ready in {path}")
     return 0
 

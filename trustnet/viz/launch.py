@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib.util
 import ipaddress
 import os
 import signal
@@ -83,15 +84,22 @@ def serve(scenario: str = DEFAULT_SCENARIO, host: str = "127.0.0.1", port: int =
     if not 0 < int(port) < 65536:
         print(f"trustnet: error: port {port}: allowed: an integer in [1, 65535]", file=sys.stderr)
         return 2
+    missing = [name for name in ("solara", "mesa.visualization")
+               if importlib.util.find_spec(name.split(".")[0]) is None]
+    if missing:  # before any address is printed: the page would never come up
+        print(f"trustnet: error: the browser view needs {', '.join(missing)}, which is not "
+              "installed; run 'bash .ci/bootstrap viz' in the project (or pip install "
+              "'trustnet[viz]')", file=sys.stderr)
+        return 2
     problem = _bind_problem(host, port)
     if problem:
         print(f"trustnet: error: {problem}", file=sys.stderr)
         return 2
     try:
         assets_dir = ensure_assets()
-    except AssetsError as exc:
+    except AssetsError as exc:  # one line, and how to get them, like any bad set-up
         print(f"trustnet: error: {exc}", file=sys.stderr)
-        return 1
+        return 2
     if is_open_to_network(host):
         print(f"trustnet: warning: --host {host} opens the page to the network: anyone who "
               f"can reach this machine on port {port} can use it (the default, 127.0.0.1, "
