@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-bash .ci/bootstrap viz,notebooks   # what the browser view and the notebooks need, too
+bash .ci/bootstrap viz,notebooks,discover   # the browser view, notebooks, discovery too
 base="${1:-results}"
 mkdir -p "$base"
 .venv/bin/trustnet run --scenario swedish_eldercare --steps 60 \

@@ -49,3 +49,16 @@ def flaky_runner(params: dict[str, Any], *, seed: int, steps: int, series_every:
     if _marked(params):
         raise RuntimeError("a transient failure")
     return run_model(params, seed=seed, steps=steps, series_every=series_every)
+
+
+def box_runner(params: dict[str, Any], *, seed: int, steps: int, series_every: int = 1):
+    """A stand-in for the model whose network collapses exactly when takeover > 0.6 and
+    volunteering < 0.3 (a known answer for scenario discovery)."""
+    from types import SimpleNamespace
+
+    from trustnet.core.reporters import SUMMARY_OUTCOMES
+
+    collapse = params["takeover"] > 0.6 and params["volunteering"] < 0.3
+    summary = dict.fromkeys(SUMMARY_OUTCOMES, 0.0)
+    summary.update(active_members=5.0 if collapse else 30.0, mean_trust=0.5)
+    return SimpleNamespace(summary=summary)

@@ -262,6 +262,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_compare)
 
     p = sub.add_parser(
+        "discover", help="scenario discovery: the conditions under which runs end a given way",
+        formatter_class=raw,
+        description=_wrap("Which sampled parameter values lead to an outcome? Marks the runs "
+                    "of a sweep over sampled parameters ([samples]) that meet --where, then "
+                    "finds boxes of parameter space where they are dense with PRIM (the EMA "
+                    "Workbench's) and rules with a shallow classification tree "
+                    "(scikit-learn). Prints the chosen box and the rules, with coverage, "
+                    "density and the runs behind each; writes DIR/discover/ (the trajectory, "
+                    "the box, figures)."),
+        epilog=_fmt_epilog("""
+            examples:
+              trustnet sweep experiments/collapse.toml
+              trustnet discover results/collapse --where "active_members < 15 or mean_trust < 0.45"
+              trustnet discover results/collapse --where "output < 20" --box 12
+            """))
+    p.add_argument("dir", metavar="DIR", help="output folder of trustnet sweep")
+    p.add_argument("--where", required=True, type=_text, metavar="CONDITION",
+                   help="which runs: outcomes, numbers, comparisons, and, or, not")
+    p.add_argument("--box", type=int_at_least(0), metavar="N",
+                   help="the box on PRIM's peeling trajectory to report (default: the densest "
+                        "that covers at least half of the runs)")
+    p.add_argument("--format", choices=("png", "pdf", "svg"), default="png")
+    p.set_defaults(handler=cmd_discover)
+
+    p = sub.add_parser(
         "params", help="the parameter table (default, range, unit, meaning, source)",
         formatter_class=raw, description=_wrap("Every model parameter with its default, allowed "
         "values, unit, meaning and source (\"no lit.\" marks a modelling choice)."),
@@ -856,6 +881,48 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from trustnet.plots import comparison_figure
 
     comparison_figure(table, args.baseline).savefig(paths[2], dpi=110)
+    print("\n" + "\n".join(paths))
+    return 0
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    import re
+
+    if not os.path.isdir(args.dir):
+        raise UsageError(f"{args.dir}: no such folder (expected the --out folder of "
+                         "'trustnet sweep')")
+    try:
+        from trustnet.experiment.discover import DiscoverError, discover
+    except ImportError as exc:
+        raise UsageError(f"scenario discovery is not installed ({exc}); run 'bash "
+                         ".ci/bootstrap discover' in the project (or pip install "
+                         "'trustnet[discover]')") from None
+    from trustnet.experiment.runner import load_results
+    from trustnet.experiment.store import StoreError
+
+    try:
+        result = load_results(args.dir)
+    except (StoreError, OSError, ValueError) as exc:
+        raise _usage(exc) from None
+    _warn_if_incomplete(result, args.dir)
+    try:
+        found = discover(result, args.where, args.box)
+    except DiscoverError as exc:
+        raise _usage(exc) from None
+    print(found.describe())
+    folder = os.path.join(args.dir, "discover")
+    os.makedirs(folder, exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", args.where).strip("_")[:60] or "where"
+    paths = [os.path.join(folder, f"{stem}_trajectory.csv"),
+             os.path.join(folder, f"{stem}_box.csv")]
+    found.trajectory.to_csv(paths[0], index=False)
+    found.limits.to_csv(paths[1], index=False)
+    from trustnet.plots import discovery_figures
+
+    for name, fig in discovery_figures(found.trajectory, found.box, found.x, found.y,
+                                       found.limits, args.where).items():
+        paths.append(os.path.join(folder, f"{stem}_{name}.{args.format}"))
+        fig.savefig(paths[-1], dpi=110)
     print("\n" + "\n".join(paths))
     return 0
 

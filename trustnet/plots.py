@@ -330,3 +330,57 @@ def comparison_figure(table: Any, baseline: str) -> Any:
     fig.suptitle(f"each arm against the baseline '{baseline}' (difference, 95% CI)",
                  fontsize=10)
     return fig
+
+
+def discovery_figures(trajectory: Any, box: int, x: Any, y: Any, limits: Any,
+                      where: str) -> dict[str, Any]:
+    """The figures of a scenario discovery (:func:`trustnet.experiment.discover.discover`):
+    PRIM's peeling trajectory (coverage against density, the chosen box marked) and the runs
+    over the two parameters the box restricts first, the box drawn on them."""
+    import numpy as np
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    from trustnet.core.parameters import PARAMETERS
+
+    figures = {}
+    fig = Figure(figsize=(5.6, 4.2), layout="constrained")
+    ax = fig.subplots()
+    points = ax.scatter(trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"],
+                        cmap="viridis", s=18, zorder=2)
+    chosen = trajectory.set_index("id").loc[box]
+    ax.scatter([chosen["coverage"]], [chosen["density"]], s=120, facecolors="none",
+               edgecolors="#c62828", lw=1.5, zorder=3, label=f"box {box} (chosen)")
+    bar = fig.colorbar(points, ax=ax, label="parameters restricted")
+    bar.set_ticks(sorted(set(int(v) for v in trajectory["res_dim"])))
+    ax.set_xlabel("coverage (share of the runs of interest inside the box)")
+    ax.set_ylabel("density (share of the box's runs of interest)")
+    ax.set_title(f"PRIM peeling trajectory for '{where}'", fontsize=9)
+    fig.legend(loc="outside lower center", frameon=False, fontsize=8)
+    figures["prim_trajectory"] = fig
+
+    names = list(limits["parameter"])[:2]
+    others = [c for c in x.columns if c not in names]
+    names += others[: 2 - len(names)]
+    if len(names) == 2:
+        fig = Figure(figsize=(5.6, 4.6), layout="constrained")
+        ax = fig.subplots()
+        y = np.asarray(y)
+        a, b = x[names[0]].to_numpy(), x[names[1]].to_numpy()
+        ax.scatter(a[~y], b[~y], s=10, color="0.65", label="other runs")
+        ax.scatter(a[y], b[y], s=12, color="#c62828", label="runs of interest")
+        bounds = limits.set_index("parameter")
+        lo = [bounds.loc[n, "low"] if n in bounds.index and bounds.loc[n, "low"] is not None
+              and np.isfinite(bounds.loc[n, "low"]) else v.min() for n, v in zip(names, (a, b))]
+        hi = [bounds.loc[n, "high"] if n in bounds.index and bounds.loc[n, "high"] is not None
+              and np.isfinite(bounds.loc[n, "high"]) else v.max() for n, v in zip(names, (a, b))]
+        ax.add_patch(Rectangle((lo[0], lo[1]), hi[0] - lo[0], hi[1] - lo[1], fill=False,
+                               lw=1.8, color="k", label=f"box {box}"))
+        labels = [PARAMETERS[n].label if n in PARAMETERS else n for n in names]
+        ax.set_xlabel(labels[0])
+        ax.set_ylabel(labels[1])
+        ax.set_title(f"runs with {where}\nand PRIM's box {box} over its two tightest "
+                     "limits", fontsize=9)
+        fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=8)
+        figures["prim_box"] = fig
+    return figures

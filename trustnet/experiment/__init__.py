@@ -36,6 +36,7 @@ _EXPORTS = {
     "aggregate": "trustnet.experiment.aggregation",
     "paired_difference": "trustnet.experiment.aggregation",
     "compare": "trustnet.experiment.compare",
+    "discover": "trustnet.experiment.discover",
     "run_sensitivity": "trustnet.experiment.sensitivity",
     "make_engine": "trustnet.experiment.engines",
 }
@@ -48,6 +49,7 @@ __all__ = [
     "aggregate",
     "build_design",
     "compare",
+    "discover",
     "load_results",
     "load_spec",
     "make_engine",
