@@ -16,6 +16,8 @@ echo
 echo
 .venv/bin/trustnet compare "$base/showcase" --baseline "NAO, adaptive" \
   --outcomes mean_trust,output,success_rate,active_members
+.venv/bin/trustnet report "$base/showcase" --baseline "NAO, adaptive" \
+  --outcomes mean_trust,output,success_rate,active_members,attendance_mean,inclusion_gap_mean
 echo
 # the browser view's files come from the npm registry once; without npm it says how to get them
 .venv/bin/python -m trustnet.viz.assets >/dev/null 2>&1 ||
@@ -24,7 +26,8 @@ echo
 echo
 echo "One run of the Swedish case: $base/swedish_eldercare.parquet and .png"
 echo "The showcase comparison: $base/showcase/ (runs table, manifest.json, figures/,"
-echo "  compare/: every arm against the NAO in its adaptive style, flagged by size)"
+echo "  compare/: every arm against the NAO in its adaptive style, flagged by size;"
+echo "  report/report.html: all of it on one page)"
 echo
 echo "Explore next:"
 echo "  .venv/bin/trustnet viz                 the browser view (http://127.0.0.1:8765/)"

@@ -287,6 +287,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_discover)
 
     p = sub.add_parser(
+        "report", help="one page per sweep: what was run, the comparison, the figures",
+        formatter_class=raw,
+        description=_wrap("Write DIR/report/report.md and report.html: what was run (from "
+                    "the manifest), every arm against --baseline (if given) with intervals "
+                    "and flags, and the sweep's figures, each with a line saying what it "
+                    "shows."),
+        epilog=_fmt_epilog("""
+            examples:
+              trustnet report results/showcase --baseline "NAO, adaptive"
+              trustnet report results/collapse
+            """))
+    p.add_argument("dir", metavar="DIR", help="output folder of trustnet sweep")
+    p.add_argument("--baseline", type=_text, metavar="ARM",
+                   help="compare every arm with this one (an arm's label, or NAME=VALUE)")
+    p.add_argument("--outcomes", metavar="A,B,...", type=_text,
+                   help="outcomes to show (default: the spec's [outputs] plot, else the main "
+                        "outcomes that vary)")
+    p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser(
         "params", help="the parameter table (default, range, unit, meaning, source)",
         formatter_class=raw, description=_wrap("Every model parameter with its default, allowed "
         "values, unit, meaning and source (\"no lit.\" marks a modelling choice)."),
@@ -924,6 +944,31 @@ def cmd_discover(args: argparse.Namespace) -> int:
         paths.append(os.path.join(folder, f"{stem}_{name}.{args.format}"))
         fig.savefig(paths[-1], dpi=110)
     print("\n" + "\n".join(paths))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from trustnet.experiment.compare import CompareError
+    from trustnet.experiment.report import write_report
+    from trustnet.experiment.runner import load_results
+    from trustnet.experiment.store import StoreError
+
+    if not os.path.isdir(args.dir):
+        raise UsageError(f"{args.dir}: no such folder (expected the --out folder of "
+                         "'trustnet sweep')")
+    try:
+        result = load_results(args.dir)
+    except (StoreError, OSError, ValueError) as exc:
+        raise _usage(exc) from None
+    _warn_if_incomplete(result, args.dir)
+    outcomes = ([n.strip() for n in args.outcomes.split(",") if n.strip()]
+                if args.outcomes else None)
+    try:
+        paths = write_report(result, os.path.join(args.dir, "report"), baseline=args.baseline,
+                             outcomes=outcomes)
+    except (CompareError, ValueError) as exc:
+        raise _usage(exc) from None
+    print("\n".join(str(p) for p in paths))
     return 0
 
 

@@ -30,11 +30,41 @@ def _figure(n_panels: int, ncols: int = 4, size: tuple[float, float] = (3.6, 2.7
 
 
 def _title(name: str) -> str:
+    """A column's label from the declarations (outcomes and parameters), not its name."""
+    from trustnet.core.parameters import PARAMETERS
+    from trustnet.core.reporters import OUTCOMES
+
     if name == "label":
         return "arm"
     if name.endswith("_outcome"):  # an outcome named like a parameter: its end-of-run value
-        name = name[: -len("_outcome")] + " (end)"
+        base = name[: -len("_outcome")]
+        return (OUTCOMES[base].label if base in OUTCOMES else base.replace("_", " ")) + " (end)"
+    if name in OUTCOMES:
+        return OUTCOMES[name].label
+    if name in PARAMETERS:
+        return PARAMETERS[name].label
     return name.replace("_", " ")
+
+
+def _with_unit(name: str) -> str:
+    """The label with its unit where the unit says something ("output (ambition units)")."""
+    from trustnet.core.parameters import PARAMETERS
+    from trustnet.core.reporters import OUTCOMES
+
+    base = name[: -len("_outcome")] if name.endswith("_outcome") else name
+    unit = (OUTCOMES[base].unit if base in OUTCOMES else
+            PARAMETERS[base].unit if base in PARAMETERS else "")
+    if not unit or unit in ("-", "0-1", "share", "probability", "ratio"):
+        return _title(name)
+    return f"{_title(name)} ({unit})"
+
+
+def _legend(fig: Any, axes: Any, title: str) -> None:
+    """One legend for the figure, below the panels (never over the data)."""
+    handles, labels = axes[0].get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, title=title, loc="outside lower center",
+                   ncols=min(len(handles), 8), fontsize=7, title_fontsize=7, frameon=False)
 
 
 def run_figure(series: Any, reporters: Sequence[str] | None = None, title: str = "") -> Any:
@@ -44,7 +74,7 @@ def run_figure(series: Any, reporters: Sequence[str] | None = None, title: str =
     steps = series.index.to_numpy()
     for ax, name in zip(axes, reporters):
         ax.plot(steps, series[name].to_numpy(), lw=1.4)
-        ax.set_title(_title(name), fontsize=9)
+        ax.set_title(_with_unit(name), fontsize=9)
         ax.set_xlabel("month", fontsize=8)
         ax.tick_params(labelsize=7)
     if title:
@@ -94,11 +124,11 @@ def outcome_by(runs: Any, x: str, outcomes: Sequence[str], hue: str | None = Non
         if not numeric:
             ax.set_xticks(range(len(categories)))
             ax.set_xticklabels([str(c) for c in categories], rotation=30, ha="right", fontsize=7)
-        ax.set_title(_title(outcome), fontsize=9)
-        ax.set_xlabel(_title(x), fontsize=8)
+        ax.set_title(_with_unit(outcome), fontsize=9)
+        ax.set_xlabel(_with_unit(x), fontsize=8)
         ax.tick_params(labelsize=7)
     if hue is not None and len(axes):
-        axes[0].legend(title=_title(hue), fontsize=7, title_fontsize=7)
+        _legend(fig, axes, _title(hue))
     fig.suptitle(title or f"outcomes by {_title(x)} (mean, {CONFIDENCE:.0%} CI over "
                           "replications)", fontsize=11)
     return fig
@@ -111,8 +141,8 @@ def outcome_scatter(runs: Any, x: str, outcomes: Sequence[str], title: str = "")
     fig, axes = _figure(len(outcomes))
     for ax, outcome in zip(axes, outcomes):
         ax.scatter(means[x], means[outcome], s=8, alpha=0.7)
-        ax.set_title(_title(outcome), fontsize=9)
-        ax.set_xlabel(_title(x), fontsize=8)
+        ax.set_title(_with_unit(outcome), fontsize=9)
+        ax.set_xlabel(_with_unit(x), fontsize=8)
         ax.tick_params(labelsize=7)
     fig.suptitle(title or f"outcomes by sampled {_title(x)} (mean over replications per point)",
                  fontsize=11)
@@ -136,9 +166,9 @@ def heatmaps(runs: Any, x: str, y: str, outcomes: Sequence[str], title: str = ""
         ax.set_xticklabels([_short(v) for v in xs], rotation=45, ha="right", fontsize=6)
         ax.set_yticks(range(len(ys)))
         ax.set_yticklabels([_short(v) for v in ys], fontsize=6)
-        ax.set_xlabel(_title(x), fontsize=8)
-        ax.set_ylabel(_title(y), fontsize=8)
-        ax.set_title(_title(outcome), fontsize=9)
+        ax.set_xlabel(_with_unit(x), fontsize=8)
+        ax.set_ylabel(_with_unit(y), fontsize=8)
+        ax.set_title(_with_unit(outcome), fontsize=9)
         if np.isnan(grid.to_numpy(dtype=float)).all():
             ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center")
     fig.suptitle(title or f"mean outcomes over {_title(x)} and {_title(y)}", fontsize=11)
@@ -166,11 +196,11 @@ def series_by(series: Any, runs: Any, hue: str | None, reporters: Sequence[str],
                             label=None if h is None else str(h))
             ax.fill_between(stats["step"], stats["ci_low"], stats["ci_high"], alpha=0.2,
                             color=line.get_color(), lw=0)
-        ax.set_title(_title(name), fontsize=9)
+        ax.set_title(_with_unit(name), fontsize=9)
         ax.set_xlabel("month", fontsize=8)
         ax.tick_params(labelsize=7)
     if hue is not None and len(axes):
-        axes[0].legend(title=_title(hue), fontsize=7, title_fontsize=7)
+        _legend(fig, axes, _title(hue))
     fig.suptitle(title or "trajectories (mean, 95% CI over replications)", fontsize=11)
     return fig
 

@@ -443,8 +443,11 @@ class MemoryStore:
 def package_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {"python": platform.python_version()}
-    for name in ("trustnet", "mesa", "numpy", "pandas", "scipy", "pyarrow", "SALib", "dask",
+    from trustnet import __version__
+
+    # the code's own version: an editable install's metadata keeps the one it was installed at
+    out = {"python": platform.python_version(), "trustnet": __version__}
+    for name in ("mesa", "numpy", "pandas", "scipy", "pyarrow", "SALib", "dask",
                  "distributed"):
         try:
             out[name] = version(name)
