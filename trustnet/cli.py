@@ -233,7 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
             """))
     p.add_argument("dir", metavar="DIR", help="output folder of trustnet sweep")
     p.add_argument("--outcomes", metavar="A,B,...", type=_text,
-                   help="outcomes to draw (default: the spec's [outputs] plot, else all that vary)")
+                   help="outcomes to draw (default: the spec's [outputs] plot, else the main "
+                        "outcomes that vary)")
+    p.add_argument("--all", action="store_true", help="every outcome that varies")
     p.add_argument("--format", choices=("png", "pdf", "svg"), default="png")
     p.set_defaults(handler=cmd_plot)
 
@@ -823,25 +825,28 @@ def cmd_plot(args: argparse.Namespace) -> int:
         raise _usage(exc) from None
     from trustnet.core.parameters import unknown_name_message
     from trustnet.experiment.aggregation import default_outcomes
+    from trustnet.experiment.report import plot_columns
     from trustnet.experiment.tables import ok_runs, outcome_column, summary_outcomes
     from trustnet.plots import sweep_figures
 
     runs, manifest = result.runs, result.manifest
     _warn_if_incomplete(result, args.dir)
     known = summary_outcomes()
+    if args.all and args.outcomes:
+        raise UsageError("--all: draws every outcome; drop --outcomes or --all")
     if args.outcomes:
         names = [n.strip() for n in args.outcomes.split(",") if n.strip()]
         for n in names:
             if n not in known:
                 raise UsageError(f"--outcomes: {unknown_name_message(n, known, kind='outcome')}")
-    else:
-        names = manifest.get("plot") or list(known)
-    columns = [outcome_column(n) for n in names]
     ok = ok_runs(runs)
     if ok.empty:
         raise UsageError(f"{args.dir}: every run failed; nothing to plot (see the error column)")
-    if not args.outcomes and not manifest.get("plot"):
-        columns = [c for c in columns if c in default_outcomes(ok) and ok[c].nunique() > 1]
+    if args.all:
+        columns = [c for c in (outcome_column(n) for n in known)
+                   if c in default_outcomes(ok) and ok[c].nunique() > 1]
+    else:  # the outcomes asked for, else the spec's [outputs] plot, else the main ones
+        columns = plot_columns(result, names if args.outcomes else None)
     if not columns:
         raise UsageError(f"{args.dir}: no outcome varies between runs; name outcomes with "
                          "--outcomes")

@@ -54,9 +54,25 @@ def _with_unit(name: str) -> str:
     base = name[: -len("_outcome")] if name.endswith("_outcome") else name
     unit = (OUTCOMES[base].unit if base in OUTCOMES else
             PARAMETERS[base].unit if base in PARAMETERS else "")
-    if not unit or unit in ("-", "0-1", "share", "probability", "ratio"):
-        return _title(name)
-    return f"{_title(name)} ({unit})"
+    label = _title(name)
+    if (not unit or unit in ("-", "0-1", "share", "probability", "ratio")
+            or unit.rstrip("s") in label.lower()):  # "members", not "members (members)"
+        return label
+    return f"{label}, {unit}" if "(" in label else f"{label} ({unit})"
+
+
+# outcomes whose value at the start of a run is a parameter of it
+START = {"mean_trust": "initial_trust", "working_trust": "initial_trust",
+         "earned_trust": "initial_trust", "active_members": "n_orgs"}
+
+
+def _start_line(ax: Any, data: Any, outcome: str) -> None:
+    """The outcome's value at the start of the runs, dashed, where all runs share it."""
+    name = outcome[: -len("_outcome")] if outcome.endswith("_outcome") else outcome
+    column = START.get(name)
+    if column in data.columns and data[column].nunique() == 1:
+        ax.axhline(float(data[column].iloc[0]), ls="--", lw=0.9, color="0.45", zorder=0,
+                   label="at the start")
 
 
 def _legend(fig: Any, axes: Any, title: str) -> None:
@@ -121,14 +137,16 @@ def outcome_by(runs: Any, x: str, outcomes: Sequence[str], hue: str | None = Non
                 err = np.vstack([stats["mean"] - stats["ci_low"], stats["ci_high"] - stats["mean"]])
                 ax.errorbar(pos, stats["mean"], yerr=np.nan_to_num(err), fmt="o", ms=4,
                             capsize=3, label=label)
+        _start_line(ax, data, outcome)
         if not numeric:
             ax.set_xticks(range(len(categories)))
             ax.set_xticklabels([str(c) for c in categories], rotation=30, ha="right", fontsize=7)
         ax.set_title(_with_unit(outcome), fontsize=9)
         ax.set_xlabel(_with_unit(x), fontsize=8)
         ax.tick_params(labelsize=7)
-    if hue is not None and len(axes):
-        _legend(fig, axes, _title(hue))
+    if len(axes) and (hue is not None or any(ax.get_legend_handles_labels()[0]
+                                             for ax in axes)):
+        _legend(fig, axes, _title(hue) if hue else "")
     fig.suptitle(title or f"outcomes by {_title(x)} (mean, {CONFIDENCE:.0%} CI over "
                           "replications)", fontsize=11)
     return fig
@@ -196,11 +214,15 @@ def series_by(series: Any, runs: Any, hue: str | None, reporters: Sequence[str],
                             label=None if h is None else str(h))
             ax.fill_between(stats["step"], stats["ci_low"], stats["ci_high"], alpha=0.2,
                             color=line.get_color(), lw=0)
+        first = data[data["step"] == data["step"].min()][name]
+        if name in START and len(first) and first.nunique() == 1:  # where every run starts
+            ax.axhline(float(first.iloc[0]), ls="--", lw=0.9, color="0.45", zorder=0,
+                       label="at the start")
         ax.set_title(_with_unit(name), fontsize=9)
         ax.set_xlabel("month", fontsize=8)
         ax.tick_params(labelsize=7)
-    if hue is not None and len(axes):
-        _legend(fig, axes, _title(hue))
+    if len(axes):
+        _legend(fig, axes, _title(hue) if hue else "")
     fig.suptitle(title or "trajectories (mean, 95% CI over replications)", fontsize=11)
     return fig
 
