@@ -254,10 +254,10 @@ def sensitivity_figure(indices: Any, method: str) -> Any:
     ax.set_xticks(range(len(outcomes)))
     ax.set_xticklabels([_title(o) for o in outcomes], rotation=60, ha="right", fontsize=7)
     ax.set_yticks(range(len(params)))
-    ax.set_yticklabels(params, fontsize=8)
+    ax.set_yticklabels([_title(p) for p in params], fontsize=8)
     label = f"{INDICES[method].label} (scaled per outcome)"
     fig.colorbar(image, ax=ax, label=label)
-    ax.set_title(f"Global sensitivity ({method}); blank: constant outcome or failed runs",
+    fig.suptitle(f"Global sensitivity ({method}); blank: constant outcome or failed runs",
                  fontsize=10)
     return fig
 
