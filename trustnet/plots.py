@@ -46,11 +46,17 @@ def _title(name: str) -> str:
     return name.replace("_", " ")
 
 
+# axes in the words a coordinator plans in (trustnet.core.projects.planning_terms)
+PLANNING_TERMS = {"ambition": "ambition (share of its group's spare time a project asks)"}
+
+
 def _with_unit(name: str) -> str:
     """The label with its unit where the unit says something ("output (ambition units)")."""
     from trustnet.core.parameters import PARAMETERS
     from trustnet.core.reporters import OUTCOMES
 
+    if name in PLANNING_TERMS:
+        return PLANNING_TERMS[name]
     base = name[: -len("_outcome")] if name.endswith("_outcome") else name
     unit = (OUTCOMES[base].unit if base in OUTCOMES else
             PARAMETERS[base].unit if base in PARAMETERS else "")
@@ -73,6 +79,21 @@ def _start_line(ax: Any, data: Any, outcome: str) -> None:
     if column in data.columns and data[column].nunique() == 1:
         ax.axhline(float(data[column].iloc[0]), ls="--", lw=0.9, color="0.45", zorder=0,
                    label="at the start")
+
+
+def _within_range(name: str, low: Any, high: Any) -> tuple[Any, Any]:
+    """An interval band clipped to the outcome's declared range (no count below 0)."""
+    import numpy as np
+
+    from trustnet.core.reporters import OUTCOMES
+
+    base = name[: -len("_outcome")] if name.endswith("_outcome") else name
+    o = OUTCOMES.get(base)
+    if o is None:
+        return low, high
+    bottom = -np.inf if o.low is None else o.low
+    top = np.inf if o.high is None else o.high
+    return np.clip(low, bottom, top), np.clip(high, bottom, top)
 
 
 def _legend(fig: Any, axes: Any, title: str) -> None:
@@ -128,13 +149,15 @@ def outcome_by(runs: Any, x: str, outcomes: Sequence[str], hue: str | None = Non
             if numeric:
                 stats = stats.sort_values(x)
                 line, = ax.plot(stats[x], stats["mean"], marker="o", ms=3, lw=1.4, label=label)
-                ax.fill_between(stats[x], stats["ci_low"], stats["ci_high"], alpha=0.2,
-                                color=line.get_color(), lw=0)
+                ax.fill_between(stats[x], *_within_range(outcome, stats["ci_low"],
+                                                         stats["ci_high"]),
+                                alpha=0.2, color=line.get_color(), lw=0)
             else:
                 stats = stats.set_index(x).reindex(categories).reset_index()
                 width = 0.8 / len(hues)
                 pos = np.arange(len(categories)) - 0.4 + width * (k + 0.5)
-                err = np.vstack([stats["mean"] - stats["ci_low"], stats["ci_high"] - stats["mean"]])
+                low, high = _within_range(outcome, stats["ci_low"], stats["ci_high"])
+                err = np.vstack([stats["mean"] - low, high - stats["mean"]])
                 ax.errorbar(pos, stats["mean"], yerr=np.nan_to_num(err), fmt="o", ms=4,
                             capsize=3, label=label)
         _start_line(ax, data, outcome)
@@ -212,8 +235,9 @@ def series_by(series: Any, runs: Any, hue: str | None, reporters: Sequence[str],
             stats = aggregate(sub, ["step"], [name])[name].reset_index()
             line, = ax.plot(stats["step"], stats["mean"], lw=1.3,
                             label=None if h is None else str(h))
-            ax.fill_between(stats["step"], stats["ci_low"], stats["ci_high"], alpha=0.2,
-                            color=line.get_color(), lw=0)
+            ax.fill_between(stats["step"], *_within_range(name, stats["ci_low"],
+                                                          stats["ci_high"]),
+                            alpha=0.2, color=line.get_color(), lw=0)
         first = data[data["step"] == data["step"].min()][name]
         if name in START and len(first) and first.nunique() == 1:  # where every run starts
             ax.axhline(float(first.iloc[0]), ls="--", lw=0.9, color="0.45", zorder=0,
