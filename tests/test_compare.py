@@ -141,3 +141,26 @@ def test_compare_bad_input_is_one_line(tmp_path, capsys, argv, words):
     assert main(["compare", str(out), *argv]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and words in err[0]
+
+
+@pytest.mark.parametrize("command", [["compare", "--baseline", "coordinating"],
+                                     ["report", "--baseline", "coordinating"]])
+def test_an_incomplete_sweep_is_analysed_only_when_asked(tmp_path, capsys, command):
+    import json
+
+    spec = {"steps": 3, "replications": 3, "base": {"n_orgs": 6},
+            "arms": [{"label": "coordinating", "nao_style": "coordinating"},
+                     {"label": "directive", "nao_style": "directive"}]}
+    out = tmp_path / "out"
+    run_sweep(spec, out, engine="serial", progress=False, chunk_size=1)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["status"] = "interrupted"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    sorted((out / "runs").glob("part-*.parquet"))[-1].unlink()
+    capsys.readouterr()
+    name, *rest = command
+    assert main([name, str(out), *rest]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "holds 5 of 6 runs" in err[0] and "--partial" in err[0]
+    assert main([name, str(out), *rest, "--partial"]) == 0
+    assert "holds 5 of 6 runs" in capsys.readouterr().err

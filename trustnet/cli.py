@@ -261,6 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="outcomes to compare (default: the main outcomes)")
     p.add_argument("--all", action="store_true", help="every outcome, not only the main ones")
     p.add_argument("--format", choices=("png", "pdf", "svg"), default="png")
+    p.add_argument("--partial", action="store_true",
+                   help="analyse an incomplete sweep (the runs written so far)")
     p.set_defaults(handler=cmd_compare)
 
     p = sub.add_parser(
@@ -286,6 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the box on PRIM's peeling trajectory to report (default: the densest "
                         "that covers at least half of the runs)")
     p.add_argument("--format", choices=("png", "pdf", "svg"), default="png")
+    p.add_argument("--partial", action="store_true",
+                   help="analyse an incomplete sweep (the runs written so far)")
     p.set_defaults(handler=cmd_discover)
 
     p = sub.add_parser(
@@ -306,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outcomes", metavar="A,B,...", type=_text,
                    help="outcomes to show (default: the spec's [outputs] plot, else the main "
                         "outcomes that vary)")
+    p.add_argument("--partial", action="store_true",
+                   help="analyse an incomplete sweep (the runs written so far)")
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser(
@@ -877,7 +883,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         result = load_results(args.dir)
     except (StoreError, OSError, ValueError) as exc:
         raise _usage(exc) from None
-    _warn_if_incomplete(result, args.dir)
+    _warn_if_incomplete(result, args.dir, args.partial)
     if args.all:
         from trustnet.core.reporters import SUMMARY_OUTCOMES
 
@@ -929,7 +935,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         result = load_results(args.dir)
     except (StoreError, OSError, ValueError) as exc:
         raise _usage(exc) from None
-    _warn_if_incomplete(result, args.dir)
+    _warn_if_incomplete(result, args.dir, args.partial)
     try:
         found = discover(result, args.where, args.box)
     except DiscoverError as exc:
@@ -965,7 +971,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         result = load_results(args.dir)
     except (StoreError, OSError, ValueError) as exc:
         raise _usage(exc) from None
-    _warn_if_incomplete(result, args.dir)
+    _warn_if_incomplete(result, args.dir, args.partial)
     outcomes = ([n.strip() for n in args.outcomes.split(",") if n.strip()]
                 if args.outcomes else None)
     try:
@@ -977,14 +983,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _warn_if_incomplete(result: Any, folder: str) -> None:
+def _warn_if_incomplete(result: Any, folder: str, partial: bool | None = None) -> None:
+    """Say when a sweep is incomplete; with ``partial=False`` (an analysis) refuse it unless
+    the user asked for what is there (--partial)."""
     manifest, runs = result.manifest, result.runs
     expected = manifest.get("n_runs")
     if manifest.get("status") != "complete" or (expected and len(runs) < expected):
-        sys.stderr.write(f"{PROG}: warning: {folder} holds {len(runs)} of {expected or '?'} "
-                         f"runs (sweep {manifest.get('status', 'unfinished')}); what follows "
-                         "shows only those; finish it with: trustnet sweep SPEC --out "
-                         f"{folder} --resume\n")
+        what = (f"{folder} holds {len(runs)} of {expected or '?'} runs (sweep "
+                f"{manifest.get('status', 'unfinished')})")
+        finish = f"finish it with: trustnet sweep SPEC --out {folder} --resume"
+        if partial is False:
+            raise UsageError(f"{what}; {finish}, or analyse what is there with --partial")
+        sys.stderr.write(f"{PROG}: warning: {what}; what follows shows only those; {finish}\n")
 
 
 # --- tables -------------------------------------------------------------------------------
