@@ -89,3 +89,14 @@ def test_discover_command_prints_the_box_and_writes_figures(known, capsys):
     assert main(["discover", str(out), "--where", "nonsense < 1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "unknown outcome 'nonsense'" in err[0]
+
+
+def test_discover_without_its_libraries_says_how_to_install_them(known, capsys, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "ema_workbench" else real(name, *a))
+    assert main(["discover", str(known.out), "--where", "active_members < 15"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "needs ema_workbench" in err[0] and "bootstrap discover" in err[0]

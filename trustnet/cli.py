@@ -819,16 +819,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 # --- plot -----------------------------------------------------------------------------------
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from trustnet.experiment.runner import load_results
-    from trustnet.experiment.store import StoreError
-
-    if not os.path.isdir(args.dir):
-        raise UsageError(f"{args.dir}: no such folder (expected the --out folder of "
-                         "'trustnet sweep')")
-    try:
-        result = load_results(args.dir)
-    except (StoreError, OSError, ValueError) as exc:
-        raise _usage(exc) from None
+    result = _load_results(args.dir)
     from trustnet.core.parameters import unknown_name_message
     from trustnet.experiment.aggregation import default_outcomes
     from trustnet.experiment.report import plot_columns
@@ -871,18 +862,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     import re
 
     from trustnet.experiment.compare import CompareError, compare, markdown
-    from trustnet.experiment.runner import load_results
-    from trustnet.experiment.store import StoreError
 
     if args.all and args.outcomes:
         raise UsageError("--all: compares every outcome; drop --outcomes or --all")
-    if not os.path.isdir(args.dir):
-        raise UsageError(f"{args.dir}: no such folder (expected the --out folder of "
-                         "'trustnet sweep')")
-    try:
-        result = load_results(args.dir)
-    except (StoreError, OSError, ValueError) as exc:
-        raise _usage(exc) from None
+    result = _load_results(args.dir)
     _warn_if_incomplete(result, args.dir, args.partial)
     if args.all:
         from trustnet.core.reporters import SUMMARY_OUTCOMES
@@ -917,24 +900,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
+    import importlib.util
     import re
 
-    if not os.path.isdir(args.dir):
-        raise UsageError(f"{args.dir}: no such folder (expected the --out folder of "
-                         "'trustnet sweep')")
-    try:
-        from trustnet.experiment.discover import DiscoverError, discover
-    except ImportError as exc:
-        raise UsageError(f"scenario discovery is not installed ({exc}); run 'bash "
-                         ".ci/bootstrap discover' in the project (or pip install "
-                         "'trustnet[discover]')") from None
-    from trustnet.experiment.runner import load_results
-    from trustnet.experiment.store import StoreError
+    missing = [m for m in ("ema_workbench", "sklearn") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise UsageError(f"scenario discovery needs {', '.join(missing)}, which is not "
+                         "installed; run 'bash .ci/bootstrap discover' in the project (or pip "
+                         "install 'trustnet[discover]')")
+    from trustnet.experiment.discover import DiscoverError, discover
 
-    try:
-        result = load_results(args.dir)
-    except (StoreError, OSError, ValueError) as exc:
-        raise _usage(exc) from None
+    result = _load_results(args.dir)
     _warn_if_incomplete(result, args.dir, args.partial)
     try:
         found = discover(result, args.where, args.box)
@@ -961,16 +937,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from trustnet.experiment.compare import CompareError
     from trustnet.experiment.report import write_report
-    from trustnet.experiment.runner import load_results
-    from trustnet.experiment.store import StoreError
 
-    if not os.path.isdir(args.dir):
-        raise UsageError(f"{args.dir}: no such folder (expected the --out folder of "
-                         "'trustnet sweep')")
-    try:
-        result = load_results(args.dir)
-    except (StoreError, OSError, ValueError) as exc:
-        raise _usage(exc) from None
+    result = _load_results(args.dir)
     _warn_if_incomplete(result, args.dir, args.partial)
     outcomes = ([n.strip() for n in args.outcomes.split(",") if n.strip()]
                 if args.outcomes else None)
@@ -981,6 +949,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise _usage(exc) from None
     print("\n".join(str(p) for p in paths))
     return 0
+
+
+def _load_results(folder: str) -> Any:
+    """The tables of a sweep folder, or one line saying why not."""
+    from trustnet.experiment.runner import load_results
+    from trustnet.experiment.store import StoreError
+
+    if not os.path.isdir(folder):
+        raise UsageError(f"{folder}: no such folder (expected the --out folder of "
+                         "'trustnet sweep')")
+    try:
+        return load_results(folder)
+    except (StoreError, OSError, ValueError) as exc:
+        raise _usage(exc) from None
 
 
 def _warn_if_incomplete(result: Any, folder: str, partial: bool | None = None) -> None:
