@@ -164,3 +164,51 @@ def test_an_incomplete_sweep_is_analysed_only_when_asked(tmp_path, capsys, comma
     assert len(err) == 1 and "holds 5 of 6 runs" in err[0] and "--partial" in err[0]
     assert main([name, str(out), *rest, "--partial"]) == 0
     assert "holds 5 of 6 runs" in capsys.readouterr().err
+
+
+def test_arms_crossed_with_samples_are_compared_point_by_point():
+    rows = []
+    for arm, (label, point) in enumerate([(lb, pt) for lb in ("base", "more")
+                                          for pt in (0.1, 0.9)]):
+        for r in range(REPS):
+            rows.append({"run_id": len(rows), "arm": arm, "label": label, "replication": r,
+                         "seed": 100 + r, "status": "ok", "takeover": point,
+                         "output": 5.0 + 10 * point + (1.0 if label == "more" else 0.0)
+                         + 0.01 * r})
+    result = SimpleNamespace(runs=pd.DataFrame(rows), manifest={
+        "dims": [["label", "categorical"], ["takeover", "sampled"]], "status": "complete"})
+    table = compare(result, "base", ["output"])
+    assert len(table) == 2 and np.allclose(table["difference"], 1.0)  # not 1 +- 8
+    assert (table["n"] == REPS).all() and table["context"].str.contains("sample point").all()
+
+
+def test_arms_on_different_networks_are_compared_unpaired():
+    result = _result({"base": 0.0, "more": 1.0})
+    result.runs["n_orgs"] = np.where(result.runs["label"] == "base", 40, 6)
+    table = compare(result, "base", ["output"])
+    assert table.loc[0, "method"] == "unpaired (the arms are different networks)"
+
+
+def test_one_replication_or_few_say_what_they_cannot_show():
+    one = _result({"base": 0.0, "more": 1.0})
+    one.runs = one.runs[one.runs["replication"] == 0]
+    row = compare(one, "base", ["output"]).iloc[0]
+    assert row["method"] == "one replication: no interval" and row["flag"] == NOT_SHOWN
+    assert row["difference"] == pytest.approx(1.0)
+    few = _result({"base": 0.0, "more": 1.0})
+    few.runs = few.runs[few.runs["replication"] < 4]
+    assert "fewer than 6 replications" in compare(few, "base", ["output"]).iloc[0]["method"]
+
+
+def test_an_outcome_missing_in_an_arm_is_not_shown_rather_than_an_error():
+    result = _result({"base": 0.0, "more": 1.0})
+    result.runs.loc[result.runs["label"] == "more", "output"] = np.nan
+    row = compare(result, "base", ["output"]).iloc[0]
+    assert row["flag"] == NOT_SHOWN and row["method"] == "no finite values to compare"
+
+
+def test_a_sweep_whose_runs_all_failed_is_named():
+    result = _result({"base": 0.0, "more": 1.0})
+    result.runs["status"] = "error"
+    with pytest.raises(CompareError, match="every run of the sweep failed"):
+        compare(result, "base", ["output"])

@@ -63,6 +63,9 @@ def test_a_box_can_be_picked_on_the_trajectory(known):
     ("active_members + 1", "not a condition (it gives numbers"),
     ("__import__('os')", "only outcomes, numbers"),
     ("mean_trust < 'x'", "'x' is not a number"),
+    ("attendance_mean < 0.4 and active_members", "not a condition"),
+    ("not attendance_mean", "not a condition"),
+    ("attendance_mean < 0.4 or 1", "not a condition"),
 ])
 def test_a_bad_condition_is_named(known, where, words):
     with pytest.raises(DiscoverError, match=words.replace("(", r"\(")):
@@ -83,9 +86,15 @@ def test_discover_command_prints_the_box_and_writes_figures(known, capsys):
     assert "PRIM box" in printed and "coverage" in printed and "density" in printed
     assert "classification tree" in printed
     folder = out / "discover"
-    assert len(pd.read_csv(folder / "active_members_15_trajectory.csv")) > 5
-    assert {p.name for p in folder.glob("*.png")} == {"active_members_15_prim_trajectory.png",
-                                                      "active_members_15_prim_box.png"}
+    (trajectory,) = folder.glob("active_members_15_*_trajectory.csv")
+    assert len(pd.read_csv(trajectory)) > 5
+    stem = trajectory.name[: -len("_trajectory.csv")]
+    assert {p.name for p in folder.glob("*.png")} >= {f"{stem}_prim_trajectory.png",
+                                                      f"{stem}_prim_box.png"}
+    # a condition that differs only in its operator writes other files
+    assert main(["discover", str(out), "--where", "active_members > 15"]) == 0
+    capsys.readouterr()
+    assert len(list(folder.glob("active_members_15_*_trajectory.csv"))) == 2
     assert main(["discover", str(out), "--where", "nonsense < 1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "unknown outcome 'nonsense'" in err[0]

@@ -900,6 +900,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
+    import hashlib
     import importlib.util
     import re
 
@@ -919,7 +920,10 @@ def cmd_discover(args: argparse.Namespace) -> int:
     print(found.describe())
     folder = os.path.join(args.dir, "discover")
     os.makedirs(folder, exist_ok=True)
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", args.where).strip("_")[:60] or "where"
+    # readable, and distinct for conditions that differ only in their operators
+    digest = hashlib.sha256(args.where.encode()).hexdigest()[:6]
+    stem = (re.sub(r"[^A-Za-z0-9_.-]+", "_", args.where).strip("_")[:50] or "where") + \
+        f"_{digest}"
     paths = [os.path.join(folder, f"{stem}_trajectory.csv"),
              os.path.join(folder, f"{stem}_box.csv")]
     found.trajectory.to_csv(paths[0], index=False)

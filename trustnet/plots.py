@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from trustnet.experiment.tables import ok_runs
+from trustnet.experiment.tables import label, label_with_unit, ok_runs
 from trustnet.stats import CONFIDENCE
 
 MAX_HUE = 8
@@ -30,41 +30,11 @@ def _figure(n_panels: int, ncols: int = 4, size: tuple[float, float] = (3.6, 2.7
 
 
 def _title(name: str) -> str:
-    """A column's label from the declarations (outcomes and parameters), not its name."""
-    from trustnet.core.parameters import PARAMETERS
-    from trustnet.core.reporters import OUTCOMES
-
-    if name == "label":
-        return "arm"
-    if name.endswith("_outcome"):  # an outcome named like a parameter: its end-of-run value
-        base = name[: -len("_outcome")]
-        return (OUTCOMES[base].label if base in OUTCOMES else base.replace("_", " ")) + " (end)"
-    if name in OUTCOMES:
-        return OUTCOMES[name].label
-    if name in PARAMETERS:
-        return PARAMETERS[name].label
-    return name.replace("_", " ")
-
-
-# axes in the words a coordinator plans in (trustnet.core.projects.planning_terms)
-PLANNING_TERMS = {"ambition": "ambition (share of its group's spare time a project asks)"}
+    return label(name)
 
 
 def _with_unit(name: str) -> str:
-    """The label with its unit where the unit says something ("output (ambition units)")."""
-    from trustnet.core.parameters import PARAMETERS
-    from trustnet.core.reporters import OUTCOMES
-
-    if name in PLANNING_TERMS:
-        return PLANNING_TERMS[name]
-    base = name[: -len("_outcome")] if name.endswith("_outcome") else name
-    unit = (OUTCOMES[base].unit if base in OUTCOMES else
-            PARAMETERS[base].unit if base in PARAMETERS else "")
-    label = _title(name)
-    if (not unit or unit in ("-", "0-1", "share", "probability", "ratio")
-            or unit.rstrip("s") in label.lower()):  # "members", not "members (members)"
-        return label
-    return f"{label}, {unit}" if "(" in label else f"{label} ({unit})"
+    return label_with_unit(name)
 
 
 # outcomes whose value at the start of a run is a parameter of it
@@ -455,8 +425,10 @@ def discovery_figures(trajectory: Any, box: int, x: Any, y: Any, limits: Any,
         labels = [PARAMETERS[n].label if n in PARAMETERS else n for n in names]
         ax.set_xlabel(labels[0])
         ax.set_ylabel(labels[1])
-        ax.set_title(f"runs with {where}\nand PRIM's box {box} over its two tightest "
-                     "limits", fontsize=9)
+        limits_text = ("its two tightest limits" if len(limits) >= 2 else
+                       "its one limit and another sampled parameter" if len(limits) == 1
+                       else "two sampled parameters (it restricts none)")
+        ax.set_title(f"runs with {where}\nand PRIM's box {box} over {limits_text}", fontsize=9)
         fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=8)
         figures["prim_box"] = fig
     return figures

@@ -21,6 +21,7 @@ from typing import Any
 BETTER, WORSE = "clearly better", "clearly worse"
 HIGHER, LOWER = "clearly higher", "clearly lower"
 NEGLIGIBLE, NOT_SHOWN = "negligible", "not shown"
+MIN_FOR_A_TEST = 6  # below, a two-sided signed-rank test cannot reach p < 0.05
 COLUMNS = ("arm", "context", "outcome", "label", "unit", "baseline_mean", "arm_mean",
            "difference", "ci_low", "ci_high", "relative", "sesoi", "flag", "n", "method")
 
@@ -49,12 +50,17 @@ def compare(result: Any, baseline: str, outcomes: Sequence[str] | None = None) -
         except ValueError as exc:
             raise CompareError(str(exc)) from None
     dims = [d[0] for d in manifest.get("dims", []) if d[1] != "sampled"]
+    sampled = [d[0] for d in manifest.get("dims", []) if d[1] == "sampled"]
     if not dims:
         raise CompareError("the sweep has a single arm (or only sampled parameters): there is "
                            "nothing to compare with a baseline")
-    fixed, wanted = _baseline(baseline, runs, dims)
-    context = [d for d in dims if d not in fixed]
     ok = ok_runs(runs)
+    if ok.empty:
+        raise CompareError("every run of the sweep failed (see the error column of the runs "
+                           "table): there is nothing to compare")
+    fixed, wanted = _baseline(baseline, runs, dims)
+    # arms are compared where everything else is equal, sampled points included
+    context = [d for d in dims if d not in fixed] + sampled
     rows = []
     arms = ok.groupby("arm", sort=True)
     for _, group in arms:
@@ -66,32 +72,65 @@ def compare(result: Any, baseline: str, outcomes: Sequence[str] | None = None) -
         if base.empty:
             continue  # no baseline at this combination (e.g. an arm that sets the axis itself)
         for name in names:
-            rows.append(_row(_context({d: first[d] for d in fixed}), _context(at), name,
-                             group, base, outcome_column(name)))
+            rows.append(_row(_context({d: first[d] for d in fixed}),
+                             _context({d: v for d, v in at.items() if d not in sampled}
+                                      | ({"sample point": int(first["arm"])} if sampled
+                                         else {})),
+                             name, group, base, outcome_column(name)))
     if not rows:
         raise CompareError(f"baseline '{baseline}': no other arm to compare with it")
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
 def _row(arm: str, context: str, name: str, group: Any, base: Any, column: str) -> list:
+    import warnings
+
     import numpy as np
+    import pandas as pd
 
     from trustnet.core.reporters import outcome
     from trustnet.validation import judgement
     from trustnet.validation import stats as vs
 
     o = outcome(name)
-    merged = group[["replication", "seed", column]].merge(
-        base[["replication", "seed", column]], on="replication", suffixes=("", "_base"))
-    paired = len(merged) >= 2 and (merged["seed"] == merged["seed_base"]).all()
-    if paired:
-        a, b = merged[column].to_numpy(float), merged[f"{column}_base"].to_numpy(float)
-        up, down = (vs.paired(name, "", a, b, e, outcome=name) for e in (1, -1))
-        method, n = "paired by replication", len(merged)
-    else:
-        a, b = group[column].to_numpy(float), base[column].to_numpy(float)
-        up, down = (vs.unpaired(name, "", a, b, e, outcome=name) for e in (1, -1))
-        method, n = "unpaired (the arms do not share replication seeds)", f"{len(a)} / {len(b)}"
+    same_network = all(
+        c not in group.columns or (group[c].nunique() == 1 and base[c].nunique() == 1
+        and _same(group[c].iloc[0], base[c].iloc[0])) for c in ("scenario", "n_orgs"))
+    try:
+        merged = group[["replication", "seed", column]].merge(
+            base[["replication", "seed", column]], on="replication", suffixes=("", "_base"),
+            validate="one_to_one")
+    except pd.errors.MergeError:
+        raise CompareError(f"arm '{arm}' at {context or 'its values'}: more than one baseline "
+                           "run per replication; name the baseline more fully") from None
+    merged = merged[np.isfinite(merged[column]) & np.isfinite(merged[f"{column}_base"])]
+    a_all = group[column].to_numpy(float)
+    b_all = base[column].to_numpy(float)
+    a_all, b_all = a_all[np.isfinite(a_all)], b_all[np.isfinite(b_all)]
+    base_mean = float(b_all.mean()) if len(b_all) else np.nan
+    arm_mean = float(a_all.mean()) if len(a_all) else np.nan
+    paired = same_network and (merged["seed"] == merged["seed_base"]).all()
+    n_pairs = len(merged) if paired else min(len(a_all), len(b_all))
+    if n_pairs < 2:  # no interval can be given
+        method = ("one replication: no interval" if n_pairs == 1 else
+                  "no finite values to compare")
+        return [arm, context, name, o.label, o.unit, base_mean, arm_mean,
+                arm_mean - base_mean, np.nan, np.nan,
+                (arm_mean - base_mean) / abs(base_mean) if base_mean else np.nan,
+                np.nan, NOT_SHOWN, n_pairs, method]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # constant differences
+        if paired:
+            a, b = merged[column].to_numpy(float), merged[f"{column}_base"].to_numpy(float)
+            up, down = (vs.paired(name, "", a, b, e, outcome=name) for e in (1, -1))
+            method, n = "paired by replication", len(merged)
+        else:
+            up, down = (vs.unpaired(name, "", a_all, b_all, e, outcome=name) for e in (1, -1))
+            why = ("the arms are different networks" if not same_network
+                   else "the arms do not share replication seeds")
+            method, n = f"unpaired ({why})", f"{len(a_all)} / {len(b_all)}"
+    if (len(merged) if paired else min(len(a_all), len(b_all))) < MIN_FOR_A_TEST:
+        method += f" (fewer than {MIN_FOR_A_TEST} replications: no difference can be shown)"
     if up.holds:
         flag = BETTER if o.better == "higher" else WORSE if o.better == "lower" else HIGHER
     elif down.holds:
@@ -100,8 +139,7 @@ def _row(arm: str, context: str, name: str, group: Any, base: Any, column: str) 
         flag = NEGLIGIBLE
     else:
         flag = NOT_SHOWN
-    base_mean = float(np.nanmean(b)) if len(b) else np.nan
-    return [arm, context, name, o.label, o.unit, base_mean, float(np.nanmean(a)),
+    return [arm, context, name, o.label, o.unit, base_mean, arm_mean,
             up.estimate, up.ci_low, up.ci_high, up.relative, up.margin.value, flag, n, method]
 
 
@@ -176,13 +214,15 @@ def _context(values: dict[str, Any]) -> str:
 
 def markdown(table: Any, baseline: str) -> str:
     """The comparison as a Markdown table, one row per arm and outcome."""
+    from trustnet.experiment.tables import label_with_unit
+
     lines = [f"Each arm against the baseline **{baseline}**: the difference in the outcome's "
              "unit with its 95% interval, the change relative to the baseline, and a flag from "
              "the outcome's smallest effect of interest (SESOI).", "",
              "| arm | at | outcome | baseline | arm | difference (95% CI) | relative | SESOI "
              "| flag | n |", "|---|---|---|---|---|---|---|---|---|---|"]
     for r in table.itertuples():
-        lines.append(f"| {r.arm} | {r.context or '-'} | {r.label} ({r.unit}) | "
+        lines.append(f"| {r.arm} | {r.context or '-'} | {label_with_unit(r.outcome)} | "
                      f"{_num(r.baseline_mean)} | {_num(r.arm_mean)} | {_num(r.difference)} "
                      f"({_num(r.ci_low)} to {_num(r.ci_high)}) | {_pct(r.relative)} | "
                      f"{_num(r.sesoi)} | {r.flag} | {r.n} |")

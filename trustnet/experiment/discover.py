@@ -85,6 +85,9 @@ def discover(result: Any, where: str, box: int | None = None, *, seed: int = 0) 
                             "discovery needs a sample of the parameter space, e.g. "
                             "experiments/collapse.toml")
     ok = ok_runs(runs)
+    if ok.empty:
+        raise DiscoverError("every run of the sweep failed (see the error column of the runs "
+                            "table): there is nothing to tell apart")
     y = selection(ok, where)
     if not y.any() or y.all():
         raise DiscoverError(f"--where '{where}': {'no' if not y.any() else 'every'} run of "
@@ -145,9 +148,11 @@ def selection(runs: Any, where: str) -> Any:
             raise DiscoverError(f"--where '{where}': "
                                 f"{unknown_name_message(name, tuple(OUTCOMES), kind='outcome')}")
         values[name] = runs[outcome_column(name)].to_numpy(float)
-    with np.errstate(invalid="ignore"):
-        out = pd.eval(where, local_dict=values, engine="python")
-    out = np.asarray(out)
+    try:
+        with np.errstate(invalid="ignore"):
+            out = np.asarray(pd.eval(where, local_dict=values, engine="python"))
+    except (TypeError, ValueError, NotImplementedError, SyntaxError):
+        out = np.asarray(0.0)  # e.g. "and" between a comparison and a bare number
     if out.dtype != bool or out.shape != (len(runs),):
         raise DiscoverError(f"--where '{where}': not a condition (it gives numbers, not "
                             "true or false for each run)")

@@ -32,8 +32,9 @@ def caption(stem: str, dims: Sequence[tuple[str, str]]) -> str:
         return (f"Each outcome's mean over replications with its 95% interval, against "
                 f"{label.get(stem[3:], stem[3:])}.")
     if stem.startswith("heatmap_"):
-        pair = [name for name, _ in dims if name in stem]
-        return ("The mean of each outcome over " + " and ".join(label[n] for n in pair)
+        pair = next(((x, y) for x, _ in dims for y, _ in dims
+                     if stem == f"heatmap_{x}_{y}"), (stem[8:],))
+        return ("The mean of each outcome over " + " and ".join(label.get(n, n) for n in pair)
                 + " (one cell per combination).")
     if stem.startswith("scatter_"):
         return (f"Each run's outcomes against the sampled {label.get(stem[8:], stem[8:])}, "
@@ -67,7 +68,15 @@ def write_report(result: Any, folder: str | Path, *, baseline: str | None = None
     folder.mkdir(parents=True, exist_ok=True)
     manifest = result.manifest
     dims = [tuple(d) for d in manifest.get("dims", [])]
-    figures = sweep_figures(result.runs, result.series, dims, plot_columns(result, outcomes))
+    from trustnet.experiment.tables import ok_runs
+
+    if ok_runs(result.runs).empty:
+        raise ValueError("every run of the sweep failed (see the error column of the runs "
+                         "table): there is nothing to report")
+    columns = plot_columns(result, outcomes)
+    if not columns:
+        raise ValueError("no outcome varies between the runs; name outcomes with --outcomes")
+    figures = sweep_figures(result.runs, result.series, dims, columns)
     table = None
     if baseline is not None:
         table = compare(result, baseline, outcomes)

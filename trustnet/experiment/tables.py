@@ -151,3 +151,40 @@ def _projects_table(records: list[dict[str, Any]], reps: int, keep: bool) -> pa.
     if not frames:
         return None
     return pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)
+
+
+# axes in the words a coordinator plans in (trustnet.core.projects.planning_terms)
+PLANNING_TERMS = {"ambition": "ambition (share of its group's spare time a project asks)"}
+
+
+def label(name: str) -> str:
+    """A column's label from the declarations (outcomes and parameters), not its name."""
+    from trustnet.core.reporters import OUTCOMES
+
+    if name == "label":
+        return "arm"
+    if name.endswith("_outcome"):  # an outcome named like a parameter: its end-of-run value
+        base = name[: -len("_outcome")]
+        return (OUTCOMES[base].label if base in OUTCOMES else base.replace("_", " ")) + " (end)"
+    if name in OUTCOMES:
+        return OUTCOMES[name].label
+    if name in PARAMETERS:
+        return PARAMETERS[name].label
+    return name.replace("_", " ")
+
+
+def label_with_unit(name: str) -> str:
+    """The label with its unit where the unit says something ("members' capacity (FTE)"),
+    never twice ("members", not "members (members)")."""
+    from trustnet.core.reporters import OUTCOMES
+
+    if name in PLANNING_TERMS:
+        return PLANNING_TERMS[name]
+    base = name[: -len("_outcome")] if name.endswith("_outcome") else name
+    unit = (OUTCOMES[base].unit if base in OUTCOMES else
+            PARAMETERS[base].unit if base in PARAMETERS else "")
+    text = label(name)
+    if (not unit or unit in ("-", "0-1", "share", "probability", "ratio")
+            or unit.rstrip("s") in text.lower()):
+        return text
+    return f"{text}, {unit}" if "(" in text else f"{text} ({unit})"
