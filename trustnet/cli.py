@@ -62,6 +62,13 @@ def _add_engine_arguments(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _add_analysis_arguments(p: argparse.ArgumentParser) -> None:
+    """The sweep folder an analysis reads, and whether an incomplete one will do."""
+    p.add_argument("dir", metavar="DIR", help="output folder of trustnet sweep")
+    p.add_argument("--partial", action="store_true",
+                   help="analyse an incomplete sweep (the runs written so far)")
+
+
 def int_at_least(minimum: int):
     """An argparse type: an integer >= ``minimum``, refused in one line otherwise."""
     def parse(text: str) -> int:
@@ -254,15 +261,13 @@ def build_parser() -> argparse.ArgumentParser:
               trustnet compare results/showcase --baseline "NAO, coordinating"
               trustnet compare results/takeover --baseline takeover=0 --outcomes output,mean_trust
             """))
-    p.add_argument("dir", metavar="DIR", help="output folder of trustnet sweep")
+    _add_analysis_arguments(p)
     p.add_argument("--baseline", required=True, type=_text, metavar="ARM",
                    help="an arm's label, or NAME=VALUE of a swept parameter")
     p.add_argument("--outcomes", metavar="A,B,...", type=_text,
                    help="outcomes to compare (default: the main outcomes)")
     p.add_argument("--all", action="store_true", help="every outcome, not only the main ones")
     p.add_argument("--format", choices=("png", "pdf", "svg"), default="png")
-    p.add_argument("--partial", action="store_true",
-                   help="analyse an incomplete sweep (the runs written so far)")
     p.set_defaults(handler=cmd_compare)
 
     p = sub.add_parser(
@@ -281,15 +286,13 @@ def build_parser() -> argparse.ArgumentParser:
               trustnet discover results/collapse --where "active_members < 15 or mean_trust < 0.45"
               trustnet discover results/collapse --where "output < 20" --box 12
             """))
-    p.add_argument("dir", metavar="DIR", help="output folder of trustnet sweep")
+    _add_analysis_arguments(p)
     p.add_argument("--where", required=True, type=_text, metavar="CONDITION",
                    help="which runs: outcomes, numbers, comparisons, and, or, not")
     p.add_argument("--box", type=int_at_least(0), metavar="N",
                    help="the box on PRIM's peeling trajectory to report (default: the densest "
                         "that covers at least half of the runs)")
     p.add_argument("--format", choices=("png", "pdf", "svg"), default="png")
-    p.add_argument("--partial", action="store_true",
-                   help="analyse an incomplete sweep (the runs written so far)")
     p.set_defaults(handler=cmd_discover)
 
     p = sub.add_parser(
@@ -304,14 +307,12 @@ def build_parser() -> argparse.ArgumentParser:
               trustnet report results/showcase --baseline "NAO, adaptive"
               trustnet report results/collapse
             """))
-    p.add_argument("dir", metavar="DIR", help="output folder of trustnet sweep")
+    _add_analysis_arguments(p)
     p.add_argument("--baseline", type=_text, metavar="ARM",
                    help="compare every arm with this one (an arm's label, or NAME=VALUE)")
     p.add_argument("--outcomes", metavar="A,B,...", type=_text,
                    help="outcomes to show (default: the spec's [outputs] plot, else the main "
                         "outcomes that vary)")
-    p.add_argument("--partial", action="store_true",
-                   help="analyse an incomplete sweep (the runs written so far)")
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser(

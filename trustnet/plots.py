@@ -29,14 +29,6 @@ def _figure(n_panels: int, ncols: int = 4, size: tuple[float, float] = (3.6, 2.7
     return fig, axes[:n_panels]
 
 
-def _title(name: str) -> str:
-    return label(name)
-
-
-def _with_unit(name: str) -> str:
-    return label_with_unit(name)
-
-
 # outcomes whose value at the start of a run is a parameter of it
 START = {"mean_trust": "initial_trust", "working_trust": "initial_trust",
          "earned_trust": "initial_trust", "active_members": "n_orgs"}
@@ -81,7 +73,7 @@ def run_figure(series: Any, reporters: Sequence[str] | None = None, title: str =
     steps = series.index.to_numpy()
     for ax, name in zip(axes, reporters):
         ax.plot(steps, series[name].to_numpy(), lw=1.4)
-        ax.set_title(_with_unit(name), fontsize=9)
+        ax.set_title(label_with_unit(name), fontsize=9)
         ax.set_xlabel("month", fontsize=8)
         ax.tick_params(labelsize=7)
     if title:
@@ -115,10 +107,11 @@ def outcome_by(runs: Any, x: str, outcomes: Sequence[str], hue: str | None = Non
         for k, h in enumerate(hues):
             sub = data if h is None else data[data[hue] == h]
             stats = _mean_ci(sub, [x], outcome)
-            label = None if h is None else str(h)
+            legend_label = None if h is None else str(h)
             if numeric:
                 stats = stats.sort_values(x)
-                line, = ax.plot(stats[x], stats["mean"], marker="o", ms=3, lw=1.4, label=label)
+                line, = ax.plot(stats[x], stats["mean"], marker="o", ms=3, lw=1.4,
+                                label=legend_label)
                 ax.fill_between(stats[x], *_within_range(outcome, stats["ci_low"],
                                                          stats["ci_high"]),
                                 alpha=0.2, color=line.get_color(), lw=0)
@@ -129,18 +122,18 @@ def outcome_by(runs: Any, x: str, outcomes: Sequence[str], hue: str | None = Non
                 low, high = _within_range(outcome, stats["ci_low"], stats["ci_high"])
                 err = np.vstack([stats["mean"] - low, high - stats["mean"]])
                 ax.errorbar(pos, stats["mean"], yerr=np.nan_to_num(err), fmt="o", ms=4,
-                            capsize=3, label=label)
+                            capsize=3, label=legend_label)
         _start_line(ax, data, outcome)
         if not numeric:
             ax.set_xticks(range(len(categories)))
             ax.set_xticklabels([str(c) for c in categories], rotation=30, ha="right", fontsize=7)
-        ax.set_title(_with_unit(outcome), fontsize=9)
-        ax.set_xlabel(_with_unit(x), fontsize=8)
+        ax.set_title(label_with_unit(outcome), fontsize=9)
+        ax.set_xlabel(label_with_unit(x), fontsize=8)
         ax.tick_params(labelsize=7)
     if len(axes) and (hue is not None or any(ax.get_legend_handles_labels()[0]
                                              for ax in axes)):
-        _legend(fig, axes, _title(hue) if hue else "")
-    fig.suptitle(title or f"outcomes by {_title(x)} (mean, {CONFIDENCE:.0%} CI over "
+        _legend(fig, axes, label(hue) if hue else "")
+    fig.suptitle(title or f"outcomes by {label(x)} (mean, {CONFIDENCE:.0%} CI over "
                           "replications)", fontsize=11)
     return fig
 
@@ -152,10 +145,10 @@ def outcome_scatter(runs: Any, x: str, outcomes: Sequence[str], title: str = "")
     fig, axes = _figure(len(outcomes))
     for ax, outcome in zip(axes, outcomes):
         ax.scatter(means[x], means[outcome], s=8, alpha=0.7)
-        ax.set_title(_with_unit(outcome), fontsize=9)
-        ax.set_xlabel(_with_unit(x), fontsize=8)
+        ax.set_title(label_with_unit(outcome), fontsize=9)
+        ax.set_xlabel(label_with_unit(x), fontsize=8)
         ax.tick_params(labelsize=7)
-    fig.suptitle(title or f"outcomes by sampled {_title(x)} (mean over replications per point)",
+    fig.suptitle(title or f"outcomes by sampled {label(x)} (mean over replications per point)",
                  fontsize=11)
     return fig
 
@@ -177,12 +170,12 @@ def heatmaps(runs: Any, x: str, y: str, outcomes: Sequence[str], title: str = ""
         ax.set_xticklabels([_short(v) for v in xs], rotation=45, ha="right", fontsize=6)
         ax.set_yticks(range(len(ys)))
         ax.set_yticklabels([_short(v) for v in ys], fontsize=6)
-        ax.set_xlabel(_with_unit(x), fontsize=8)
-        ax.set_ylabel(_with_unit(y), fontsize=8)
-        ax.set_title(_with_unit(outcome), fontsize=9)
+        ax.set_xlabel(label_with_unit(x), fontsize=8)
+        ax.set_ylabel(label_with_unit(y), fontsize=8)
+        ax.set_title(label_with_unit(outcome), fontsize=9)
         if np.isnan(grid.to_numpy(dtype=float)).all():
             ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center")
-    fig.suptitle(title or f"mean outcomes over {_title(x)} and {_title(y)}", fontsize=11)
+    fig.suptitle(title or f"mean outcomes over {label(x)} and {label(y)}", fontsize=11)
     return fig
 
 
@@ -212,11 +205,11 @@ def series_by(series: Any, runs: Any, hue: str | None, reporters: Sequence[str],
         if name in START and len(first) and first.nunique() == 1:  # where every run starts
             ax.axhline(float(first.iloc[0]), ls="--", lw=0.9, color="0.45", zorder=0,
                        label="at the start")
-        ax.set_title(_with_unit(name), fontsize=9)
+        ax.set_title(label_with_unit(name), fontsize=9)
         ax.set_xlabel("month", fontsize=8)
         ax.tick_params(labelsize=7)
     if len(axes):
-        _legend(fig, axes, _title(hue) if hue else "")
+        _legend(fig, axes, label(hue) if hue else "")
     fig.suptitle(title or "trajectories (mean, 95% CI over replications)", fontsize=11)
     return fig
 
@@ -246,11 +239,11 @@ def sensitivity_figure(indices: Any, method: str) -> Any:
     ax = fig.subplots()
     image = ax.imshow(norm, aspect="auto", cmap="magma_r", vmin=0, vmax=1)
     ax.set_xticks(range(len(outcomes)))
-    ax.set_xticklabels([_title(o) for o in outcomes], rotation=60, ha="right", fontsize=7)
+    ax.set_xticklabels([label(o) for o in outcomes], rotation=60, ha="right", fontsize=7)
     ax.set_yticks(range(len(params)))
-    ax.set_yticklabels([_title(p) for p in params], fontsize=8)
-    label = f"{INDICES[method].label} (scaled per outcome)"
-    fig.colorbar(image, ax=ax, label=label)
+    ax.set_yticklabels([label(p) for p in params], fontsize=8)
+    bar_label = f"{INDICES[method].label} (scaled per outcome)"
+    fig.colorbar(image, ax=ax, label=bar_label)
     fig.suptitle(f"Global sensitivity ({method}); blank: constant outcome or failed runs",
                  fontsize=10)
     return fig
@@ -280,7 +273,7 @@ def distributions(runs: Any, outcomes: Sequence[str], title: str = "") -> Any:
     fig, axes = _figure(len(outcomes))
     for ax, outcome in zip(axes, outcomes):
         ax.hist(data[outcome].dropna(), bins=20)
-        ax.set_title(_title(outcome), fontsize=9)
+        ax.set_title(label(outcome), fontsize=9)
         ax.tick_params(labelsize=7)
     fig.suptitle(title or "outcomes over replications", fontsize=11)
     return fig
@@ -305,8 +298,8 @@ def sweep_figures(runs: Any, series: Any | None, dims: Sequence[tuple[str, str]]
             other = grid[1 - i][0]
             if runs[other].nunique() <= MAX_HUE:
                 hue = other
-        pooled = [_title(n) for n, _ in dims if n not in (name, hue) and runs[n].nunique() > 1]
-        title = f"outcomes by {_title(name)} (mean, {CONFIDENCE:.0%} CI over replications" + (
+        pooled = [label(n) for n, _ in dims if n not in (name, hue) and runs[n].nunique() > 1]
+        title = f"outcomes by {label(name)} (mean, {CONFIDENCE:.0%} CI over replications" + (
             f"; pooled over {', '.join(pooled)})" if pooled else ")")
         figures[f"by_{name}"] = outcome_by(runs, name, outcomes, hue=hue, title=title)
     pairs = [(grid[i][0], grid[j][0]) for i in range(len(grid)) for j in range(i + 1, len(grid))]
@@ -321,7 +314,7 @@ def sweep_figures(runs: Any, series: Any | None, dims: Sequence[tuple[str, str]]
         hue = next((n for n, _ in grid if runs[n].nunique() <= MAX_HUE), None)
         reporters = list(reporters or [c for c in series.columns
                                        if c not in ("run_id", "arm", "replication", "step")])
-        pooled = [_title(n) for n, _ in dims if n != hue and runs[n].nunique() > 1]
+        pooled = [label(n) for n, _ in dims if n != hue and runs[n].nunique() > 1]
         title = "trajectories (mean, 95% CI over replications" + (
             f"; pooled over {', '.join(pooled)})" if pooled else ")")
         figures["series"] = series_by(series, runs, hue, reporters, title=title)

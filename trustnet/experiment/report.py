@@ -27,7 +27,9 @@ def plot_columns(result: Any, outcomes: Sequence[str] | None = None) -> list[str
 
 def caption(stem: str, dims: Sequence[tuple[str, str]]) -> str:
     """One line on what the figure ``stem`` of :func:`trustnet.plots.sweep_figures` shows."""
-    label = _dim_labels(dims)
+    from trustnet.experiment.tables import label as column_label
+
+    label = {name: column_label(name) for name, _ in dims}
     if stem.startswith("by_"):
         return (f"Each outcome's mean over replications with its 95% interval, against "
                 f"{label.get(stem[3:], stem[3:])}.")
@@ -48,14 +50,6 @@ def caption(stem: str, dims: Sequence[tuple[str, str]]) -> str:
                 "is the difference too small to matter (the outcome's smallest effect of "
                 "interest), the colour the flag.")
     return ""
-
-
-def _dim_labels(dims: Sequence[tuple[str, str]]) -> dict[str, str]:
-    from trustnet.core.parameters import PARAMETERS
-
-    return {name: "arm" if name == "label" else
-            PARAMETERS[name].label if name in PARAMETERS else name.replace("_", " ")
-            for name, _ in dims}
 
 
 def write_report(result: Any, folder: str | Path, *, baseline: str | None = None,
