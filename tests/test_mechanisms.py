@@ -9,10 +9,12 @@ import pytest
 from replications import assert_greater, outcomes
 
 from trustnet import TrustNetworkModel, run_model
-from trustnet.core.organisations import PRIMARY_CARE
 from trustnet.core.parameters import DEFAULTS
 from trustnet.core.projects import meaning, success_probability
+from trustnet.core.sectors import BUILT_IN
 from trustnet.core.ties import DenseTies, SparseTies
+
+PRIMARY_CARE = BUILT_IN.index("primary_care")
 
 SMALL = {"n_orgs": 30}
 

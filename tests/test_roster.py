@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from trustnet import TrustNetworkModel, run_model
-from trustnet.core.organisations import SECTORS
 from trustnet.core.roster import RosterError, read_members
+from trustnet.core.sectors import SECTORS
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "experiments" / "own_network"
 MEMBERS = pd.DataFrame({

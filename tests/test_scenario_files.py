@@ -75,3 +75,20 @@ def test_the_committed_example_network_is_a_scenario_file_with_four_what_ifs():
     assert len(spec.members) == 23 and len(spec.ties.i) == 14  # 7 pairs, both ways
     assert spec.arms[0]["label"] == "baseline" and len(spec.arms) == 5
     assert all("events" in a for a in spec.arms[1:])
+
+
+def test_the_built_in_scenarios_are_shipped_files_a_user_can_copy(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from trustnet.core.scenarios import FOLDER, SCENARIOS, scenario_params
+
+    shipped = sorted(r.name for r in FOLDER.iterdir() if r.name.endswith(".toml"))
+    assert shipped == sorted(f"{name}.toml" for name in SCENARIOS) and len(shipped) == 5
+    for name, scenario in SCENARIOS.items():
+        copy = Path(shutil.copy(scenario.path, tmp_path / f"my_{name}.toml"))
+        file = load_scenario_file(copy)  # a built-in file is a valid scenario file of yours
+        assert file.title == scenario.title
+        assert " ".join(file.description.split()) == scenario.description
+        assert scenario_params(file.base, file.parameters) == scenario_params(name)
+    assert SCENARIOS["belgian_mandated"].overrides["mandated"] is True

@@ -169,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ties", type=_text, metavar="CSV",
                    help="existing ties between the roster's members: source, target and "
                    "optional trust, strength")
+    p.add_argument("--sectors", type=_text, metavar="CSV",
+                   help="your own sectors: sector and optional share, power, attendance "
+                   "(built-in names keep their defaults where a value is left empty)")
     p.add_argument("--event", dest="events", action="append", default=[],
                    metavar="MONTH:CHANGE", help="a what-if at a month (repeatable; months count "
                    "from 1): MONTH:NAME=VALUE[,NAME=VALUE] sets parameters from then on, "
@@ -498,8 +501,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         overrides[name] = value
     roster = file.members if file else None
     given = file.ties if file else None
+    sectors = file.sectors if file else None
     if args.ties and not args.members and roster is None:
         raise UsageError("--ties: given ties need the members they join (--members CSV)")
+    if args.sectors:
+        from trustnet.core.sectors import SectorError, read_sectors
+
+        if roster is not None and not args.members:
+            raise UsageError("--sectors: the scenario file's roster was read with its own "
+                             "sectors; give --members too, or name the table in the file")
+        try:
+            sectors = read_sectors(args.sectors)
+        except SectorError as exc:
+            raise UsageError(str(exc)) from None
     if args.members:
         from trustnet.core.roster import RosterError, read_members, read_ties
 
@@ -507,7 +521,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UsageError("--set n_orgs: the roster (--members) sets the network's size; "
                              "give one or the other")
         try:
-            roster = read_members(args.members)
+            roster = read_members(args.members, sectors)
             given = read_ties(args.ties, roster) if args.ties else None
         except RosterError as exc:
             raise UsageError(str(exc)) from None
@@ -518,6 +532,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             given = read_ties(args.ties, roster)
         except RosterError as exc:
             raise UsageError(str(exc)) from None
+    if roster is None and sectors is not None and not sectors.has_shares:
+        raise UsageError(f"--sectors: {sectors.source} gives no shares; a network generated "
+                         "from n_orgs needs a share for every sector (or give --members)")
     if roster is not None:
         if "n_orgs" in overrides and not args.members:
             raise UsageError("--set n_orgs: the roster sets the network's size; give one or "
@@ -562,8 +579,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"  members: {len(roster)} from {roster.source}"
               + (f"; {len(given.i)} given ordered ties" if given else ""))
         params = {k: v for k, v in params.items() if k != "n_orgs"}
+    if sectors is not None:
+        print(f"  sectors: {', '.join(sectors.names)} from {sectors.source}")
     result = run_model(params, seed=args.seed, steps=args.steps, events=events or None,
-                       members=roster, ties=given)
+                       members=roster, ties=given, sectors=None if roster else sectors)
     elapsed = time.perf_counter() - start
     series = result.series
 
@@ -1062,7 +1081,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
                             subsequent_indent="    "))
         print(f"    source: {s.source}")
         overrides = ", ".join(f"{k}={_default(v)}" for k, v in s.overrides.items())
-        print(f"    overrides: {overrides or '(none: the defaults)'}\n")
+        print(f"    overrides: {overrides or '(none: the defaults)'}")
+        print(f"    file: {s.path}\n")
     return 0
 
 

@@ -7,6 +7,7 @@ A scenario file is TOML::
     description = "23 members, two hospitals, primary care seldom at the table"
     source = "the authority's membership list, 2026"
     scenario = "swedish_eldercare"   # the built-in scenario it starts from (optional)
+    sectors = "sectors.csv"          # sectors of your own (optional; default: the built-in five)
     members = "members.csv"          # a roster, relative to this file (optional)
     ties = "ties.csv"                # its existing ties (optional, needs members)
     events = [{ month = 36, action = "withdraw_coordinator" }]   # what-ifs (optional)
@@ -27,8 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-KEYS = ("name", "title", "description", "source", "scenario", "members", "ties", "events",
-        "parameters")
+KEYS = ("name", "title", "description", "source", "scenario", "sectors", "members", "ties",
+        "events", "parameters")
+DATA_KEYS = ("sectors", "members", "ties")  # the data files a scenario file may name
 
 
 class ScenarioFileError(ValueError):
@@ -46,13 +48,14 @@ class ScenarioFile:
     parameters: dict[str, Any] = field(default_factory=dict)
     members: Any = None  # a trustnet.core.roster.Roster
     ties: Any = None
+    sectors: Any = None  # a trustnet.core.sectors.Sectors (the roster's, when there is one)
     events: tuple[dict[str, Any], ...] = ()
     raw_paths: dict[str, str] = field(default_factory=dict)  # the data files it reads
 
     def files(self) -> tuple[str, ...]:
         """This file and the data files it reads (their contents decide a sweep's results)."""
         out = [str(self.path)]
-        for key in ("members", "ties"):
+        for key in DATA_KEYS:
             value = self.raw_paths.get(key)
             if value:
                 out.append(value)
@@ -69,6 +72,7 @@ def load_scenario_file(path: str | Path) -> ScenarioFile:
     from trustnet.core.parameters import PARAMETERS, unknown_name_message
     from trustnet.core.roster import RosterError, read_members, read_ties
     from trustnet.core.scenarios import DEFAULT_SCENARIO, check_scenario, scenario_params
+    from trustnet.core.sectors import SectorError, read_sectors
 
     path = Path(path)
     if not path.is_file():
@@ -89,7 +93,7 @@ def load_scenario_file(path: str | Path) -> ScenarioFile:
             raise ScenarioFileError(f"{path}: "
                                     + unknown_name_message(key, KEYS, kind="key"))
     texts = {}
-    for key in ("name", "title", "description", "source", "scenario", "members", "ties"):
+    for key in ("name", "title", "description", "source", "scenario", *DATA_KEYS):
         if key in data and not isinstance(data[key], str):
             raise fail(key, f"got {data[key]!r}; allowed: a string")
         texts[key] = data.get(key, "")
@@ -103,20 +107,28 @@ def load_scenario_file(path: str | Path) -> ScenarioFile:
     if texts["members"] and "n_orgs" in parameters:
         raise fail("parameters n_orgs", "the roster (members) sets the network's size; give "
                    "one or the other")
-    members = ties = None
+    members = ties = sectors = None
     raw_paths = {}
     try:
+        if texts["sectors"]:
+            raw_paths["sectors"] = str(path.parent / texts["sectors"])
+            sectors = read_sectors(path.parent / texts["sectors"])
         if texts["members"]:
             raw_paths["members"] = str(path.parent / texts["members"])
-            members = read_members(path.parent / texts["members"])
+            members = read_members(path.parent / texts["members"], sectors)
+            if sectors is not None:  # with the roster's composition where it gives no shares
+                sectors = members.sectors
         if texts["ties"]:
             if members is None:
                 raise fail("ties", "given ties need the members they join (members = "
                            "\"FILE.csv\")")
             raw_paths["ties"] = str(path.parent / texts["ties"])
             ties = read_ties(path.parent / texts["ties"], members)
-    except RosterError as exc:
+    except (RosterError, SectorError) as exc:
         raise ScenarioFileError(str(exc)) from None
+    if sectors is not None and not sectors.has_shares:
+        raise fail("sectors", f"{sectors.source} gives no shares; a network generated from "
+                   "n_orgs needs a share for every sector (or give members)")
     try:
         parameters = {name: toml_value(PARAMETERS[name], value) if name in PARAMETERS else value
                       for name, value in parameters.items()}
@@ -133,7 +145,7 @@ def load_scenario_file(path: str | Path) -> ScenarioFile:
     return ScenarioFile(path=path, name=texts["name"] or path.stem, title=texts["title"],
                         description=texts["description"], source=texts["source"], base=base,
                         parameters=dict(parameters), members=members, ties=ties,
-                        events=tuple(events), raw_paths=raw_paths)
+                        sectors=sectors, events=tuple(events), raw_paths=raw_paths)
 
 
 TEMPLATE = '''# A scenario file: your own network and its what-ifs (the README: "Your own network").

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from trustnet.core.coordinator import Coordinator
-from trustnet.core.organisations import SECTOR_SHARES, SECTORS, Organisations
+from trustnet.core.organisations import Organisations
 from trustnet.core.projects import ORIGINS, Portfolio
 from trustnet.core.ties import Ties
 
@@ -99,10 +99,13 @@ def propose(present: np.ndarray, orgs: Organisations, ties: Ties, coordinator: C
     m = len(origins)
     # one or two sectors drawn in proportion to their share, without replacement
     # (keys u ** (1 / weight), Efraimidis & Spirakis 2006), plus the proposer's own sector
-    keys = rng.random((m, len(SECTORS))) ** (1.0 / SECTOR_SHARES)
+    share = orgs.sectors.share
+    keys = rng.random((m, len(share))) ** (1.0 / np.maximum(share, 1e-300))
     draws = rng.random((m, 4))  # number of sectors, proposer, lead's bias, level
     top = -np.sort(-keys, axis=1)
-    needs = keys >= np.where(draws[:, :1] < 0.5, top[:, :1], top[:, 1:2])
+    second = top[:, 1:2] if len(share) > 1 else top[:, :1]
+    needs = keys >= np.where(draws[:, :1] < 0.5, top[:, :1], second)
+    needs &= share > 0  # a sector without members in the composition is never drawn
     noise = np.exp(0.2 * rng.standard_normal(m) - 0.02)
     items = []
     for row, origin in enumerate(origins):

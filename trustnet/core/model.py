@@ -19,6 +19,7 @@ from trustnet.core.parameters import PARAMETERS, check_seed, resolve, unknown_na
 from trustnet.core.projects import Portfolio
 from trustnet.core.roster import GivenTies, evidence_for, read_members, read_ties
 from trustnet.core.scenarios import scenario_params
+from trustnet.core.sectors import read_sectors
 from trustnet.core.ties import LEVELS, make_ties
 
 
@@ -59,8 +60,9 @@ class TrustNetworkModel(mesa.Model):
     """
 
     def __init__(self, *, rng: Any = None, scenario: str | MesaScenario | None = None,
-                 members: Any = None, ties: Any = None, events: Any = None,
-                 org_data_every: int = 0, tie_storage: str = "auto", **params: Any) -> None:
+                 members: Any = None, ties: Any = None, sectors: Any = None,
+                 events: Any = None, org_data_every: int = 0, tie_storage: str = "auto",
+                 **params: Any) -> None:
         """Build the network.
 
         ``scenario`` names one of :data:`trustnet.SCENARIOS`, whose parameters apply beneath
@@ -72,7 +74,9 @@ class TrustNetworkModel(mesa.Model):
         (only pairs that have met) or "auto" (dense up to
         ``trustnet.core.ties.DENSE_LIMIT`` members); results are the same. ``members`` and
         ``ties`` model your own network (:mod:`trustnet.core.roster`: a CSV file, a DataFrame
-        or a networkx graph); the network's size then follows from the roster.
+        or a networkx graph); the network's size then follows from the roster. ``sectors``
+        is a sector table (:mod:`trustnet.core.sectors`) for a roster's or a generated
+        network's members; None keeps the five built-in sectors.
         """
         for name in params:
             if name not in PARAMETERS:
@@ -81,7 +85,11 @@ class TrustNetworkModel(mesa.Model):
         if not isinstance(org_data_every, int) or org_data_every < 0:
             raise ValueError(f"parameter 'org_data_every': got {org_data_every!r}; allowed: an "
                              "integer >= 0 (0 collects no organisation-level data)")
-        roster = read_members(members) if members is not None else None
+        roster = read_members(members, sectors) if members is not None else None
+        table = roster.sectors if roster is not None else read_sectors(sectors)
+        if not table.has_shares:
+            raise ValueError(f"sectors: {table.source} gives no shares; a network generated "
+                             "from n_orgs needs a share for every sector (or give members)")
         if roster is not None:
             if "n_orgs" in params:
                 raise ValueError(f"parameter 'n_orgs': the roster {roster.source} sets it "
@@ -113,7 +121,7 @@ class TrustNetworkModel(mesa.Model):
         # the set-up has its own stream, so that every arm of a comparison with the same seed
         # faces the same members and the same initial ties
         setup_rng = self.rng.spawn(1)[0]
-        self.orgs = Organisations(p, setup_rng, roster)
+        self.orgs = Organisations(p, setup_rng, roster, table)
         n = p["n_orgs"]
         # prior embeddedness: a pair that has not met in the network is as strong as its less
         # embedded member (the minimum of two draws from 0.5-2 x has the declared mean)
@@ -124,7 +132,7 @@ class TrustNetworkModel(mesa.Model):
         self.given_ties = read_ties(ties, roster) if ties is not None else None
         if self.given_ties is not None:
             self._apply_given_ties(self.given_ties)
-        self.projects = Portfolio(p["team_size"])
+        self.projects = Portfolio(p["team_size"], sectors=table.names)
         self.ledger = work.WorkLedger()
         self.organisations = [Organisation(self, i) for i in range(n)]
         lead = int(np.argmax(self.orgs.power)) if self.governance == "lead" else None

@@ -12,15 +12,11 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
+from trustnet.core.sectors import BUILT_IN, Sectors
+
 if TYPE_CHECKING:
     from trustnet.core.model import TrustNetworkModel
 
-SECTORS = ("hospital", "primary_care", "municipal_care", "social_services", "private_provider")
-PRIMARY_CARE = SECTORS.index("primary_care")
-# Composition of the Swedish network's list and relative size of each sector's organisations
-# (structural assumptions, no lit.: hospitals are few and large, municipal care units many).
-SECTOR_SHARES = np.array([0.15, 0.20, 0.35, 0.15, 0.15])
-SECTOR_POWER = np.array([3.0, 1.0, 1.5, 1.0, 0.8])
 
 STATE_VARIABLES = (
     "sector", "capacity", "power", "commitment", "volunteering", "disillusionment",
@@ -28,30 +24,23 @@ STATE_VARIABLES = (
 )
 
 
-def allocate_sectors(n: int) -> np.ndarray:
-    """Exact sector counts for ``n`` members by largest remainder, in sector order."""
-    quota = SECTOR_SHARES * n
-    counts = np.floor(quota).astype(int)
-    short = n - counts.sum()
-    counts[np.argsort(-(quota - counts), kind="stable")[:short]] += 1
-    return np.repeat(np.arange(len(SECTORS)), counts)
-
-
 class Organisations:
     """Per-member state, one array per variable, index i = organisation i."""
 
-    def __init__(self, params: dict, rng: np.random.Generator, roster: Any = None) -> None:
-        """Members drawn from the sector defaults, or those of ``roster`` (a
-        :class:`trustnet.core.roster.Roster`), whose given values replace the draws."""
+    def __init__(self, params: dict, rng: np.random.Generator, roster: Any = None,
+                 sectors: Sectors = BUILT_IN) -> None:
+        """Members drawn from the sectors, or those of ``roster`` (a
+        :class:`trustnet.core.roster.Roster`, which brings its own sectors), whose given
+        values replace the draws."""
         n = params["n_orgs"]
         self.n = n
+        self.sectors = roster.sectors if roster is not None else sectors
         # Draws have fixed shapes whatever the parameters, so that arms of a comparison that
         # share a seed face the same members (common random numbers).
         z = rng.standard_normal((4, n))
-        self.sector = rng.permutation(allocate_sectors(n))
-        if roster is not None:
-            self.sector = roster.sector.copy()
-        size = np.exp(0.5 * z[0]) * SECTOR_POWER[self.sector]
+        drawn = rng.permutation(self.sectors.allocate(n))  # drawn for a roster too (same stream)
+        self.sector = roster.sector.copy() if roster is not None else drawn
+        size = np.exp(0.5 * z[0]) * self.sectors.power[self.sector]
         self.power = size / size.max()
         self.capacity = np.clip(params["member_capacity"] * np.exp(0.3 * z[1] - 0.045), 1e-4, 1.0)
         motivation = params["initial_commitment"]
@@ -91,8 +80,7 @@ class Organisations:
 
     def configure(self, params: dict) -> None:
         """What members derive from the parameters (again whenever an event changes them)."""
-        base = np.full(len(SECTORS), params["base_attendance"])
-        base[PRIMARY_CARE] = params["primary_care_attendance"]
+        base = self.sectors.base_attendance(params)
         self.base_attendance = base[self.sector]
         if self.given_attendance is not None:  # a roster's own attendance, where given
             given = self.given_attendance
@@ -199,7 +187,7 @@ class Organisation(mesa.Agent):
 
     @property
     def sector_name(self) -> str:
-        return SECTORS[self.model.orgs.sector[self.index]]
+        return self.model.orgs.sectors.names[self.model.orgs.sector[self.index]]
 
     @property
     def name(self) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trustnet.core.organisations import SECTORS
+from trustnet.core.sectors import SECTORS
 from trustnet.core.ties import LEVELS
 from trustnet.core.ties.base import slot_pairs
 
@@ -43,8 +43,10 @@ def planning_terms(params: dict) -> str:
 class Portfolio:
     """All projects of a run. ``members`` is a padded table: -1 marks an empty slot."""
 
-    def __init__(self, team_size: int, capacity: int = 16) -> None:
+    def __init__(self, team_size: int, capacity: int = 16,
+                 sectors: tuple[str, ...] = SECTORS) -> None:
         self.team_size = team_size
+        self.sectors = sectors
         self.count = 0
         self.version = 0  # changes whenever a project starts or ends
         self.status_counts = np.zeros(len(STATUSES), dtype=np.int64)
@@ -61,7 +63,7 @@ class Portfolio:
         g = getattr
         self.ambition = grow(g(self, "ambition", None), capacity, 0.0, float)
         self.level = grow(g(self, "level", None), capacity, 1, np.int8)
-        self.needs = grow(g(self, "needs", None), (capacity, len(SECTORS)), False, bool)
+        self.needs = grow(g(self, "needs", None), (capacity, len(self.sectors)), False, bool)
         self.members = grow(g(self, "members", None), (capacity, k), -1, np.int64)
         self.start = grow(g(self, "start", None), capacity, 0, np.int64)
         self.deadline = grow(g(self, "deadline", None), capacity, 0, np.int64)
@@ -131,7 +133,8 @@ class Portfolio:
             "origin": [ORIGINS[o] for o in self.origin[:n]],
             "ambition": self.ambition[:n],
             "level": [LEVELS[v] for v in self.level[:n]],
-            "needs": [",".join(SECTORS[s] for s in np.flatnonzero(row)) for row in self.needs[:n]],
+            "needs": [",".join(self.sectors[s] for s in np.flatnonzero(row))
+                      for row in self.needs[:n]],
             "team_size": (self.members[:n] >= 0).sum(axis=1),
             "missing_sectors": self.missing[:n],
             "start": self.start[:n],

@@ -3,7 +3,8 @@
 ``members`` is a CSV file, a DataFrame or a networkx graph (its nodes and their attributes)
 with the columns:
 
-- ``name`` (required, unique) and ``sector`` (required, one of :data:`SECTORS`);
+- ``name`` (required, unique) and ``sector`` (required: one of the built-in sectors, or of
+  the sector table given with the roster, :mod:`trustnet.core.sectors`);
 - optional ``power`` (0-1, the most powerful member 1), ``capacity`` (share of a
   representative's working time for the network, 0-1), ``commitment`` (0-1),
   ``attendance`` (base chance to attend a meeting, 0-1) and ``joins`` (the month the member
@@ -30,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from trustnet.core.organisations import SECTORS
+from trustnet.core.sectors import BUILT_IN, SectorError, Sectors, read_sectors
 
 MEMBER_COLUMNS = {  # column -> (low, high); None: not a number
     "name": None, "sector": None, "power": (1e-4, 1.0), "capacity": (1e-4, 1.0),
@@ -56,6 +57,7 @@ class Roster:
     attendance: np.ndarray
     joins: np.ndarray | None = None  # month each member joins (0: from the start)
     source: str = "<members>"
+    sectors: Sectors = BUILT_IN  # the table ``sector`` indexes
 
     def __len__(self) -> int:
         return len(self.names)
@@ -129,10 +131,18 @@ def _numbers(frame: pd.DataFrame, where: str, column: str, low: float, high: flo
     return values
 
 
-def read_members(source: Any) -> Roster:
-    """The validated roster of ``source`` (see the module docstring)."""
+def read_members(source: Any, sectors: Any = None) -> Roster:
+    """The validated roster of ``source`` (see the module docstring), its sectors those of
+    ``sectors`` (a sector table; None: the built-in ones)."""
     if isinstance(source, Roster):
+        if sectors is not None and read_sectors(sectors) != source.sectors:
+            raise RosterError(f"sectors: the roster {source.source} was read with its own "
+                              "sector table; give the table to read_members instead")
         return source
+    try:
+        table = read_sectors(sectors)
+    except SectorError as exc:
+        raise RosterError(str(exc)) from None
     frame, where = _frame(source, "members", MEMBER_COLUMNS)
     _check_columns(frame, where, MEMBER_COLUMNS, ("name", "sector"))
     if len(frame) < 3:
@@ -152,10 +162,12 @@ def read_members(source: Any) -> Roster:
     sector = np.empty(len(frame), dtype=np.int64)
     for row, value in enumerate(frame["sector"], start=1):
         text = str(value).strip()
-        if text not in SECTORS:
+        if text not in table.names:
+            more = ("" if table is not BUILT_IN else
+                    ", or another sector given in a sector table (sectors=...)")
             raise RosterError(f"{where}: row {row}, column 'sector': got {value!r}; allowed: "
-                              f"one of {', '.join(SECTORS)}")
-        sector[row - 1] = SECTORS.index(text)
+                              f"one of {', '.join(table.names)}{more}")
+        sector[row - 1] = table.index(text)
     values = {c: _numbers(frame, where, c, *MEMBER_COLUMNS[c])
               for c in ("power", "capacity", "commitment", "attendance")}
     if "joins" in frame.columns:  # "never": only an event brings the member in
@@ -170,7 +182,8 @@ def read_members(source: Any) -> Roster:
     if not (joins == 0).any():
         raise RosterError(f"{where}: column 'joins': every member joins later; at least one "
                           "must be a member from the start (0 or empty)")
-    return Roster(tuple(names), sector, joins=joins, source=where, **values)
+    return Roster(tuple(names), sector, joins=joins, source=where,
+                  sectors=table.with_composition(sector), **values)
 
 
 def read_ties(source: Any, roster: Roster) -> GivenTies:

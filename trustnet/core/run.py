@@ -33,11 +33,13 @@ class RunResult:
 def run_model(params: Mapping[str, Any] | None = None, *, scenario: str | None = None,
               seed: int = 0, steps: int = 120, series_every: int = 1,
               events: Sequence[Mapping[str, Any]] | None = None, members: Any = None,
-              ties: Any = None, tie_months: Sequence[int] = ()) -> RunResult:
+              ties: Any = None, sectors: Any = None, tie_months: Sequence[int] = ()
+              ) -> RunResult:
     """Run the model for ``steps`` months from ``seed``; parameters override the scenario's;
     ``events`` are what-ifs over time (:mod:`trustnet.core.events`), all within the run;
-    ``members`` and ``ties`` your own network (:mod:`trustnet.core.roster`), whose given ties'
-    trust and strength are kept at ``tie_months`` (0 is the start)."""
+    ``members``, ``ties`` and ``sectors`` your own network (:mod:`trustnet.core.roster`,
+    :mod:`trustnet.core.sectors`), whose given ties' trust and strength are kept at
+    ``tie_months`` (0 is the start)."""
     steps = _whole(steps, "steps", 0)
     series_every = _whole(series_every, "series_every", 1)
     check_seed(seed)
@@ -51,7 +53,8 @@ def run_model(params: Mapping[str, Any] | None = None, *, scenario: str | None =
     if any(not isinstance(m, int) or isinstance(m, bool) or not 0 <= m <= steps
            for m in months):
         raise ValueError(f"tie_months: got {list(tie_months)!r}; allowed: months 0 to {steps}")
-    model = TrustNetworkModel(rng=seed, events=events, members=members, ties=ties, **resolved)
+    model = TrustNetworkModel(rng=seed, events=events, members=members, ties=ties,
+                              sectors=sectors, **resolved)
     check_within(model.events, steps)
     kept = [model.given_tie_state()] if 0 in months else []
     for _ in range(steps):

@@ -2,12 +2,16 @@
 
 A scenario is only a set of overrides on the declared defaults, so everything else about a
 scenario (validation, CLI, sweeps, visualisation) comes from :mod:`trustnet.core.parameters`.
+The built-in ones are shipped as TOML files (``data/scenarios/NAME.toml``, the format of a
+user's scenario file, :mod:`trustnet.scenario_files`), so a user can copy one to start from.
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib.resources import files
 from typing import Any
 
 from trustnet.core.parameters import resolve, unknown_name_message
@@ -21,84 +25,31 @@ class Scenario:
     source: str
     overrides: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def path(self) -> str:
+        """The shipped file (copy it to start a scenario of your own)."""
+        return str(FOLDER / f"{self.name}.toml")
 
-_SCENARIOS = (
-    Scenario(
-        "swedish_eldercare",
-        "Swedish eldercare network with an NAO",
-        "A voluntary meso-level network of eldercare, primary care and specialist care around a "
-        "local R&D centre: about 40 organisations on the list, about 20 at each of four meetings "
-        "a year, two part-time NAO leaders who structure the work, read the room and step in when "
-        "nobody volunteers; moderate projects; primary care seldom attends. The defaults are "
-        "calibrated to this case.",
-        "Hallberg, Winblad & Fredriksson 2021 (source 002)",
-        {},
-    ),
-    Scenario(
-        "belgian_mandated",
-        "Belgian mandated mental-health network",
-        "A network created by a public mandate: broad enrolment of hospitals and community "
-        "services, low starting motivation, members who cannot leave, externally imposed "
-        "ambitious projects, and a funded coordinator with little leverage whose aspiration is "
-        "fixed by the 'myth' of the mandate.",
-        "Darcis 2025 (source 000)",
-        {
-            "mandated": True,
-            "nao_style": "coordinating",
-            "n_orgs": 30,
-            "ambition": 1.0,
-            "external_project_rate": 0.25,
-            "collaboration_push": 0.3,
-        },
-    ),
-    Scenario(
-        "topdown_coordinative",
-        "Top-down network that stayed coordinative",
-        "Social service agencies brought together by government policy and funding with the "
-        "rhetoric of collaboration, but weak relationships at the start; they chose to spend "
-        "workshop time on relationship building and ended coordinative, with collaboration in a "
-        "small core.",
-        "Keast, Brown & Mandell 2007, teaching case (source 001)",
-        {
-            "n_orgs": 15,
-            "nao_style": "coordinating",
-            "initial_strength": 0.05,
-            "initial_trust": 0.4,
-            "collaboration_push": 0.5,
-            "relationship_time": 0.6,
-        },
-    ),
-    Scenario(
-        "small_shared",
-        "Small shared-governance network",
-        "A handful of committed organisations that know and trust each other and govern the "
-        "network together, without a coordinator, taking the initiative in turn.",
-        "Provan & Kenis 2008",
-        {
-            "governance": "shared",
-            "n_orgs": 6,
-            "initial_trust": 0.7,
-            "initial_strength": 0.4,
-            "initial_commitment": 0.8,
-            "goal_consensus": 0.65,
-        },
-    ),
-    Scenario(
-        "lead_organisation",
-        "Lead-organisation network",
-        "The most powerful member (typically the hospital) coordinates with some of its own staff, "
-        "decides quickly and steers projects towards its own interests.",
-        "Provan & Kenis 2008",
-        {
-            "governance": "lead",
-            "nao_style": "directive",
-            "n_orgs": 25,
-        },
-    ),
-)
 
-SCENARIOS: dict[str, Scenario] = {s.name: s for s in _SCENARIOS}
-DEFAULT_SCENARIO = "swedish_eldercare"
+FOLDER = files("trustnet.core") / "data" / "scenarios"  # one TOML file per scenario
+KEYS = ("name", "title", "description", "source", "parameters")
+DEFAULT_SCENARIO = "swedish_eldercare"  # the case the defaults are calibrated to
+
+
+def _load(resource: Any) -> Scenario:
+    """A built-in scenario file: the format of a user's scenario file, without a base."""
+    data = tomllib.loads(resource.read_text(encoding="utf-8"))
+    unknown = [k for k in data if k not in KEYS]
+    if unknown or data.get("name") != resource.name.removesuffix(".toml"):
+        raise ValueError(f"{resource.name}: a built-in scenario file needs name = file name and "
+                         f"only the keys {', '.join(KEYS)}")
+    text = {k: " ".join(str(data.get(k, "")).split()) for k in ("title", "description", "source")}
+    return Scenario(data["name"], overrides=dict(data.get("parameters", {})), **text)
+
+
+SCENARIOS: dict[str, Scenario] = {  # the default first, then by name
+    s.name: s for s in sorted((_load(r) for r in FOLDER.iterdir() if r.name.endswith(".toml")),
+                              key=lambda s: (s.name != DEFAULT_SCENARIO, s.name))}
 
 
 def check_scenario(name: str) -> str:

@@ -61,7 +61,8 @@ def make_chunks(tasks: Sequence[Any], design: Any, spec: Spec, size: int,
             runs=tuple((t.run_id, t.seed, design.arms[t.arm].params, design.arms[t.arm].events)
                        for t in part),
             steps=spec.steps, series=spec.series, series_every=spec.series_every,
-            projects=spec.projects, runner=runner, members=spec.members, ties=spec.ties))
+            projects=spec.projects, runner=runner, members=spec.members, ties=spec.ties,
+            sectors=spec.sectors))
     return chunks
 
 
@@ -199,7 +200,7 @@ def estimate_sweep(spec: Spec, workers: int) -> tuple[float, float]:
     steps = min(spec.steps, 6 if params["n_orgs"] > 1000 else 12)
     chunk = Chunk(runs=((0, 0, params, ()),), steps=steps, series=spec.series,
                   series_every=spec.series_every, projects=spec.projects, members=spec.members,
-                  ties=spec.ties)
+                  ties=spec.ties, sectors=spec.sectors)
     records = run_chunk(chunk)  # the first run also pays for imports and caches
     start = time.perf_counter()
     records = run_chunk(chunk)

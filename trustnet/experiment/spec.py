@@ -63,7 +63,8 @@ from trustnet.core.parameters import PARAMETERS, Parameter, unknown_name_message
 from trustnet.core.scenarios import DEFAULT_SCENARIO, check_scenario
 
 TOP_KEYS = ("name", "description", "scenario", "steps", "replications", "seed", "base", "arms",
-            "axes", "samples", "outputs", "sensitivity", "events", "members", "ties")
+            "axes", "samples", "outputs", "sensitivity", "events", "sectors", "members",
+            "ties")
 SAMPLE_METHODS = ("lhs", "sobol")
 MAX_STEPS = 100_000
 MAX_RUNS = 10_000_000
@@ -116,6 +117,7 @@ class Spec:
     source: str = "<dict>"
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     members: Any = None  # your own network: a trustnet.core.roster.Roster
+    sectors: Any = None  # sectors of a generated network (a roster brings its own)
     ties: Any = None  # and its given ties (trustnet.core.roster.GivenTies)
     data_files: tuple[str, ...] = ()  # the roster's and ties' files (their contents are hashed)
 
@@ -164,14 +166,16 @@ def expand_arms(spec: Spec, points: Sequence[Mapping[str, Any]] = ({},),
                 yield entry, varied, scenario, overrides
 
 
-def _network(data: Mapping[str, Any], source: str, fail: Any) -> tuple[Any, Any, tuple]:
-    """The roster and given ties named by ``members`` and ``ties`` (paths relative to the
-    spec file, or DataFrames in a spec given as a dict)."""
-    if "members" not in data:
-        if "ties" in data:
-            raise fail("ties", "given ties need the members they join (members = \"FILE.csv\")")
-        return None, None, ()
+def _network(data: Mapping[str, Any], source: str, fail: Any
+             ) -> tuple[Any, Any, Any, tuple]:
+    """The roster, given ties and sector table named by ``members``, ``ties`` and
+    ``sectors`` (paths relative to the spec file, or DataFrames in a spec given as a dict)."""
+    if "ties" in data and "members" not in data:
+        raise fail("ties", "given ties need the members they join (members = \"FILE.csv\")")
+    if "members" not in data and "sectors" not in data:
+        return None, None, None, ()
     from trustnet.core.roster import RosterError, read_members, read_ties
+    from trustnet.core.sectors import SectorError, read_sectors
 
     def locate(value: Any) -> Any:
         if isinstance(value, str):
@@ -179,14 +183,24 @@ def _network(data: Mapping[str, Any], source: str, fail: Any) -> tuple[Any, Any,
             return here / value
         return value
 
-    files = tuple(str(locate(data[k])) for k in ("members", "ties")
+    files = tuple(str(locate(data[k])) for k in ("sectors", "members", "ties")
                   if k in data and isinstance(data[k], str))
+    members = ties = sectors = None
     try:
-        members = read_members(locate(data["members"]))
-        ties = read_ties(locate(data["ties"]), members) if "ties" in data else None
+        if "sectors" in data:
+            sectors = read_sectors(locate(data["sectors"]))
+        if "members" in data:
+            members = read_members(locate(data["members"]), sectors)
+            ties = read_ties(locate(data["ties"]), members) if "ties" in data else None
+            sectors = None  # the roster carries them
+    except SectorError as exc:
+        raise fail("sectors", str(exc)) from None
     except RosterError as exc:
         raise fail("members" if "ties" not in data else "members/ties", str(exc)) from None
-    return members, ties, files
+    if sectors is not None and not sectors.has_shares:
+        raise fail("sectors", f"{sectors.source} gives no shares; a network generated from "
+                   "n_orgs needs a share for every sector (or give members)")
+    return members, ties, sectors, files
 
 
 def _events(raw: Any, where: str, fail: Any) -> tuple[dict[str, Any], ...]:
@@ -245,12 +259,13 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
 
     base = _overrides(_table(data.get("base", {}), "[base]", fail), "[base]", fail)
     events = _events(data.get("events", []), "events", fail)
-    members, ties, data_files = _network(data, source, fail)
+    members, ties, sectors, data_files = _network(data, source, fail)
     if file is not None:  # the scenario file's network, parameters and events come first
         base = {**file.parameters, **base}
         events = (*file.events, *events)
-        if members is None:
+        if members is None and sectors is None:
             members, ties = file.members, file.ties
+            sectors = file.sectors if members is None else None
         data_files = (*file.files(), *data_files)
     if members is not None:
         if "n_orgs" in base:
@@ -303,7 +318,7 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
                 replications=replications, seed=seed, base=base, arms=tuple(arms), axes=axes,
                 events=events, samples=samples, series=series, series_every=every,
                 projects=projects, plot=plot, sensitivity=sensitivity, source=source, raw=data,
-                members=members, ties=ties, data_files=data_files)
+                members=members, ties=ties, sectors=sectors, data_files=data_files)
     if spec.n_arms() > MAX_ARMS:
         raise fail("top level", f"{spec.n_arms():,} arms; allowed: at most {MAX_ARMS:,} (each "
                    "holds its parameters in memory): fewer axis values, or [samples]")

@@ -31,6 +31,7 @@ class Chunk:
     runner: str = DEFAULT_RUNNER  # "module:function" with run_model's signature
     members: Any = None  # your own network (a Roster) and its given ties, for every run
     ties: Any = None
+    sectors: Any = None  # the sectors of a generated network (a roster brings its own)
 
 
 _RUNNERS: dict[str, Callable[..., Any]] = {}
@@ -65,6 +66,8 @@ def _run_one(runner: Callable[..., Any], chunk: Chunk, run_id: int, seed: int,
         if chunk.members is not None:  # the roster sets the network's size
             params = {k: v for k, v in params.items() if k != "n_orgs"}
             more.update(members=chunk.members, ties=chunk.ties)
+        elif chunk.sectors is not None:
+            more.update(sectors=chunk.sectors)
         result = runner(params, seed=seed, steps=chunk.steps,
                         series_every=chunk.series_every if chunk.series else chunk.steps, **more)
         record["summary"] = {k: _number(v) for k, v in result.summary.items()}

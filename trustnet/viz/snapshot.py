@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from trustnet.core.organisations import SECTORS
 from trustnet.viz.figures import MAX_DRAWN, NODE_STATES, NetworkSnapshot
 
 
@@ -34,7 +33,7 @@ def snapshot(model: Any) -> NetworkSnapshot:
     orgs = model.orgs
     return NetworkSnapshot(
         sector=np.asarray(orgs.sector, dtype=int),
-        sector_names=tuple(SECTORS),
+        sector_names=tuple(orgs.sectors.names),
         capacity=np.asarray(orgs.capacity, dtype=float),
         active=np.asarray(orgs.active, dtype=bool),
         attending=np.asarray(orgs.attending, dtype=bool),
