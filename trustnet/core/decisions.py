@@ -71,8 +71,8 @@ def propose(present: np.ndarray, orgs: Organisations, ties: Ties, coordinator: C
     k = len(present)
     # ideas grow with the square root of the room (not every extra voice brings a new one)
     # and with how much those present trust the network to carry them
-    confidence = (float(orgs.trust_in_network[present].mean()) / p["initial_trust"] - 1.0
-                  if k else 0.0)
+    confidence = (float(np.add.reduce(orgs.trust_in_network[present])) / k / p["initial_trust"]
+                  - 1.0 if k else 0.0)
     rate = p["proposal_rate"] * np.sqrt(k / 20.0) * max(
         0.0, 1.0 + p["initiative_trust_link"] * confidence)
     origins = [MEMBER] * int(rng.poisson(rate))
@@ -170,7 +170,7 @@ def decide(agenda: list[Proposal], present: np.ndarray, orgs: Organisations, tie
             continue
         agreed = k > 0 and np.count_nonzero(yes) >= p["consensus_quorum"] * k
         if agreed and nobody_coordinates and k > 1:
-            agreed = not np.any(~yes & (veto_draw[row] < veto_chance))
+            agreed = not (~yes & (veto_draw[row] < veto_chance)).any()
         if agreed:
             adopted.append(item)
         elif item.deferrals < MAX_DEFERRALS:
@@ -225,7 +225,7 @@ def recruit(item: Proposal, orgs: Organisations, ties: Ties, coordinator: Coordi
                                     * orgs.availability[pool] / (1.0 + orgs.load[pool])))
     # those who accept, in the order they are asked (sorting only them gives the same order)
     yes = told.nonzero()[0]
-    accepted = yes[np.argsort(key[yes], kind="stable")[: p["team_size"]]]
+    accepted = yes[key[yes].argsort(kind="stable")[: p["team_size"]]]
     if len(accepted) < MIN_TEAM:
         return None
     team = pool[accepted]

@@ -132,8 +132,9 @@ class Organisations:
         how its trust in the network has changed since (so commitment carries the network's
         history instead of returning to where it started)."""
         keep = (1.0 - params["commitment_recovery"]) ** months
-        motivation = np.clip(self.commitment_base + params["motivation_trust_link"] * (
-            self.trust_in_network - self.trust_in_network_start), 0.02, 1.0)
+        motivation = np.minimum(np.maximum(self.commitment_base + params["motivation_trust_link"]
+                                           * (self.trust_in_network - self.trust_in_network_start),
+                                           0.02), 1.0)
         self.commitment += (1.0 - keep) * (motivation - self.commitment)
 
     def signal(self, who: np.ndarray, value: np.ndarray | float, params: dict) -> None:

@@ -197,12 +197,12 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
     done_by_member = has_volunteer.copy()
     coordinator_effort = np.zeros(n_act)
     orphaned = (~has_volunteer).nonzero()[0]
+    # the progress each project should have made by the end of this month
+    due = (step - teams.start + 1) * teams.pace
     if coordinator.present and len(orphaned):
         # a deadline looms when it is this month or next and the project is behind
-        start = teams.start[orphaned]
         looming = ((teams.deadline[orphaned] - step <= 1)
-                   & (projects.progress[act[orphaned]]
-                      < (step - start + 1) * teams.pace[orphaned]))
+                   & (projects.progress[act[orphaned]] < due[orphaned]))
         within, beyond = p["takeover"], coordinator.overcommit_chance()
         free, ceiling = coordinator.free_capacity(), coordinator.overwork_ceiling()
         for row, looms, size, comply, draw in zip(
@@ -226,7 +226,6 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
     if coordinator.present and p["takeover"] > 0:
         # a project behind its schedule after the month's work: the coordinator makes up the
         # shortfall, up to an open task's size, the work nobody else will do (role drift, M3)
-        due = (step - teams.start + 1) * teams.pace
         shortfall = np.minimum(due - projects.progress[act] - member_effort, task)
         behind = ((shortfall > 0) & (coordinator_effort == 0)).nonzero()[0]
         if len(behind):
@@ -336,8 +335,10 @@ def close_projects(projects: Portfolio, teams: Teams | None, orgs: Organisations
     outcome = np.where(success, value - p["progress_expectation"], -1.0)
     felt = outcome[rows]
     if len(due) > 1:
-        members, slot_of = np.unique(who, return_inverse=True)
-        felt = np.bincount(slot_of, weights=felt) / np.bincount(slot_of)
-        who = members
+        # per member (bincount adds each member's values in the order they come)
+        total = np.bincount(who, weights=felt, minlength=orgs.n)
+        count = np.bincount(who, minlength=orgs.n)
+        who = count.nonzero()[0]
+        felt = total[who] / count[who]
     orgs.signal(who, felt, p)
     return Ended(due, success, value, outcome, output)

@@ -12,13 +12,20 @@ UNIT = 2.0 ** -24  # sums over pairs that feed decisions count in whole units of
 
 
 def in_units(values) -> np.ndarray:
-    """Values in [0, 1] as whole numbers of ``UNIT``, rounded down (int64; single precision
-    values have about that resolution).
+    """Values in [0, 1] as whole numbers of ``UNIT``, rounded down (single precision values
+    have about that resolution).
 
     Sums of whole numbers are exact, so they are the same in any order: the two storages, which
-    add pairs in different orders, read the same sums and so make the same decisions.
+    add pairs in different orders, read the same sums and so make the same decisions. At most
+    2^24 each, they fit int32 (half the memory traffic of int64); numpy sums them as int64.
     """
-    return (np.asarray(values, dtype=np.float32) * np.float32(1.0 / UNIT)).astype(np.int64)
+    return (np.asarray(values, dtype=np.float32) * np.float32(1.0 / UNIT)).astype(np.int32)
+
+
+def any_nonzero(values: np.ndarray | float) -> bool:
+    """Whether evidence ``values`` (an array or one number) hold anything to add: the method, not
+    the slower ``np.any``, in the month's hot paths."""
+    return bool(values.any()) if isinstance(values, np.ndarray) else values != 0
 
 
 @functools.cache
@@ -46,8 +53,9 @@ class Ties:
         self.sum_trust = 0.0
         self.n_trusting = 0
         self.at_least = [0, 0, 0]  # pairs at >= cooperation, coordination, collaboration
-        # the pairs that have worked together (working ties)
+        # the pairs that have worked together (working ties), and those marked since last read
         self.worked_i = self.worked_j = np.empty(0, dtype=np.int64)
+        self._newly_worked: list[np.ndarray] = []
         self._worked_keys: set[int] = set()
         self._working: tuple | None = None  # working_trust's last value, with its key
         self._in_others: tuple | None = None  # trust_in_others' last value, with its key
@@ -142,8 +150,7 @@ class Ties:
         new = ~self._has_worked(keys)  # in the group's order, whatever the storage
         if new.any():  # marking a group costs its size, not the number of working ties
             self._add_worked(keys[new])
-            self.worked_i = np.concatenate([self.worked_i, team[a[new]]])
-            self.worked_j = np.concatenate([self.worked_j, team[b[new]]])
+            self._newly_worked.append(keys[new])  # joined to worked_i, worked_j when read
             self._working = None
 
     def _has_worked(self, keys: np.ndarray) -> np.ndarray:
@@ -159,10 +166,17 @@ class Ties:
         key = self.version
         if self._working is not None and self._working[0] == key:
             return self._working[1]
+        if self._newly_worked:
+            rows, cols = np.divmod(np.concatenate(self._newly_worked), self.n)
+            self.worked_i = np.concatenate([self.worked_i, rows])
+            self.worked_j = np.concatenate([self.worked_j, cols])
+            self._newly_worked = []
         rows, cols = self.worked_i, self.worked_j
         keep = self.active[rows] & self.active[cols]
-        value = (float(self.trust_of(rows[keep], cols[keep]).mean(dtype=np.float64))
-                 if keep.any() else self.prior_mean)
+        trust = self.trust_of(rows[keep], cols[keep])
+        # the sum over the count: ndarray.mean's arithmetic without its overhead
+        value = (float(np.add.reduce(trust, dtype=np.float64)) / len(trust) if len(trust)
+                 else self.prior_mean)
         self._working = (key, value)
         return value
 

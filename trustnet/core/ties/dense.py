@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trustnet.core.ties.base import Ties, in_units
+from trustnet.core.ties.base import Ties, any_nonzero, in_units
 
 
 class DenseTies(Ties):
@@ -53,7 +53,8 @@ class DenseTies(Ties):
         # trust x strength as the last refresh left it, or anew
         product = (self._work[members][:, members] if self._product_fresh
                    else self._trust[members][:, members] * strength)
-        return int(in_units(product).sum()), int(in_units(strength).sum())
+        return (int(in_units(product).sum(dtype=np.int64)),
+                int(in_units(strength).sum(dtype=np.int64)))
 
     def level_shares_among(self, members: np.ndarray) -> np.ndarray:
         """Share of ordered pairs within ``members`` at or above each level 1..3."""
@@ -67,7 +68,7 @@ class DenseTies(Ties):
     def _trust_sums(self, members: np.ndarray) -> np.ndarray:
         # the diagonal holds 0
         block = self._trust if len(members) == self.n else self._trust[members][:, members]
-        return in_units(block).sum(axis=1)
+        return in_units(block).sum(axis=1, dtype=np.int64)
 
     def _has_worked(self, keys: np.ndarray) -> np.ndarray:
         return self._worked_mask.ravel()[keys]
@@ -79,9 +80,9 @@ class DenseTies(Ties):
     def add_evidence(self, i: np.ndarray, j: np.ndarray, good: np.ndarray | float,
                      bad: np.ndarray | float = 0.0) -> None:
         """Add good and bad experiences of i with j (pairs may repeat)."""
-        if np.any(good):
+        if any_nonzero(good):
             np.add.at(self.r, (i, j), good)
-        if np.any(bad):
+        if any_nonzero(bad):
             np.add.at(self.s, (i, j), bad)
 
     def strength_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -183,7 +184,8 @@ class DenseTies(Ties):
         """Re-derive trust and level of the given pairs and update the metrics by difference."""
         if len(i) == 0:
             return
-        flat = np.unique(i * self.n + j)
+        flat = np.sort(i * self.n + j)  # each pair once, in order (np.unique, faster)
+        flat = flat[np.concatenate(([True], flat[1:] != flat[:-1]))]
         rows, cols = np.divmod(flat, self.n)
         keep = rows != cols
         rows, cols, flat = rows[keep], cols[keep], flat[keep]

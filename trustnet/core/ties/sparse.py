@@ -20,7 +20,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from trustnet.core.ties.base import Ties, in_units
+from trustnet.core.ties.base import Ties, any_nonzero, in_units
 
 
 class SparseTies(Ties):
@@ -165,7 +165,8 @@ class SparseTies(Ties):
                                           (strength, e, unmet)):
             # Python integers: the sum over all pairs may exceed 64 bits on large networks
             every = 2 * sum(map(int.__mul__, in_units(all_pairs).tolist(), above))
-            sums.append(int(in_units(met).sum()) + every - int(in_units(met_unmet).sum()))
+            sums.append(int(in_units(met).sum(dtype=np.int64)) + every
+                        - int(in_units(met_unmet).sum(dtype=np.int64)))
         return sums[0], sums[1]
 
     def level_shares_among(self, members: np.ndarray) -> np.ndarray:
@@ -191,12 +192,13 @@ class SparseTies(Ties):
     def add_evidence(self, i: np.ndarray, j: np.ndarray, good: np.ndarray | float,
                      bad: np.ndarray | float = 0.0) -> None:
         """Add good and bad experiences of i with j (pairs may repeat)."""
-        if not (np.any(good) or np.any(bad)):
+        has_good, has_bad = any_nonzero(good), any_nonzero(bad)
+        if not (has_good or has_bad):
             return
         rows = self._rows(i, j)
-        if np.any(good):
+        if has_good:
             np.add.at(self.r, rows, good)
-        if np.any(bad):
+        if has_bad:
             np.add.at(self.s, rows, bad)
 
     def strength_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
