@@ -1,5 +1,6 @@
 """trustnet's benchmark suite: speed against Mesa's own network example, peak memory, growth
-with size, sweep throughput of the engines and start-up time, each beside its target.
+with size, sweep throughput of the engines, start-up time and the browser page's Play (months
+per second in headless Chromium), each beside its target.
 
     python benchmarks/suite.py                        # everything (long: see benchmarks/README.md)
     python benchmarks/suite.py --quick                # smoke run of every section, 1-2 minutes
@@ -28,7 +29,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SECTIONS = ("model", "memory", "sweep", "startup")
+SECTIONS = ("model", "memory", "sweep", "startup", "viz")
+VIZ_SIZES = (40, 400)
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 MB = 2**20
 
@@ -45,6 +47,8 @@ TARGETS = {
     "speedup_dask": ("Dask LocalCluster, once started: speed-up over serial", "≥", 1.6, "×",
                      ".2f"),
     "help": ("`trustnet --help`: wall time", "<", 0.3, " s", ".3f"),
+    "play_40": ("browser page, Play at 40 organisations", "≥", 5, " months/s", ".1f"),
+    "play_400": ("browser page, Play at 400 organisations", "≥", 2, " months/s", ".1f"),
 }
 
 
@@ -307,6 +311,15 @@ def measure_startup(args) -> dict:
     return {"repeats": args.startup_repeats, "rows": rows}
 
 
+def measure_viz(args) -> dict:
+    """Months per second of the page's Play in headless Chromium (benchmarks/viz_play.py)."""
+    sys.path.insert(0, str(HERE))
+    import viz_play
+
+    return {"seconds": args.viz_seconds, "rows": viz_play.measure(list(VIZ_SIZES),
+                                                                  args.viz_seconds)}
+
+
 # ---------------------------------------------------------------- machine and targets
 
 def loadavg() -> list[float]:
@@ -371,6 +384,8 @@ def evaluate_targets(results: dict) -> dict:
         "speedup_processes": (row("sweep", "engine", "processes") or {}).get("speedup"),
         "speedup_dask": (row("sweep", "engine", "dask") or {}).get("speedup"),
         "help": (row("startup", "command", "trustnet --help") or {}).get("median_s"),
+        "play_40": (row("viz", "n_orgs", 40) or {}).get("months_per_s"),
+        "play_400": (row("viz", "n_orgs", 400) or {}).get("months_per_s"),
     }
     out = {}
     for key, (what, op, limit, unit, _) in TARGETS.items():
@@ -472,6 +487,18 @@ def tables(results: dict) -> list[Table]:
                            else ""])
         t.notes.append(f"Load average before: {startup['load_before']}.")
         out.append(t)
+    if viz := results.get("viz"):
+        t = Table(f"Browser page: Play in headless Chromium, months shown over "
+                  f"{viz['seconds']:g} s", ["orgs", "months/s", "target"])
+        for r in viz["rows"]:
+            t.rows.append([f"{r['n_orgs']:,}", fmt(r["months_per_s"], ".1f")
+                           if r["months_per_s"] is not None else r.get("error", "n/a"),
+                           target_cell(results, f"play_{r['n_orgs']}")
+                           if f"play_{r['n_orgs']}" in TARGETS else ""])
+        t.notes.append("Default scenario at each size, pace 'as fast as it draws': each month "
+                       "is stepped, drawn and sent to the browser before the next. "
+                       f"Load average before: {viz['load_before']}.")
+        out.append(t)
     t = Table("Targets", ["target", "measured", "result"])
     for key, r in results["targets"].items():
         unit, spec = TARGETS[key][3:]
@@ -566,6 +593,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.sweep_runs is None:
         args.sweep_runs = 200 if args.quick else 2000
     args.startup_repeats = 5 if args.quick else 7
+    args.viz_seconds = 5.0 if args.quick else 15.0
     return args
 
 
@@ -592,7 +620,7 @@ def main(argv: list[str] | None = None) -> None:
     began = time.perf_counter()
     results = {"machine": machine_record()}
     measure = {"model": measure_model, "memory": measure_memory, "sweep": measure_sweep,
-               "startup": measure_startup}
+               "startup": measure_startup, "viz": measure_viz}
     for section in SECTIONS:  # a fixed order, whatever the order given to --only
         if section in args.only:
             load = loadavg()

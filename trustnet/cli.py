@@ -395,9 +395,12 @@ def build_parser() -> argparse.ArgumentParser:
             examples:
               trustnet viz
               trustnet viz --scenario belgian_mandated --port 8600
+              trustnet viz --scenario experiments/own_network/regional_network.toml
               trustnet viz --host 0.0.0.0 --port 8765     # reachable from other machines
             """))
-    p.add_argument("--scenario", type=_text, default=None, help="scenario to start from")
+    p.add_argument("--scenario", type=_text, default=None,
+                   help="built-in scenario or scenario file (.toml) to start from; the page "
+                        "also lists the scenario files under the working directory")
     p.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
     p.add_argument("--host", type=_text, default="127.0.0.1", help="interface (default 127.0.0.1)")
     p.set_defaults(handler=cmd_viz)
@@ -1113,13 +1116,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # --- viz ----------------------------------------------------------------------------------
 
 def cmd_viz(args: argparse.Namespace) -> int:
-    from trustnet.scenario_files import is_scenario_file
+    from trustnet.scenario_files import ScenarioFileError, is_scenario_file, load_scenario_file
 
     if is_scenario_file(args.scenario):
-        raise UsageError(f"--scenario {args.scenario}: the browser view shows the built-in "
-                         "scenarios only; run a scenario file with trustnet run or trustnet "
-                         "sweep")
-    scenario = _check_scenario(args.scenario)
+        try:
+            load_scenario_file(args.scenario)  # refused here in one line, not in the page
+        except ScenarioFileError as exc:
+            raise UsageError(str(exc)) from None
+        scenario = os.path.abspath(args.scenario)
+    else:
+        scenario = _check_scenario(args.scenario)
     try:
         from trustnet.viz.launch import serve
     except ImportError as exc:

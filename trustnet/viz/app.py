@@ -1,10 +1,10 @@
-"""The browser page: Mesa's SolaraViz with trustnet's own network view and plots.
+"""The browser page: a what-if tool on a Mesa model, served by Solara.
 
 Run with ``trustnet viz`` or ``solara run trustnet/viz/app.py``. The scenario first shown is
-``$TRUSTNET_VIZ_SCENARIO`` (set by ``trustnet viz --scenario``) or the default scenario.
-SolaraViz supplies the Play/Step/Reset controls and the parameter controls, which
-:mod:`trustnet.viz.controls` derives from the parameter declarations; choosing another
-scenario rebuilds the controls with that scenario's values and a new model.
+``$TRUSTNET_VIZ_SCENARIO`` (set by ``trustnet viz --scenario NAME|FILE.toml``) or the default
+scenario. The sidebar edits a pending setup (scenario or scenario file, parameters, events,
+seed) that a Reset builds; the main area follows the running model, redrawn each month from
+Mesa's update counter (:mod:`trustnet.viz.components`).
 """
 
 from __future__ import annotations
@@ -12,61 +12,67 @@ from __future__ import annotations
 import os
 
 import solara
-from mesa.visualization import SolaraViz
+from mesa.visualization.utils import force_update
 
-from trustnet.core.model import TrustNetworkModel
-from trustnet.core.scenarios import (
-    DEFAULT_SCENARIO,
-    SCENARIOS,
-    check_scenario,
-    scenario_params,
-)
+from trustnet.core.scenarios import DEFAULT_SCENARIO
+from trustnet.viz import setup as su
 from trustnet.viz.components import Dashboard
-from trustnet.viz.controls import model_params
+from trustnet.viz.panels import (
+    PACES,
+    AllParameters,
+    EventsCard,
+    MainParameters,
+    RunCard,
+    ScenarioCard,
+    play_loop,
+)
 
 ENV_SCENARIO = "TRUSTNET_VIZ_SCENARIO"
-PLAY_INTERVAL_MS = 150
 
 
-def initial_scenario() -> str:
-    return check_scenario(os.environ.get(ENV_SCENARIO) or DEFAULT_SCENARIO)
-
-
-scenario = solara.reactive(initial_scenario())
-
-
-def make_model(name: str, seed: int = 0) -> TrustNetworkModel:
-    """The model a scenario starts with (the page's first model and after a scenario change)."""
-    return TrustNetworkModel(rng=seed, **scenario_params(name))
-
-
-@solara.component
-def ScenarioPicker():
-    """Choose a named scenario; its description and source below."""
-    current = SCENARIOS[scenario.value]
-    with solara.Card("Scenario", margin=0):
-        solara.Select("scenario", values=list(SCENARIOS), value=scenario)
-        solara.Markdown(f"**{current.title}**. {current.description}\n\n*{current.source}*",
-                        style={"font-size": "13px"})
-
-
-@solara.component
-def ScenarioView(name: str):
-    """SolaraViz and the dashboard for one scenario (remounted when the scenario changes)."""
-    first = solara.use_memo(lambda: make_model(name), dependencies=[name])
-    model = solara.use_reactive(first)
-    SolaraViz(
-        model,
-        components=[],  # the main area is the Dashboard below, laid out without a drag grid
-        model_params=model_params(name),
-        name=f"trustnet: {SCENARIOS[name].title}",
-        play_interval=PLAY_INTERVAL_MS,
-    )
-    Dashboard(model)
+def initial_choice() -> str:
+    return os.environ.get(ENV_SCENARIO) or DEFAULT_SCENARIO
 
 
 @solara.component
 def Page():
-    with solara.Sidebar():
-        ScenarioPicker()
-    ScenarioView(scenario.value).key(f"scenario-{scenario.value}")
+    first = solara.use_memo(lambda: su.load(initial_choice()), [])
+    options = solara.use_memo(lambda: su.choices(initial_choice()), [])
+    pending = solara.use_reactive(first)  # what the next Reset builds
+    built = solara.use_reactive(first)  # what the running model was built from
+    model = solara.use_reactive(solara.use_memo(first.build, []))
+    playing = solara.use_reactive(False)
+    pace = solara.use_reactive(next(iter(PACES)))
+
+    def reset() -> None:
+        playing.set(False)
+        setup = pending.value
+        model.set(setup.build())
+        built.set(setup)
+        force_update()
+
+    def step() -> None:
+        model.value.step()
+        force_update()
+
+    def choose(choice: str) -> None:
+        setup = su.load(choice)  # raises ValueError with the file's one-line message
+        playing.set(False)
+        pending.set(setup)
+        model.set(setup.build())
+        built.set(setup)
+        force_update()
+
+    solara.lab.use_task(lambda: play_loop(model, playing, pace), dependencies=[playing.value],
+                        prefer_threaded=True)
+
+    solara.Title(f"trustnet: {built.value.title}")
+    with solara.AppBar():
+        solara.AppBarTitle(f"trustnet: {built.value.title}")
+    with solara.Sidebar(), solara.Column(gap="10px"):
+        ScenarioCard(pending, choose, options)
+        RunCard(pending, built, playing, pace, reset, step, pending.set)
+        EventsCard(pending, pending.set)
+        MainParameters(pending, pending.set)
+        AllParameters(pending, pending.set)
+    Dashboard(model, built)

@@ -1,23 +1,31 @@
-"""Solara components of the page: status panel, network view, time plots.
+"""Solara components of the main area: status, network, time plots, members and given ties.
 
-They read a model only through :mod:`trustnet.viz.snapshot` and hand the result to
-:mod:`trustnet.viz.figures`. Each figure is redrawn only when the model steps or is replaced
-(Mesa's ``update_counter``, the model's identity) or a view option changes.
+They read a model only through :mod:`trustnet.viz.snapshot` and the setup's tables and hand
+the result to :mod:`trustnet.viz.figures`. Each picture is redrawn only when the model steps or
+is replaced (Mesa's ``update_counter``, the model's identity) or a view option changes, and
+then by blitting (:class:`~trustnet.viz.figures.LiveFigure`): the axes and legends are drawn
+once, the data each month.
 """
 
 from __future__ import annotations
 
-import io
+import html
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import solara
-from matplotlib.figure import Figure
 from mesa.visualization.utils import update_counter
 
-from trustnet.viz.controls import main_parameters
-from trustnet.viz.figures import COLOUR_BY, LEVEL_NAMES, TIME_FIGURES, network_figure
+from trustnet.core.parameters import PARAMETERS
+from trustnet.viz import setup as su
+from trustnet.viz.figures import (
+    COLOUR_BY,
+    LEVEL_NAMES,
+    live_network,
+    live_time_plot,
+    pair_counts,
+)
 from trustnet.viz.snapshot import coordinator_state, series, snapshot
 
 # View options (not model parameters), kept per browser session and across a Reset.
@@ -29,12 +37,6 @@ GOVERNANCE_NAMES = {
     "lead": "lead organisation",
     "shared": "shared participant governance",
 }
-
-
-def png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
 
 
 def status(model: Any, df: pd.DataFrame) -> list[tuple[str, str]]:
@@ -77,9 +79,8 @@ def status(model: Any, df: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 @solara.component
-def StatusPanel(model: solara.Reactive):
+def StatusPanel(model: solara.Reactive, counter: int):
     """Month, governance mode, coordinator presence and style, integration level."""
-    update_counter.get()
     m = model.value
     items = status(m, series(m))
     boxes = "".join(
@@ -97,55 +98,116 @@ def StatusPanel(model: solara.Reactive):
 
 
 @solara.component
-def NetworkView(model: solara.Reactive):
+def NetworkView(model: solara.Reactive, counter: int):
     """The network with its view options (colour of nodes, lowest tie level drawn)."""
-    counter = update_counter.get()
     m = model.value
     colour, level = colour_by.value, min_level.value
+    draw = solara.use_memo(live_network, [])
     with solara.Row(style={"gap": "12px", "align-items": "center"}):
         solara.Select("colour members by", values=list(COLOUR_BY), value=colour_by)
         solara.Select("draw ties from", values=list(LEVEL_NAMES), value=min_level)
-
-    def draw() -> bytes:
-        return png(network_figure(snapshot(m), colour, LEVEL_NAMES.index(level) + 1))
-
-    image = solara.use_memo(draw, dependencies=[counter, id(m), colour, level])
+    lowest = LEVEL_NAMES.index(level) + 1
+    snap = solara.use_memo(lambda: snapshot(m), dependencies=[counter, id(m)])
+    image = solara.use_memo(lambda: draw(snap, colour, lowest),
+                            dependencies=[counter, id(m), colour, level])
     solara.Image(image, width="100%", classes=["tn-figure", "tn-network"])
+    counts = " · ".join(f"{name} {count}" for name, count in pair_counts(snap, lowest).items())
+    gone = int((~snap.active).sum())
+    if counts:
+        solara.Text(f"pairs of members: {counts}" + (f"; {gone} left" if gone else ""),
+                    style={"font-size": "13px", "color": "#444"}, classes=["tn-pairs"])
 
 
 @solara.component
-def TimePlot(model: solara.Reactive, which: str):
-    """One of the time plots (see ``figures.TIME_FIGURES``)."""
-    counter = update_counter.get()
+def TimePlot(model: solara.Reactive, counter: int, which: str, events: tuple[int, ...]):
+    """One of the time plots (see ``figures.TIME_PLOTS``), the events' months marked."""
     m = model.value
-
-    def draw() -> bytes:
-        return png(TIME_FIGURES[which](series(m)))
-
-    image = solara.use_memo(draw, dependencies=[counter, id(m), which])
+    draw = solara.use_memo(lambda: live_time_plot(which), [which])
+    image = solara.use_memo(lambda: draw(series(m), events),
+                            dependencies=[counter, id(m), which, events])
     solara.Image(image, width="100%", classes=["tn-figure", f"tn-plot-{which}"])
 
 
+def _table(frame: pd.DataFrame, classes: str) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(f'{v:.2f}' if isinstance(v, float) else str(v))}"
+                         "</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False))
+    return f'<table class="{classes}"><tr>{head}</tr>{rows}</table>'
+
+
+MAX_MEMBER_ROWS = 60  # a generated network of hundreds is summarised by sector instead
+
+
 @solara.component
-def RunParameters(model: solara.Reactive):
-    """The main parameters the current model runs with (sliders show theirs only when moved)."""
+def MembersView(model: solara.Reactive, counter: int, setup: Any):
+    """Who the members are (the roster's names) and the ties the scenario gave, with trust now."""
     m = model.value
-    text = " · ".join(f"{p.name} **{m.params[p.name]}**" for p in main_parameters())
-    solara.Markdown(f"This run: {text}", style={"font-size": "12px"})
+    members = su.members_frame(m)
+    if len(members) > MAX_MEMBER_ROWS:
+        by = members.groupby("sector", sort=False)
+        members = pd.DataFrame({"members": by["status"].apply(lambda s: int((s == "member").sum())),
+                                "left": by["status"].apply(lambda s: int((s == "left").sum())),
+                                "commitment": by["commitment"].mean(),
+                                "disillusionment": by["disillusionment"].mean()}
+                               ).reset_index()
+        title = f"Members by sector ({len(m.orgs.active)} generated)"
+    else:
+        named = "from the roster" if setup.members is not None else "generated"
+        title = f"Members ({len(members)}, {named})"
+    solara.Style("""
+        .tn-table { border-collapse: collapse; font-size: 12px; width: 100%; }
+        .tn-table th { text-align: left; color: #555; border-bottom: 1px solid #ccc; }
+        .tn-table td { padding: 1px 6px 1px 0; border-bottom: 1px solid #eee; }
+    """)
+    with solara.Columns([1, 1]):
+        with solara.Card(title, margin=0, classes=["tn-members"]):
+            solara.HTML(tag="div", unsafe_innerHTML=_table(members, "tn-table"))
+        with solara.Card("Given ties", margin=0, classes=["tn-ties"]):
+            given = m.given_tie_state()
+            if given.empty:
+                solara.Text("none given: all ties start from the prior (initial_trust)",
+                            style={"color": "#777", "font-size": "13px"})
+            else:
+                g = m.given_ties
+                given = given.assign(given_trust=g.trust.astype(float))
+                given = given[["source", "target", "given_trust", "trust", "strength"]]
+                given.columns = ["from", "to", "given trust", "trust now", "strength now"]
+                solara.HTML(tag="div", unsafe_innerHTML=_table(given, "tn-table"))
 
 
 @solara.component
-def Dashboard(model: solara.Reactive):
-    """The main area: status panel, then the network beside the time plots."""
+def RunParameters(setup: Any):
+    """What this run changed from its scenario, and its events."""
+    changed = [f"{PARAMETERS[n].label} **{setup.params[n]}**" for n in setup.changed]
+    events = [su.event_text(e) for e in setup.events]
+    text = f"Seed **{setup.seed}**"
+    text += " · changed: " + ", ".join(changed) if changed else " · the scenario's parameters"
+    if events:
+        text += " · events: " + "; ".join(events)
+    solara.Markdown(text, style={"font-size": "12px"})
+
+
+@solara.component
+def Dashboard(model: solara.Reactive, built: solara.Reactive):
+    """The main area: status, the network beside the time plots, members and given ties.
+
+    The only component that follows Mesa's update counter: one render a month, handed down.
+    """
+    counter = update_counter.get()
+    setup = built.value
+    months = tuple(sorted({int(e["month"]) for e in setup.events}))
     with solara.Column(style={"padding": "4px 12px"}):
-        StatusPanel(model)
-        RunParameters(model)
+        StatusPanel(model, counter)
+        RunParameters(setup)
         with solara.Columns([1, 1]):
             with solara.Card("Network", margin=0):
-                NetworkView(model)
+                NetworkView(model, counter)
             with solara.Column():
-                TimePlot(model, "trust")
-                TimePlot(model, "projects")
+                TimePlot(model, counter, "trust", months)
+                TimePlot(model, counter, "projects", months)
         with solara.Columns([1, 1]):
-            TimePlot(model, "role")
-            TimePlot(model, "strain")
+            TimePlot(model, counter, "role", months)
+            TimePlot(model, counter, "strain", months)
+        MembersView(model, counter, setup)

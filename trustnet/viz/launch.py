@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from trustnet.core.scenarios import DEFAULT_SCENARIO, check_scenario
+from trustnet.scenario_files import is_scenario_file, load_scenario_file
 from trustnet.viz.assets import AssetsError, ensure_assets
 
 APP_MODULE = "trustnet.viz.app"
@@ -77,8 +78,12 @@ def serve(scenario: str = DEFAULT_SCENARIO, host: str = "127.0.0.1", port: int =
     Prints the address to open. Fills the browser-assets cache first if it is incomplete.
     """
     try:
-        check_scenario(scenario)
-    except ValueError as exc:
+        if is_scenario_file(scenario):
+            load_scenario_file(scenario)
+            scenario = os.path.abspath(scenario)
+        else:
+            check_scenario(scenario)
+    except ValueError as exc:  # a scenario file's error is a ValueError too
         print(f"trustnet: error: {exc}", file=sys.stderr)
         return 2
     if not 0 < int(port) < 65536:
