@@ -54,15 +54,18 @@ def test_bad_scenario_files_are_refused_in_one_line(tmp_path, text, words, capsy
     assert capsys.readouterr().err.count("\n") == 1
 
 
-def test_scenario_files_stay_at_the_top_of_a_spec_and_out_of_the_browser_view(tmp_path,
-                                                                               capsys):
+def test_scenario_files_stay_at_the_top_of_a_spec_and_a_bad_one_stops_the_browser_view(
+        tmp_path, capsys):
     from trustnet.experiment.spec import SpecError, load_spec
 
     write_template("mine", tmp_path)
     with pytest.raises(SpecError, match="a scenario file goes at the top level"):
         load_spec({"arms": [{"label": "a", "scenario": "mine.toml"}]})
-    assert main(["viz", "--scenario", str(tmp_path / "mine.toml")]) == 2
-    assert "built-in scenarios only" in capsys.readouterr().err
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\nmembers = "missing.csv"\n')
+    assert main(["viz", "--scenario", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "missing.csv" in err
 
 
 def test_the_committed_example_network_is_a_scenario_file_with_four_what_ifs():

@@ -27,6 +27,11 @@ PACES = {"as fast as it draws": 0.0, "0.2 s a month": 0.2, "0.5 s a month": 0.5,
 SET_PARAMETER = "set a parameter"
 
 
+def control_label(p: Parameter) -> str:
+    """The declaration's label with its unit: what a control is called on the page."""
+    return p.label if p.unit in ("-", "") else f"{p.label} ({p.unit})"
+
+
 def _tooltip(p: Parameter) -> str:
     unit = "" if p.unit in ("-", "") else f" Unit: {p.unit}."
     return (f"{p.meaning}{unit} Allowed: {p.allowed()}. Default: {p.default}. "
@@ -89,12 +94,11 @@ def RunCard(pending: solara.Reactive, built: solara.Reactive, playing: solara.Re
         changes = su.differences(built.value, pending.value)
         if changes:
             text = "; ".join(changes)
-            solara.Markdown(f"**Reset applies:** {text}",
-                            style={"font-size": "13px", "color": "#a15c00"},
-                            classes=["tn-pending"])
+            solara.Text(f"Reset applies: {text}", classes=["tn-pending"],
+                        style={"font-size": "13px", "color": "#a15c00", "font-weight": "600"})
         else:
-            solara.Markdown("Changes below apply at the next Reset.",
-                            style={"font-size": "12px", "color": "#777"})
+            solara.Text("Changes below apply at the next Reset.",
+                        style={"font-size": "12px", "color": "#777"})
 
 
 @solara.component
@@ -113,7 +117,7 @@ def ParameterControl(p: Parameter, pending: solara.Reactive,
             error.set(str(exc))
 
     mark = " •" if p.name in pending.value.changed else ""
-    text = f"{p.label}{'' if p.unit in ('-', '') else f' ({p.unit})'}{mark}"
+    text = control_label(p) + mark
     with solara.Tooltip(_tooltip(p)), solara.Column(gap="0px",
                                                     classes=["tn-param", f"tn-param-{p.name}"]):
             if fixed:
@@ -237,12 +241,13 @@ def EventsCard(pending: solara.Reactive, set_setup: Callable[[Any], None]):
                 solara.Text(su.event_text(event), style={"font-size": "13px"})
                 solara.Button(icon_name="mdi-close", icon=True, small=True,
                               on_click=lambda i=i: remove(i), classes=[f"tn-remove-{i}"])
-        solara.InputInt("month (1 = the first)", value=month, classes=["tn-event-month"])
+        solara.InputInt("month (1 = the first)", value=month, continuous_update=True,
+                        classes=["tn-event-month"])
         solara.Select("what happens", values=[SET_PARAMETER, *ACTIONS], value=what)
         if what.value == SET_PARAMETER:
             solara.Select("parameter", values=changeable, value=parameter)
             p = PARAMETERS[parameter.value]
-            solara.InputText(f"new value ({p.allowed()})", value=value,
+            solara.InputText(f"new value ({p.allowed()})", value=value, continuous_update=True,
                              classes=["tn-event-value"])
         else:
             for key, (meaning, _required) in ACTIONS[what.value].items():
@@ -252,7 +257,7 @@ def EventsCard(pending: solara.Reactive, set_setup: Callable[[Any], None]):
                 elif key == "name" and setup.names is not None:
                     solara.Select(meaning, values=list(setup.names), value=option)
                 else:
-                    solara.InputText(meaning, value=option)
+                    solara.InputText(meaning, value=option, continuous_update=True)
         solara.Button("Add event", color="primary", outlined=True, on_click=add,
                       classes=["tn-add-event"])
         if error.value:

@@ -50,8 +50,9 @@ class Setup:
         """Keyword arguments of :class:`TrustNetworkModel` for this setup."""
         data = {k: v for k, v in (("members", self.members), ("ties", self.ties),
                                   ("sectors", self.sectors)) if v is not None}
-        return {"rng": self.seed, **data, "events": [dict(e) for e in self.events],
-                **self.params}
+        params = {k: v for k, v in self.params.items()
+                  if not (k == "n_orgs" and self.members is not None)}  # the roster's size
+        return {"rng": self.seed, **data, "events": [dict(e) for e in self.events], **params}
 
     def build(self) -> TrustNetworkModel:
         return TrustNetworkModel(**self.model_kwargs())
@@ -113,7 +114,8 @@ def with_event(setup: Setup, event: dict[str, Any]) -> Setup:
 
 def without_event(setup: Setup, index: int) -> Setup:
     if not 0 <= index < len(setup.events):
-        raise ValueError(f"event {index + 1}: no such event; allowed: 1 to {len(setup.events)}")
+        allowed = f"1 to {len(setup.events)}" if setup.events else "none (no events)"
+        raise ValueError(f"event {index + 1}: no such event; allowed: {allowed}")
     events = setup.events[:index] + setup.events[index + 1:]
     _check_events(events, setup.params, setup)
     return replace(setup, events=events)
