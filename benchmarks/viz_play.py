@@ -144,6 +144,18 @@ def months_per_second(page, seconds: float = 10.0) -> float:
     return (last - first) / (ended - began)
 
 
+def open_scenario_file(page, path: str | Path, n_orgs: int) -> None:
+    """Open a scenario file through the page's path field and wait for its network."""
+    field = page.locator(".tn-scenario input[type=text]").last
+    field.fill(str(path))
+    field.press("Enter")
+    page.wait_for_function(
+        "n => { const e = document.querySelector('.tn-status');"
+        " return e && e.innerText.includes('of ' + n + ' active')"
+        " && /month\\s*0\\b/i.test(e.innerText); }", arg=n_orgs)
+    wait_until_drawn(page)
+
+
 def sized_scenario(n_orgs: int, folder: Path) -> Path:
     """A scenario file: the default scenario with ``n_orgs`` organisations."""
     path = folder / f"play_{n_orgs}.toml"

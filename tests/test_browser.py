@@ -1,5 +1,10 @@
 """The browser page in a real headless Chromium against a running ``trustnet viz`` server.
 
+Drives what a user does: open the page, Step, choose the own-network scenario file, change a
+parameter in the panel of all parameters, add an event, Reset, Play and Pause; saves
+screenshots under test-artifacts/ and prints Play's months per second at 40 and 400
+organisations (measured, never asserted: see ``benchmarks/suite.py --only viz``).
+
 Needs Debian's chromium at /usr/bin/chromium (or $TRUSTNET_CHROMIUM) and the browser-assets
 cache (filled from npm by the server on first use). Skipped only when chromium is missing
 outside CI; under CI (the CI variable set) a missing browser is a failure.
@@ -7,16 +12,9 @@ outside CI; under CI (the CI variable set) a missing browser is a failure.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,153 +22,128 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import viz_play  # noqa: E402
+
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("TRUSTNET_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--no-first-run",
-    "--disable-sync", "--disable-quic",
-]
-SERVER_START_TIMEOUT = 90  # seconds; the first start may fill the assets cache from npm
-UI_TIMEOUT = 30_000  # milliseconds
+OWN = "experiments/own_network/regional_network.toml"
 
-
-def _chromium_available() -> bool:
-    return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
-
-
-if not _chromium_available() and not os.environ.get("CI"):
-    pytest.skip(f"chromium not found at {CHROMIUM} (apt-get install -y chromium); "
+if not viz_play.chromium_available() and not os.environ.get("CI"):
+    pytest.skip(f"chromium not found at {viz_play.CHROMIUM} (apt-get install -y chromium); "
                 "set CI to make this a failure", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _viz_command(port: int) -> list[str]:
-    """``trustnet viz`` from this environment; the launcher module if the CLI is not there."""
-    script = Path(sys.executable).with_name("trustnet")
-    args = ["--scenario", "swedish_eldercare", "--host", "127.0.0.1", "--port", str(port)]
-    if script.exists() and importlib.util.find_spec("trustnet.cli") is not None:
-        return [str(script), "viz", *args]
-    return [sys.executable, "-m", "trustnet.viz.launch", *args]
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop the server's process group (the launcher and its solara child), by id."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
-def server():
-    port = _free_port()
+def page():
     ARTIFACTS.mkdir(exist_ok=True)
-    with open(ARTIFACTS / "viz-server.log", "w") as log:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        proc = subprocess.Popen(_viz_command(port), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                env=env, start_new_session=True)
-        url = f"http://127.0.0.1:{port}/"
-        try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT
-            while True:
-                if proc.poll() is not None:
-                    log.flush()
-                    pytest.fail(f"server exited with {proc.returncode}: "
-                                f"{(ARTIFACTS / 'viz-server.log').read_text()[-2000:]}")
-                try:
-                    with urllib.request.urlopen(url, timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"server did not answer at {url} within {SERVER_START_TIMEOUT} s")
-                time.sleep(0.5)
-            yield url
-        finally:
-            _stop(proc)
-
-
-@pytest.fixture(scope="module")
-def page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1600, "height": 1900})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.set_default_timeout(UI_TIMEOUT)
-        page.goto(server)
-        page.errors = errors
+    with viz_play.server("swedish_eldercare", ARTIFACTS / "viz-server.log") as url, \
+            viz_play.browser_page(url) as page:
         yield page
-        browser.close()
-
-
-def _images_loaded(page, count: int) -> None:
-    page.wait_for_function(
-        "n => [...document.querySelectorAll('img')]"
-        ".filter(i => i.complete && i.naturalWidth > 100).length >= n", arg=count)
 
 
 def _status(page) -> str:
     return page.locator(".tn-status").inner_text()
 
 
-def _figure_src(page, name: str) -> str:
-    return page.locator(f"img.{name}").first.get_attribute("src") or ""
+def _shot(page, name: str) -> None:
+    page.wait_for_timeout(800)  # the last pictures arrive and the layout settles
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
-def test_page_shows_network_and_plots(page):
-    page.get_by_text("Time: 0.0").wait_for()
-    _images_loaded(page, 5)  # the network and four time plots
+def _wait_month(page, month: int) -> None:
+    page.wait_for_function(
+        "m => { const e = document.querySelector('.tn-status');"
+        " const k = e && /month\\s*(\\d+)/i.exec(e.innerText); return k && +k[1] === m; }",
+        arg=month)
+
+
+def _select(page, label: str, option: str) -> None:
+    """Choose ``option`` in the Vuetify menu whose label is ``label``."""
+    page.locator(".v-select", has_text=label).first.click()
+    page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
+
+
+def test_page_shows_network_plots_members_and_no_mesa_jargon(page):
     for name in ("tn-network", "tn-plot-trust", "tn-plot-projects", "tn-plot-role",
                  "tn-plot-strain"):
         box = page.locator(f"img.{name}").first.bounding_box()
         assert box and box["width"] > 200 and box["height"] > 120, name
     assert "governance" in _status(page).lower()
+    text = page.locator("body").inner_text()
+    for jargon in ("Use Threads", "Render Interval", "Play Interval"):
+        assert jargon not in text
+    assert "members (organisations): 40" in text  # a control's value beside its label
+    assert page.locator(".tn-members").inner_text().count("member") >= 40
     assert not page.errors, page.errors
 
 
-def test_step_advances_time_and_redraws(page):
-    before = _figure_src(page, "tn-plot-trust")
-    page.get_by_role("button", name="Step").click()
-    page.get_by_text("Time: 1.0").wait_for()
+def test_step_advances_and_redraws(page):
+    before = page.locator("img.tn-plot-trust").get_attribute("src")
+    page.locator(".tn-step").click()
+    _wait_month(page, 1)
     page.wait_for_function(
         "old => document.querySelector('img.tn-plot-trust').src !== old", arg=before)
-    assert re.search(r"month\s*1\b", _status(page).lower())
 
 
-def test_play_runs_until_paused(page):
-    page.get_by_role("button", name="▶").click()
+def test_own_network_panel_parameter_event_reset_and_play(page):
+    # choose the own-network scenario file: names from the roster, given ties with trust now
+    _select(page, "scenario or scenario file", "regional_network.toml")
     page.wait_for_function(
-        "() => /Time: ([4-9]|\\d\\d+)\\.0/.test(document.body.innerText)", timeout=UI_TIMEOUT)
-    page.get_by_role("button", name="❚❚").click()
-    page.get_by_role("button", name="Step").wait_for()
-    _images_loaded(page, 5)
-    page.wait_for_timeout(1500)  # let the last images arrive and the layout settle
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "viz-after-play.png"), full_page=True)
+        "() => document.querySelector('.tn-status').innerText.includes('of 23')")
+    page.locator(".tn-members", has_text="Regional Hospital").wait_for()  # the roster's names
+    page.locator(".tn-ties", has_text="University Hospital").wait_for()
+    assert "given trust" in page.locator(".tn-ties").inner_text()
+    _shot(page, "viz-own-network.png")
 
+    # a parameter in the panel of all parameters: typed, refused in one line, then accepted
+    page.get_by_role("button", name="All parameters").click()
+    page.get_by_role("button", name=re.compile(r"^▸ trust \(")).click()
+    field = page.locator(".tn-param-forgetting input")
+    field.fill("7")
+    field.press("Enter")
+    error = page.locator(".tn-param-forgetting .tn-error")
+    error.wait_for()
+    assert "parameter 'forgetting'" in error.inner_text() and "allowed" in error.inner_text()
+    field.fill("0.98")
+    field.press("Enter")
+    page.locator(".tn-pending", has_text="0.995 → 0.98").wait_for()
 
-def test_slider_change_then_reset_rebuilds_model(page):
-    slider = page.locator(".v-input", has_text="n_orgs (organisations)").locator("[role=slider]")
-    slider.focus()
-    slider.press("Home")  # the declared minimum
-    low = slider.get_attribute("aria-valuenow")
-    assert low is not None and int(low) < 40
-    page.get_by_role("button", name="Reset").click()
-    page.get_by_text("Time: 0.0").wait_for()
+    # an event: the coordinator's funding ends at month 4
+    month = page.locator(".tn-event-month input")
+    month.fill("4")
+    _select(page, "what happens", "withdraw_coordinator")
+    page.locator(".tn-add-event").click()
+    page.locator(".tn-event", has_text="month 4: withdraw coordinator").wait_for()
+    _shot(page, "viz-panel-and-event.png")
+
+    # Reset applies both; Play runs past the event; Pause stops
+    page.locator(".tn-reset").click()
+    _wait_month(page, 0)
+    page.wait_for_function("() => !document.querySelector('.tn-pending')")
+    page.wait_for_function(  # this run's changes listed above the pictures
+        "() => document.body.innerText.includes('retention of trust evidence 0.98')")
+    page.locator(".tn-play").click()
     page.wait_for_function(
-        "n => document.querySelector('.tn-status').innerText.includes('of ' + n)", arg=low)
-    assert re.search(rf"\bof {low}\b", _status(page))
+        "() => { const k = /month\\s*(\\d+)/i.exec("
+        "document.querySelector('.tn-status').innerText); return k && +k[1] >= 8; }")
+    page.locator(".tn-play").click()
+    page.locator(".tn-step:not([disabled])").wait_for()
+    assert "withdrawn" in _status(page)
+    page.wait_for_timeout(600)  # the month being drawn when Pause was pressed arrives
+    stopped = _status(page)
+    page.wait_for_timeout(1500)
+    assert _status(page) == stopped  # then nothing moves
+    _shot(page, "viz-after-play.png")
+    assert not page.errors, page.errors
+
+
+def test_play_rate_is_printed_at_40_and_400_organisations(page, tmp_path, capsys):
+    rates = {}
+    for n in (40, 400):
+        viz_play.open_scenario_file(page, viz_play.sized_scenario(n, tmp_path), n)
+        rates[n] = viz_play.months_per_second(page, seconds=6.0)
+        with capsys.disabled():
+            print(f"\nbrowser page, Play at {n} organisations: {rates[n]:.1f} months/s")
+        assert rates[n] > 0
+    _shot(page, "viz-400.png")
+    assert not page.errors, page.errors

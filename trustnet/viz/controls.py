@@ -1,7 +1,8 @@
-"""The page's parameter controls, derived from the parameter declarations.
+"""The page's sliders, derived from the parameter declarations.
 
-Each parameter declared with ``main=True`` becomes one control: a slider for numbers, a select
-for choices, a checkbox for switches. Defaults, ranges and allowed choices come from
+Each parameter declared with ``main=True`` becomes one control in the sidebar (a slider for
+numbers, a menu for choices, a checkbox for switches; :mod:`trustnet.viz.panels`), the others
+text fields in the panel of all parameters. Defaults, ranges and allowed choices come from
 :data:`trustnet.core.parameters.PARAMETERS` and the chosen scenario; nothing here restates them.
 The only rules of this module's own are how a declared range becomes a usable slider.
 """
@@ -12,14 +13,11 @@ import math
 from typing import Any
 
 from trustnet.core.parameters import PARAMETERS, Parameter
-from trustnet.core.scenarios import scenario_params
 
 # An integer range wider than this (n_orgs allows up to 100,000) is cut to a slider that can
 # be moved with a mouse and to networks the page can draw: up to five times the default.
 MAX_INT_SLIDER_SPAN = 200
 SLIDER_STEPS = 50  # a float slider moves in "nice" steps of about 1/50 of its range
-SEED_CONTROL = "rng"  # not a model parameter: the seed a Reset builds the model with
-SEED_MAX = 99
 
 
 def main_parameters() -> list[Parameter]:
@@ -27,23 +25,19 @@ def main_parameters() -> list[Parameter]:
     return [p for p in PARAMETERS.values() if p.main]
 
 
-def label(p: Parameter) -> str:
-    """The name used in ``--set`` and sweep specs, with its unit."""
-    return p.name if p.unit in ("-", "") else f"{p.name} ({p.unit})"
-
-
 def _nice_step(span: float) -> float:
     return 10.0 ** math.floor(math.log10(span / SLIDER_STEPS))
 
 
 def control(p: Parameter, value: Any) -> dict[str, Any]:
-    """Mesa ``model_params`` entry for one declared parameter, starting at ``value``."""
+    """A control for one declared parameter starting at ``value``: its type and, for a
+    slider, its range and step."""
     if p.allow_none:
         raise ValueError(f"parameter '{p.name}': a control for an optional value is not supported")
     if p.kind == "bool":
-        return {"type": "Checkbox", "value": bool(value), "label": label(p)}
+        return {"type": "Checkbox", "value": bool(value), "label": p.label}
     if p.kind == "choice":
-        return {"type": "Select", "value": value, "values": list(p.choices), "label": label(p)}
+        return {"type": "Select", "value": value, "values": list(p.choices), "label": p.label}
     if p.low is None or p.high is None:
         raise ValueError(f"parameter '{p.name}': a slider needs a declared lower and upper bound")
     if p.kind == "int":
@@ -52,26 +46,8 @@ def control(p: Parameter, value: Any) -> dict[str, Any]:
         if high - low > MAX_INT_SLIDER_SPAN:
             high = min(high, max(5 * int(p.default), low + 10, int(value)))
         return {"type": "SliderInt", "value": int(value), "min": low, "max": high, "step": 1,
-                "label": label(p)}
+                "label": p.label}
     step = _nice_step(p.high - p.low)
     low = p.low + step if p.low_open else p.low
     return {"type": "SliderFloat", "value": float(value), "min": float(low),
-            "max": float(p.high), "step": step, "label": label(p)}
-
-
-def model_params(scenario: str, seed: int = 0) -> dict[str, Any]:
-    """Mesa ``model_params`` for a scenario: controls for the main parameters, the rest fixed.
-
-    Passing every other parameter as a fixed value makes a Reset rebuild the scenario's
-    model with only the controls' values changed.
-    """
-    values = scenario_params(scenario)
-    params: dict[str, Any] = {}
-    for p in main_parameters():
-        params[p.name] = control(p, values[p.name])
-    params[SEED_CONTROL] = {"type": "SliderInt", "value": seed, "min": 0, "max": SEED_MAX,
-                            "step": 1, "label": "random seed"}
-    for name, value in values.items():
-        if name not in params:
-            params[name] = value
-    return params
+            "max": float(p.high), "step": step, "label": p.label}

@@ -129,7 +129,7 @@ def ParameterControl(p: Parameter, pending: solara.Reactive,
                               dense=compact)
             elif compact or p.allow_none:
                 solara.InputText(text, value="none" if value is None else str(value),
-                                 on_value=change, dense=True)
+                                 on_value=change)
             else:
                 spec = control(p, value)
                 slider = solara.SliderInt if p.kind == "int" else solara.SliderFloat
