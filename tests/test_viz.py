@@ -165,6 +165,11 @@ def test_setup_changes_are_validated_like_the_command_line():
         su.with_parameter(own, "n_orgs", 30)
     with pytest.raises(ValueError, match="name"):
         su.with_event(own, {"month": 5, "action": "member_leaves", "name": "Nobody"})
+    roster = su.load(str(Path(OWN).with_name("members.csv")))
+    assert roster.names == own.names and roster.ties is None
+    assert roster.build().orgs.n == 23
+    with pytest.raises(ValueError, match=r"nothing\.csv"):
+        su.load("nothing.csv")
     leaves = su.with_event(own, {"month": 5, "action": "member_leaves",
                                  "name": own.names[0]})
     assert su.without_event(leaves, len(leaves.events) - 1).events == own.events

@@ -1,1 +1,1 @@
-"""Browser visualisation of the trustnet model (Solara/Mesa SolaraViz)."""
+"""The browser page: a what-if tool on the Mesa model, served by Solara (``trustnet viz``)."""

@@ -79,10 +79,10 @@ def status(model: Any, df: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 @solara.component
-def StatusPanel(model: solara.Reactive, counter: int):
+def StatusPanel(model: solara.Reactive, df: pd.DataFrame):
     """Month, governance mode, coordinator presence and style, integration level."""
     m = model.value
-    items = status(m, series(m))
+    items = status(m, df)
     boxes = "".join(
         f'<div class="tn-stat"><div class="tn-label">{label}</div>'
         f'<div class="tn-value">{value}</div></div>'
@@ -119,11 +119,12 @@ def NetworkView(model: solara.Reactive, counter: int):
 
 
 @solara.component
-def TimePlot(model: solara.Reactive, counter: int, which: str, events: tuple[int, ...]):
+def TimePlot(model: solara.Reactive, counter: int, df: pd.DataFrame, which: str,
+             events: tuple[int, ...]):
     """One of the time plots (see ``figures.TIME_PLOTS``), the events' months marked."""
     m = model.value
     draw = solara.use_memo(lambda: live_time_plot(which), [which])
-    image = solara.use_memo(lambda: draw(series(m), events),
+    image = solara.use_memo(lambda: draw(df, events),
                             dependencies=[counter, id(m), which, events])
     solara.Image(image, width="100%", classes=["tn-figure", f"tn-plot-{which}"])
 
@@ -196,18 +197,20 @@ def Dashboard(model: solara.Reactive, built: solara.Reactive):
     The only component that follows Mesa's update counter: one render a month, handed down.
     """
     counter = update_counter.get()
+    m = model.value
+    df = solara.use_memo(lambda: series(m), dependencies=[counter, id(m)])  # read once a month
     setup = built.value
     months = tuple(sorted({int(e["month"]) for e in setup.events}))
     with solara.Column(style={"padding": "4px 12px"}):
-        StatusPanel(model, counter)
+        StatusPanel(model, df)
         RunParameters(setup)
         with solara.Columns([1, 1]):
             with solara.Card("Network", margin=0):
                 NetworkView(model, counter)
             with solara.Column():
-                TimePlot(model, counter, "trust", months)
-                TimePlot(model, counter, "projects", months)
+                TimePlot(model, counter, df, "trust", months)
+                TimePlot(model, counter, df, "projects", months)
         with solara.Columns([1, 1]):
-            TimePlot(model, counter, "role", months)
-            TimePlot(model, counter, "strain", months)
+            TimePlot(model, counter, df, "role", months)
+            TimePlot(model, counter, df, "strain", months)
         MembersView(model, counter, setup)

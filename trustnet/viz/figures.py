@@ -8,6 +8,7 @@ threads keeps no global figure state.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 from collections.abc import Callable
@@ -211,6 +212,19 @@ def network_key(snap: NetworkSnapshot, colour_by: str, min_level: int) -> tuple:
     """What the network's frame depends on: a new frame is drawn only when this changes."""
     return (tuple(int(s) for s in snap.sector), tuple(snap.sector_names), colour_by,
             int(min_level))
+
+
+def network_digest(snap: NetworkSnapshot, colour_by: str, min_level: int) -> bytes:
+    """A digest of everything the network's data depend on: ties change mostly at meetings,
+    so most months draw the same picture and need not draw it again."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(np.ascontiguousarray(snap.level).tobytes())
+    for a in (snap.active, snap.capacity, snap.sector):
+        h.update(np.ascontiguousarray(a).tobytes())
+    if colour_by != "sector":
+        h.update(np.ascontiguousarray(snap.states[colour_by]).tobytes())
+    h.update(f"{snap.coordinator}|{snap.coordinator_style}|{colour_by}|{min_level}".encode())
+    return h.digest()
 
 
 def network_figure(snap: NetworkSnapshot, colour_by: str = "sector", min_level: int = 1,
@@ -442,10 +456,20 @@ class LiveFigure:
                  size: tuple[float, float], dpi: int = DPI) -> None:
         self._frame, self._size, self._dpi = frame, size, dpi
         self._key: tuple | None = None
+        self._content: bytes | None = None
+        self._last = b""
         self.frames_drawn = 0
 
-    def png(self, key: tuple, data: Callable[[tuple], list]) -> bytes:
-        """The picture with ``data(axes)``'s artists drawn into the frame of ``key``."""
+    def png(self, key: tuple, data: Callable[[tuple], list], content: bytes | None = None
+            ) -> bytes:
+        """The picture with ``data(axes)``'s artists drawn into the frame of ``key``.
+
+        ``content``, a digest of what the data depend on, lets a month in which nothing
+        drawn has changed return the last picture without drawing it again.
+        """
+        if content is not None and key == self._key and content == self._content:
+            return self._last
+        self._content = content
         if key != self._key:
             fig = Figure(figsize=self._size, dpi=self._dpi, layout="constrained")
             canvas = FigureCanvasAgg(fig)
@@ -472,7 +496,8 @@ class LiveFigure:
         finally:
             for artist in artists:
                 artist.remove()
-        return buffer.getvalue()
+        self._last = buffer.getvalue()
+        return self._last
 
 
 def live_time_plot(which: str, *, size: tuple[float, float] = TIME_SIZE,
@@ -495,7 +520,8 @@ def live_network(*, size: tuple[float, float] = NETWORK_SIZE,
 
     def draw(snap: NetworkSnapshot, colour_by: str = "sector", min_level: int = 1) -> bytes:
         return live.png(network_key(snap, colour_by, min_level),
-                        lambda axes: _network_data(axes, snap, colour_by, min_level))
+                        lambda axes: _network_data(axes, snap, colour_by, min_level),
+                        network_digest(snap, colour_by, min_level))
 
     draw.live = live
     return draw

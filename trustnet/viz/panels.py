@@ -41,7 +41,7 @@ def _tooltip(p: Parameter) -> str:
 @solara.component
 def ScenarioCard(pending: solara.Reactive, choose: Callable[[str], None],
                  options: dict[str, str]):
-    """Choose a built-in scenario or a scenario file (found, or by its path)."""
+    """Choose a built-in scenario, a scenario file (found, or by its path) or a roster CSV."""
     error = solara.use_reactive("")
     path = solara.use_reactive("")
     current = pending.value
@@ -59,7 +59,7 @@ def ScenarioCard(pending: solara.Reactive, choose: Callable[[str], None],
                       on_value=pick)
         solara.Markdown(f"**{current.title}**. {current.description}\n\n*{current.source}*",
                         style={"font-size": "13px"})
-        solara.InputText("open a scenario file (path, Enter)", value=path,
+        solara.InputText("open a scenario file or roster (path, Enter)", value=path,
                          on_value=lambda text: (path.set(text), pick(text.strip())),
                          error=bool(error.value), message=error.value or None)
 

@@ -18,7 +18,8 @@ import pandas as pd
 from trustnet.core.events import ACTIONS, EventError, parse_events
 from trustnet.core.model import TrustNetworkModel
 from trustnet.core.parameters import PARAMETERS, check_consistency, unknown_name_message
-from trustnet.core.scenarios import SCENARIOS, check_scenario, scenario_params
+from trustnet.core.roster import RosterError, read_members
+from trustnet.core.scenarios import DEFAULT_SCENARIO, SCENARIOS, check_scenario, scenario_params
 from trustnet.scenario_files import ScenarioFileError, is_scenario_file, load_scenario_file
 
 SKIP_FOLDERS = {".venv", "venv", "node_modules", "__pycache__", "results", "site-packages"}
@@ -59,10 +60,23 @@ class Setup:
 
 
 def load(choice: str) -> Setup:
-    """The setup of a built-in scenario (by name) or of a scenario file (by path).
+    """The setup of a built-in scenario (by name), a scenario file or a roster (by path).
 
-    Raises ValueError with the scenario file's one-line message, or the list of names.
+    A roster (a members CSV) runs on the default scenario, its ties from the prior; a
+    scenario file names its ties and the scenario it starts from. Raises ValueError with the
+    file's one-line message, or the list of names.
     """
+    if str(choice).lower().endswith(".csv"):
+        try:
+            roster = read_members(choice)
+        except RosterError as exc:
+            raise ValueError(str(exc)) from None
+        return Setup(choice=str(choice), title=f"Roster {Path(choice).name}",
+                     description=f"{len(roster)} members from {choice} on the default "
+                                 "scenario; their ties start from the prior (a scenario file "
+                                 "can give them: trustnet scenarios new NAME)",
+                     source=str(choice), members=roster, sectors=roster.sectors,
+                     params=scenario_params(DEFAULT_SCENARIO, {"n_orgs": len(roster)}))
     if is_scenario_file(choice):
         try:
             f = load_scenario_file(choice)
