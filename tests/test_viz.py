@@ -295,3 +295,29 @@ def test_viz_without_its_extras_says_how_to_install_them(monkeypatch, capsys):
     err = captured.err.strip().splitlines()
     assert len(err) == 1 and "needs solara" in err[0] and "bootstrap viz" in err[0]
     assert "http://" not in captured.out  # no address printed for a page that cannot come up
+
+
+def test_play_steps_a_month_only_after_the_last_is_shown(monkeypatch):
+    import threading
+    from types import SimpleNamespace
+
+    from trustnet.viz import panels
+
+    events: list[str] = []
+    drawn = threading.Event()
+    playing = SimpleNamespace(value=True, set=lambda v: setattr(playing, "value", v))
+    model = SimpleNamespace(value=SimpleNamespace(running=True,
+                                                  step=lambda: events.append("step")))
+    pace = SimpleNamespace(value=next(iter(panels.PACES)))
+
+    def shown():  # the page renders the month in another thread, a little later
+        def later():
+            events.append("shown")
+            if events.count("shown") == 3:
+                playing.value = False
+            drawn.set()
+        threading.Timer(0.05, later).start()
+
+    monkeypatch.setattr(panels, "force_update", shown)
+    panels.play_loop(model, playing, pace, threading.RLock(), drawn)
+    assert events == ["step", "shown"] * 3

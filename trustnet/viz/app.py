@@ -10,6 +10,7 @@ Mesa's update counter (:mod:`trustnet.viz.components`).
 from __future__ import annotations
 
 import os
+import threading
 
 import solara
 from mesa.visualization.utils import force_update
@@ -43,6 +44,8 @@ def Page():
     model = solara.use_reactive(solara.use_memo(first.build, []))
     playing = solara.use_reactive(False)
     pace = solara.use_reactive(next(iter(PACES)))
+    lock = solara.use_memo(threading.RLock, [])  # the model is stepped and read under it
+    drawn = solara.use_memo(threading.Event, [])  # set when the main area shows a month
 
     def reset() -> None:
         playing.set(False)
@@ -52,7 +55,8 @@ def Page():
         force_update()
 
     def step() -> None:
-        model.value.step()
+        with lock:
+            model.value.step()
         force_update()
 
     def choose(choice: str) -> None:
@@ -63,8 +67,8 @@ def Page():
         built.set(setup)
         force_update()
 
-    solara.lab.use_task(lambda: play_loop(model, playing, pace), dependencies=[playing.value],
-                        prefer_threaded=True)
+    solara.lab.use_task(lambda: play_loop(model, playing, pace, lock, drawn),
+                        dependencies=[playing.value], prefer_threaded=True)
 
     solara.Title(f"trustnet: {built.value.title}")
     with solara.AppBar():
@@ -75,4 +79,4 @@ def Page():
         EventsCard(pending, pending.set)
         MainParameters(pending, pending.set)
         AllParameters(pending, pending.set)
-    Dashboard(model, built)
+    Dashboard(model, built, lock, drawn)

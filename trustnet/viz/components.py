@@ -10,6 +10,7 @@ once, the data each month.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -78,11 +79,37 @@ def status(model: Any, df: pd.DataFrame) -> list[tuple[str, str]]:
     ]
 
 
+@dataclass(frozen=True)
+class Month:
+    """Everything the main area shows of one month, read from the model at once.
+
+    Read under the session's lock: a Play steps the model in its own thread while a click can
+    make the page render in another, and a half-stepped model has columns of unequal length.
+    """
+
+    stamp: tuple[int, int]  # (Mesa's update counter, the model's identity): what memos follow
+    df: pd.DataFrame
+    snap: Any
+    status: list[tuple[str, str]]
+    members: pd.DataFrame
+    given: pd.DataFrame
+    n: int
+
+
+def read_month(model: Any, stamp: tuple[int, int]) -> Month:
+    df = series(model)
+    given = model.given_tie_state()
+    if not given.empty:
+        given = given.assign(given_trust=model.given_ties.trust.astype(float))
+        given = given[["source", "target", "given_trust", "trust", "strength"]]
+        given.columns = ["from", "to", "given trust", "trust now", "strength now"]
+    return Month(stamp=stamp, df=df, snap=snapshot(model), status=status(model, df),
+                 members=su.members_frame(model), given=given, n=int(model.orgs.n))
+
+
 @solara.component
-def StatusPanel(model: solara.Reactive, df: pd.DataFrame):
+def StatusPanel(items: list[tuple[str, str]]):
     """Month, governance mode, coordinator presence and style, integration level."""
-    m = model.value
-    items = status(m, df)
     boxes = "".join(
         f'<div class="tn-stat"><div class="tn-label">{label}</div>'
         f'<div class="tn-value">{value}</div></div>'
@@ -98,18 +125,17 @@ def StatusPanel(model: solara.Reactive, df: pd.DataFrame):
 
 
 @solara.component
-def NetworkView(model: solara.Reactive, counter: int):
+def NetworkView(month: Month):
     """The network with its view options (colour of nodes, lowest tie level drawn)."""
-    m = model.value
     colour, level = colour_by.value, min_level.value
     draw = solara.use_memo(live_network, [])
     with solara.Row(style={"gap": "12px", "align-items": "center"}):
         solara.Select("colour members by", values=list(COLOUR_BY), value=colour_by)
         solara.Select("draw ties from", values=list(LEVEL_NAMES), value=min_level)
     lowest = LEVEL_NAMES.index(level) + 1
-    snap = solara.use_memo(lambda: snapshot(m), dependencies=[counter, id(m)])
+    snap = month.snap
     image = solara.use_memo(lambda: draw(snap, colour, lowest),
-                            dependencies=[counter, id(m), colour, level])
+                            dependencies=[month.stamp, colour, level])
     solara.Image(image, width="100%", classes=["tn-figure", "tn-network"])
     counts = " · ".join(f"{name} {count}" for name, count in pair_counts(snap, lowest).items())
     gone = int((~snap.active).sum())
@@ -119,13 +145,12 @@ def NetworkView(model: solara.Reactive, counter: int):
 
 
 @solara.component
-def TimePlot(model: solara.Reactive, counter: int, df: pd.DataFrame, which: str,
-             events: tuple[int, ...]):
+def TimePlot(month: Month, which: str, events: tuple[int, ...]):
     """One of the time plots (see ``figures.TIME_PLOTS``), the events' months marked."""
-    m = model.value
     draw = solara.use_memo(lambda: live_time_plot(which), [which])
+    df = month.df
     image = solara.use_memo(lambda: draw(df, events),
-                            dependencies=[counter, id(m), which, events])
+                            dependencies=[month.stamp, which, events])
     solara.Image(image, width="100%", classes=["tn-figure", f"tn-plot-{which}"])
 
 
@@ -142,10 +167,9 @@ MAX_MEMBER_ROWS = 60  # a generated network of hundreds is summarised by sector 
 
 
 @solara.component
-def MembersView(model: solara.Reactive, counter: int, setup: Any):
+def MembersView(month: Month, setup: Any):
     """Who the members are (the roster's names) and the ties the scenario gave, with trust now."""
-    m = model.value
-    members = su.members_frame(m)
+    members = month.members
     if len(members) > MAX_MEMBER_ROWS:
         by = members.groupby("sector", sort=False)
         members = pd.DataFrame({"members": by["status"].apply(lambda s: int((s == "member").sum())),
@@ -153,7 +177,7 @@ def MembersView(model: solara.Reactive, counter: int, setup: Any):
                                 "commitment": by["commitment"].mean(),
                                 "disillusionment": by["disillusionment"].mean()}
                                ).reset_index()
-        title = f"Members by sector ({len(m.orgs.active)} generated)"
+        title = f"Members by sector ({month.n} generated)"
     else:
         named = "from the roster" if setup.members is not None else "generated"
         title = f"Members ({len(members)}, {named})"
@@ -166,16 +190,11 @@ def MembersView(model: solara.Reactive, counter: int, setup: Any):
         with solara.Card(title, margin=0, classes=["tn-members"]):
             solara.HTML(tag="div", unsafe_innerHTML=_table(members, "tn-table"))
         with solara.Card("Given ties", margin=0, classes=["tn-ties"]):
-            given = m.given_tie_state()
-            if given.empty:
+            if month.given.empty:
                 solara.Text("none given: all ties start from the prior (initial_trust)",
                             style={"color": "#777", "font-size": "13px"})
             else:
-                g = m.given_ties
-                given = given.assign(given_trust=g.trust.astype(float))
-                given = given[["source", "target", "given_trust", "trust", "strength"]]
-                given.columns = ["from", "to", "given trust", "trust now", "strength now"]
-                solara.HTML(tag="div", unsafe_innerHTML=_table(given, "tn-table"))
+                solara.HTML(tag="div", unsafe_innerHTML=_table(month.given, "tn-table"))
 
 
 @solara.component
@@ -191,26 +210,35 @@ def RunParameters(setup: Any):
 
 
 @solara.component
-def Dashboard(model: solara.Reactive, built: solara.Reactive):
+def Dashboard(model: solara.Reactive, built: solara.Reactive, lock: Any, drawn: Any):
     """The main area: status, the network beside the time plots, members and given ties.
 
-    The only component that follows Mesa's update counter: one render a month, handed down.
+    The only component that follows Mesa's update counter: the month is read once (under
+    ``lock``) and handed down; ``drawn`` is set when it is on the page, so that Play waits
+    for each month to be shown before it steps the next.
     """
     counter = update_counter.get()
     m = model.value
-    df = solara.use_memo(lambda: series(m), dependencies=[counter, id(m)])  # read once a month
+    stamp = (counter, id(m))
+
+    def read() -> Month:
+        with lock:
+            return read_month(m, stamp)
+
+    month = solara.use_memo(read, dependencies=[stamp])
     setup = built.value
     months = tuple(sorted({int(e["month"]) for e in setup.events}))
+    solara.use_effect(drawn.set, [stamp])
     with solara.Column(style={"padding": "4px 12px"}):
-        StatusPanel(model, df)
+        StatusPanel(month.status)
         RunParameters(setup)
         with solara.Columns([1, 1]):
             with solara.Card("Network", margin=0):
-                NetworkView(model, counter)
+                NetworkView(month)
             with solara.Column():
-                TimePlot(model, counter, df, "trust", months)
-                TimePlot(model, counter, df, "projects", months)
+                TimePlot(month, "trust", months)
+                TimePlot(month, "projects", months)
         with solara.Columns([1, 1]):
-            TimePlot(model, counter, df, "role", months)
-            TimePlot(model, counter, df, "strain", months)
-        MembersView(model, counter, setup)
+            TimePlot(month, "role", months)
+            TimePlot(month, "strain", months)
+        MembersView(month, setup)

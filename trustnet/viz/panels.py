@@ -9,6 +9,7 @@ re-render.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +26,7 @@ from trustnet.viz.controls import control, main_parameters
 PACES = {"as fast as it draws": 0.0, "0.2 s a month": 0.2, "0.5 s a month": 0.5,
          "1 s a month": 1.0}
 SET_PARAMETER = "set a parameter"
+DRAW_TIMEOUT = 5.0  # seconds Play waits for a month to be shown before it steps on anyway
 
 
 def control_label(p: Parameter) -> str:
@@ -266,15 +268,21 @@ def EventsCard(pending: solara.Reactive, set_setup: Callable[[Any], None]):
 
 
 def play_loop(model: solara.Reactive, playing: solara.Reactive, pace: solara.Reactive,
-              on_month: Callable[[float], None] | None = None) -> None:
-    """Step the model and redraw, month after month, until paused or the run ends."""
+              lock: threading.RLock, drawn: threading.Event) -> None:
+    """Step the model and show each month, until paused or the run ends.
+
+    A month is stepped under ``lock`` (the page reads the model under it too) and the next is
+    stepped only once the main area has shown this one (``drawn``), so Play never runs ahead
+    of what the browser sees.
+    """
     while playing.value:
         started = time.perf_counter()
         m = model.value
-        m.step()
-        force_update()  # the main area redraws before the next month
-        if on_month is not None:
-            on_month(time.perf_counter())
+        drawn.clear()
+        with lock:
+            m.step()
+        force_update()  # the main area renders the month, and sets ``drawn`` when it has
+        drawn.wait(timeout=DRAW_TIMEOUT)
         if not m.running:
             playing.set(False)
             break
