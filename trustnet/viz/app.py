@@ -29,6 +29,17 @@ from trustnet.viz.panels import (
 )
 
 ENV_SCENARIO = "TRUSTNET_VIZ_SCENARIO"
+# The drawer takes the width of its widest content but the main area's offset is measured
+# once: a long file path would make the sidebar cover the main area, so it stays at 400 px
+# and long texts wrap or end in an ellipsis.
+SIDEBAR_CSS = """
+.v-navigation-drawer { width: 400px !important; min-width: 400px !important;
+                       max-width: 400px !important; }
+.v-navigation-drawer__content { overflow-wrap: anywhere; }
+.v-navigation-drawer .v-select__selections { min-width: 0; overflow: hidden; }
+.v-navigation-drawer .v-select__selection { overflow: hidden; text-overflow: ellipsis;
+                                            white-space: nowrap; max-width: 100%; }
+"""
 
 
 def initial_choice() -> str:
@@ -73,6 +84,7 @@ def Page():
     solara.Title(f"trustnet: {built.value.title}")
     with solara.AppBar():
         solara.AppBarTitle(f"trustnet: {built.value.title}")
+    solara.Style(SIDEBAR_CSS)
     with solara.Sidebar(), solara.Column(gap="10px"):
         ScenarioCard(pending, choose, options)
         RunCard(pending, built, playing, pace, reset, step, pending.set)

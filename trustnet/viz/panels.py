@@ -59,7 +59,8 @@ def ScenarioCard(pending: solara.Reactive, choose: Callable[[str], None],
         values = list(options) if current.choice in options else [current.choice, *options]
         solara.Select("scenario or scenario file", values=values, value=current.choice,
                       on_value=pick)
-        solara.Markdown(f"**{current.title}**. {current.description}\n\n*{current.source}*",
+        text = f"**{current.title}**. {current.description}"
+        solara.Markdown(text + (f"\n\n*{current.source}*" if current.source else ""),
                         style={"font-size": "13px"})
         solara.InputText("open a scenario file or roster (path, Enter)", value=path,
                          on_value=lambda text: (path.set(text), pick(text.strip())),
