@@ -26,6 +26,34 @@ def test_every_parameter_is_fully_declared():
             assert p.low is not None and p.high is not None, f"{p.name} needs a range"
 
 
+def test_every_parameter_has_a_plausible_range_narrower_than_allowed_or_a_reason_not_to():
+    for p in PARAMETERS.values():
+        if p.kind in ("bool", "choice"):
+            assert p.plausible is None and p.not_varied, p.name
+            continue
+        if p.plausible is None:
+            assert p.not_varied, p.name
+            continue
+        lo, hi = p.plausible
+        assert p.low <= lo < hi <= p.high and (lo, hi) != (p.low, p.high), p.name
+        # the default lies in the range, so the analysis is about the model as run
+        assert p.default is None or lo <= p.default <= hi, p.name
+    # any point of the plausible ranges keeps the integration thresholds in their order
+    lows = {n: PARAMETERS[n].plausible for n in
+            ("cooperation_threshold", "coordination_threshold", "collaboration_threshold")}
+    assert lows["cooperation_threshold"][1] <= lows["coordination_threshold"][0]
+    assert lows["coordination_threshold"][1] <= lows["collaboration_threshold"][0]
+
+
+def test_a_declaration_without_a_plausible_range_or_a_reason_is_refused():
+    from trustnet.core.parameters import Parameter
+
+    with pytest.raises(ValueError, match="'x': declare a plausible range or why"):
+        Parameter("x", "float", 0.5, "m", low=0.0, high=1.0)
+    with pytest.raises(ValueError, match="'x': got 2.0; allowed: a number in"):
+        Parameter("x", "float", 0.5, "m", low=0.0, high=1.0, plausible=(0.2, 2.0))
+
+
 def test_the_names_others_rely_on_exist_with_their_meaning():
     assert PARAMETERS["governance"].choices == ("nao", "lead", "shared")
     assert PARAMETERS["nao_style"].choices == ("coordinating", "directive", "adaptive")

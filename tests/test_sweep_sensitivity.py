@@ -53,3 +53,50 @@ def test_sobol_samples_must_be_a_power_of_two():
 def test_missing_sensitivity_table_is_a_spec_error(tmp_path):
     with pytest.raises(SpecError, match=r"\[sensitivity\]: missing"):
         run_sensitivity({"steps": 5}, "morris", tmp_path / "x")
+
+
+def test_sobol_convergence_compares_the_first_half_of_the_design_with_all_of_it(tmp_path):
+    from trustnet.experiment.sensitivity import analyse, problem_of, sample
+
+    result = run_sensitivity(TOY, "sobol", tmp_path / "s", engine="serial", progress=False)
+    conv = result.convergence
+    assert list(conv["outcome"]) == ["mean_trust", "output", "success_rate"]
+    assert (tmp_path / "s" / "convergence_sobol.csv").is_file()
+    assert ((conv["top5_kept"] >= 0) & (conv["top5_kept"] <= 3)).all()  # 3 parameters here
+    assert (conv["rank_correlation"].abs() <= 1).all() and (conv["largest_ST_change"] >= 0).all()
+    # the first half of the design is the design at N/2 (so no runs are needed for it) ...
+    spec = load_spec(TOY)
+    half = load_spec({**TOY, "sensitivity": {**TOY["sensitivity"], "samples": 4}})
+    full_x, half_x = sample(spec, "sobol"), sample(half, "sobol")
+    assert np.array_equal(full_x[: len(half_x)], half_x)
+    # ... and its indices are what an analysis of those runs alone gives
+    ok = result.runs[result.runs["status"] == "ok"]
+    y = ok.groupby("arm")["mean_trust"].mean().to_numpy()[: len(half_x)]
+    alone = analyse(problem_of(half), None, y, "sobol", half, "mean_trust")
+    full = result.indices[result.indices["outcome"] == "mean_trust"]
+    change = np.nanmax(np.abs(np.array([r["ST"] for r in alone]) - full["ST"].to_numpy()))
+    assert conv.loc[conv["outcome"] == "mean_trust", "largest_ST_change"].item() == \
+        pytest.approx(change)
+
+
+def test_plausible_ranges_cover_every_parameter_that_can_vary_less_those_fixed_in_base():
+    from trustnet.core.parameters import PARAMETERS
+
+    spec = load_spec({"steps": 12, "base": {"ambition": 1.2},
+                      "sensitivity": {"ranges": "plausible", "exclude": ["takeover"]}})
+    ranges = spec.sensitivity.ranges
+    varied = {n for n, p in PARAMETERS.items() if p.plausible is not None}
+    assert set(ranges) == varied - {"ambition", "takeover"}
+    assert ranges["forgetting"] == PARAMETERS["forgetting"].plausible
+
+
+@pytest.mark.parametrize("sensitivity, message", [
+    ({"ranges": "plausible", "exclude": ["governance"]},
+     r"\[sensitivity\] exclude: 'governance' is not varied anyway \(a structural condition"),
+    ({"ranges": "plausible", "exclude": ["takeovr"]}, r"unknown parameter 'takeovr'"),
+    ({"ranges": {"ambition": [0.5, 1.0]}, "exclude": ["takeover"]},
+     r'\[sensitivity\] exclude: only with ranges = "plausible"'),
+])
+def test_bad_plausible_sensitivity_specs_are_one_line_errors(sensitivity, message):
+    with pytest.raises(SpecError, match=message):
+        load_spec({"steps": 12, "sensitivity": sensitivity})

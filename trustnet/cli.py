@@ -804,9 +804,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         raise _usage(exc) from None
     out = args.out or os.path.join("results", f"{spec.name}_{args.method}")
     opts = _engine_args(args)
-    print(f"{spec.name}: {args.method} analysis of {len(spec.sensitivity.ranges)} parameters "
-          f"({', '.join(spec.sensitivity.ranges)}), {spec.replications} replications per point; "
-          f"results in {out}")
+    names = list(spec.sensitivity.ranges)
+    listed = ", ".join(names) if len(names) <= 12 else (
+        ", ".join(names[:6]) + f", ... (all {len(names)} in the indices)")
+    print(f"{spec.name}: {args.method} analysis of {len(names)} parameters ({listed}), "
+          f"{spec.replications} replications per point; results in {out}")
     from trustnet.experiment.engines import EngineError
 
     try:
@@ -824,17 +826,32 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     idx = result.indices
     key = INDICES[args.method].main
     ranked = idx.dropna(subset=[key]).sort_values(["outcome", "rank"])
-    rows = []
+    rows, shown = [], 8
     for outcome, group in ranked.groupby("outcome", sort=False):
-        rows.append([outcome, ", ".join(f"{p} ({v:.3g})" for p, v in
-                                        zip(group["parameter"], group[key]))])
+        text = ", ".join(f"{p} ({v:.3g})" for p, v in
+                         zip(group["parameter"][:shown], group[key][:shown]))
+        if len(group) > shown:
+            text += f", ... {len(group) - shown} more"
+        rows.append([outcome, text])
     if rows:
         print(f"\nparameters by influence ({key}), per outcome:")
         print(_table(rows, ["outcome", "parameters, most influential first"]))
+    conv = result.convergence
+    if conv is not None and "rank_correlation" in conv:
+        conv = conv.dropna(subset=["rank_correlation"])
+        print(f"\nconvergence, the first {spec.sensitivity.samples // 2} base samples against "
+              f"all {spec.sensitivity.samples} (converged: the ranking and the top five no "
+              "longer move):")
+        print(_table([[r.outcome, f"{r.largest_ST_change:.3f}", f"{r.rank_correlation:.2f}",
+                       f"{r.top5_kept} of 5", f"{r.widest_ST_interval:.3f}"]
+                      for r in conv.itertuples()],
+                     ["outcome", "largest ST change", "rank correlation", "top five kept",
+                      "widest ST interval (95%)"]))
     else:
         print(f"\nno outcome has a {key}: none varied over the {len(result.runs)} runs (too "
               "few months, trajectories or samples for an index)")
-    print(f"\nindices: {out}/indices_{args.method}.csv; figure: "
+    extra = "; convergence_sobol.csv" if result.convergence is not None else ""
+    print(f"\nindices: {out}/indices_{args.method}.csv{extra}; figure: "
           f"{out}/sensitivity_{args.method}.png; {len(result.runs)} runs in {out}/runs/")
     return 0
 
@@ -1040,9 +1057,10 @@ def cmd_params(args: argparse.Namespace) -> int:
         if not members:
             continue
         print(f"\n== {group} ==")
-        print(_table([[r["name"], _default(r["default"]), r["allowed"], r["unit"],
-                       r["in_a_run"]] for r in members],
-                     ["name", "default", "allowed", "unit", "in a run"]))
+        print(_table([[r["name"], _default(r["default"]), r["allowed"],
+                       r["plausible"] if r["plausible"][:4] != "not " else "not varied",
+                       r["unit"], r["in_a_run"]] for r in members],
+                     ["name", "default", "allowed", "plausible", "unit", "in a run"]))
         print()
         for r in members:
             print(textwrap.fill(f"{r['name']}: {r['meaning']}. Source: {r['source']}.",

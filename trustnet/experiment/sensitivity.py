@@ -42,6 +42,7 @@ class SensitivityResult:
     method: str
     problem: dict[str, Any]
     out: Path | None = None
+    convergence: Any = None  # Sobol: per outcome, the indices at N/2 against those at N
 
 
 def problem_of(spec: Spec) -> dict[str, Any]:
@@ -112,14 +113,57 @@ def run_sensitivity(spec: Spec | dict | str | Path, method: str = "morris",
         y = ok.groupby("arm")[col].mean().reindex(range(len(points))).to_numpy()
         rows += analyse(problem, X, y, method, spec, outcome)
     indices = pd.DataFrame(rows)
+    convergence = None
+    if method == "sobol" and spec.sensitivity.samples >= 4:
+        convergence = converge(problem, spec, outcomes, ok, len(points), indices)
     if out is not None:
         out = Path(out)
         indices.to_csv(out / f"indices_{method}.csv", index=False)
+        if convergence is not None:
+            convergence.to_csv(out / "convergence_sobol.csv", index=False)
         from trustnet.plots import sensitivity_figure
         fig = sensitivity_figure(indices, method)
         fig.savefig(out / f"sensitivity_{method}.png", dpi=120, bbox_inches="tight")
     return SensitivityResult(indices=indices, runs=runs, method=method, problem=problem,
-                             out=out)
+                             out=out, convergence=convergence)
+
+
+def converge(problem: dict[str, Any], spec: Spec, outcomes: Any, ok: Any, n_points: int,
+             indices: Any) -> Any:
+    """Sobol indices from the first half of the base samples against those from all of them.
+
+    SALib lays out a Sobol design base sample by base sample, so its first half is the design
+    at N/2: no extra runs. An analysis has converged where the total-order indices, their
+    ranking and the set of the most influential parameters no longer move from N/2 to N.
+    """
+    import numpy as np
+    import pandas as pd
+    from scipy.stats import spearmanr
+
+    from trustnet.experiment.tables import outcome_column
+
+    half = replace(spec, sensitivity=replace(spec.sensitivity,
+                                             samples=spec.sensitivity.samples // 2))
+    rows = []
+    for outcome in outcomes:
+        full = indices[indices["outcome"] == outcome]
+        y = ok.groupby("arm")[outcome_column(outcome)].mean().reindex(range(n_points))
+        y = y.to_numpy()[: n_points // 2]
+        early = pd.DataFrame(analyse(problem, None, y, "sobol", half, outcome))
+        a, b = early["ST"].to_numpy(), full["ST"].to_numpy()
+        if np.isnan(a).all() or np.isnan(b).all():
+            rows.append({"outcome": outcome, "note": full["note"].iloc[0] or early["note"].iloc[0]})
+            continue
+        top_a = set(early.nsmallest(5, "rank")["parameter"])
+        top_b = set(full.nsmallest(5, "rank")["parameter"])
+        rows.append({
+            "outcome": outcome,
+            "largest_ST_change": float(np.nanmax(np.abs(a - b))),
+            "rank_correlation": float(spearmanr(a, b, nan_policy="omit").statistic),
+            "top5_kept": len(top_a & top_b),
+            "widest_ST_interval": float(np.nanmax(full["ST_conf"])),
+            "note": ""})
+    return pd.DataFrame(rows)
 
 
 def analyse(problem: dict[str, Any], X: Any, y: Any, method: str, spec: Spec,

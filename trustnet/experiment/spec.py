@@ -47,6 +47,8 @@ Layout (all keys optional except that something must be run)::
     outcomes = ["mean_trust"]       # outcomes analysed (default: all)
     [sensitivity.ranges]
     ambition = [0.4, 2.0]
+    # or, instead of the table: ranges = "plausible" (every parameter over its declared
+    # plausible range, less those [base] sets) and exclude = ["name", ...]
 """
 
 from __future__ import annotations
@@ -307,7 +309,8 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
 
     sensitivity = None
     if "sensitivity" in data:
-        sensitivity = _sensitivity(_table(data["sensitivity"], "[sensitivity]", fail), fail)
+        sensitivity = _sensitivity(_table(data["sensitivity"], "[sensitivity]", fail), base,
+                                   fail)
 
     _distinct_arms(arms, fail)
     clash = _clashes(arms, axes, samples)
@@ -507,6 +510,21 @@ def _ranges(table: Any, where: str, fail) -> dict[str, tuple[float, float]]:
     return out
 
 
+def _plausible_ranges(exclude: Any, base: Mapping[str, Any], fail
+                      ) -> dict[str, tuple[float, float]]:
+    """Every parameter over its declared plausible range, less those [base] fixes and
+    ``exclude`` names."""
+    where = "[sensitivity] exclude"
+    if not isinstance(exclude, list):
+        raise fail(where, f"got {exclude!r}; allowed: a list of parameter names")
+    for name in exclude:
+        p = _parameter(name, where, fail)
+        if p.plausible is None:
+            raise fail(where, f"'{name}' is not varied anyway ({p.not_varied})")
+    return {p.name: p.plausible for p in PARAMETERS.values()
+            if p.plausible is not None and p.name not in base and p.name not in exclude}
+
+
 def _samples(table: dict[str, Any], master_seed: int, fail) -> Samples:
     _no_unknown(table, ("method", "n", "ranges", "seed"), "[samples]", fail)
     method = table.get("method", "lhs")
@@ -542,10 +560,16 @@ def _outputs(table: dict[str, Any], fail) -> tuple[tuple[str, ...] | None, int, 
     return series, every, plot
 
 
-def _sensitivity(table: dict[str, Any], fail) -> Sensitivity:
-    _no_unknown(table, ("ranges", "trajectories", "levels", "samples", "outcomes",
+def _sensitivity(table: dict[str, Any], base: Mapping[str, Any], fail) -> Sensitivity:
+    _no_unknown(table, ("ranges", "exclude", "trajectories", "levels", "samples", "outcomes",
                         "second_order"), "[sensitivity]", fail)
-    ranges = _ranges(table.get("ranges", {}), "[sensitivity.ranges]", fail)
+    if table.get("ranges") == "plausible":
+        ranges = _plausible_ranges(table.get("exclude", []), base, fail)
+    elif "exclude" in table:
+        raise fail("[sensitivity] exclude", 'only with ranges = "plausible"; leave a parameter '
+                                            "out of [sensitivity.ranges] instead")
+    else:
+        ranges = _ranges(table.get("ranges", {}), "[sensitivity.ranges]", fail)
     trajectories = _int(table.get("trajectories", 10), "[sensitivity] trajectories", 2,
                         1_000_000, fail)
     levels = _int(table.get("levels", 4), "[sensitivity] levels", 2, 100, fail)
