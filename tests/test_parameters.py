@@ -50,7 +50,7 @@ def test_a_declaration_without_a_plausible_range_or_a_reason_is_refused():
 
     with pytest.raises(ValueError, match="'x': declare a plausible range or why"):
         Parameter("x", "float", 0.5, "m", low=0.0, high=1.0)
-    with pytest.raises(ValueError, match="'x': got 2.0; allowed: a number in"):
+    with pytest.raises(ValueError, match=r"'x': got 2\.0; allowed: a number in"):
         Parameter("x", "float", 0.5, "m", low=0.0, high=1.0, plausible=(0.2, 2.0))
 
 

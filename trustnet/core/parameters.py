@@ -618,6 +618,7 @@ def markdown_table() -> str:
             if row["group"] == group:
                 lines.append(
                     f"| `{row['name']}` | {row['label']} | {row['default']} | {row['allowed']} | "
-                    f"{row['plausible']} | {row['unit']} | {row['in_a_run']} | {row['meaning']} | {row['source']} |"
+                    f"{row['plausible']} | {row['unit']} | {row['in_a_run']} | {row['meaning']} | "
+                    f"{row['source']} |"
                 )
     return "\n".join(lines).lstrip("\n") + "\n"
