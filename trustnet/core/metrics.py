@@ -9,6 +9,7 @@ step costs a few dictionary look-ups.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,8 +17,6 @@ import numpy as np
 from trustnet.core.reporters import REPORTERS, RUN_MEANS, SUMMARY_OUTCOMES
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from trustnet.core.model import TrustNetworkModel
     from trustnet.core.organisations import Organisations
 
@@ -75,13 +74,13 @@ def inclusion_gap(orgs: Organisations) -> float:
     return float(np.add.reduce(trust[upper]) - np.add.reduce(trust[lower])) / len(lower)
 
 
-def summarise(series: pd.DataFrame, tenures: list[int]) -> dict[str, float]:
-    """Summary outcomes of one run from its time series (one row per step)."""
-    last = series.iloc[-1]
-    summary = {name: float(last[name]) for name in REPORTERS}
+def summarise(values: Mapping[str, np.ndarray], tenures: list[int]) -> dict[str, float]:
+    """Summary outcomes of one run from each reporter's values at steps 0, 1, ..."""
+    summary = {name: float(values[name][-1]) for name in REPORTERS}
     for name in RUN_MEANS:
-        summary[f"{name}_mean"] = float(series[name].iloc[1:].mean()) if len(series) > 1 else float(
-            last[name])
+        series = values[name]
+        summary[f"{name}_mean"] = (float(np.add.reduce(series[1:]) / (len(series) - 1))
+                                   if len(series) > 1 else float(series[-1]))
     ended = summary["projects_succeeded"] + summary["projects_failed"]
     summary["success_rate"] = summary["projects_succeeded"] / ended if ended else 0.0
     summary["mean_coordinator_tenure"] = float(np.mean(tenures)) if tenures else 0.0

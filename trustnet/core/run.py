@@ -6,7 +6,6 @@ Sweeps, notebooks, tests and other tools (EMA Workbench, Mesa's runners) all cal
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,15 +18,42 @@ from trustnet.core.parameters import check_seed
 from trustnet.core.scenarios import scenario_params
 
 
-@dataclass
 class RunResult:
-    params: dict[str, Any]  # as the run started (events change them later)
-    seed: int
-    steps: int
-    series: pd.DataFrame  # index "step", one column per reporter
-    summary: dict[str, float]
-    projects: pd.DataFrame  # one row per project created
-    given_ties: pd.DataFrame | None = None  # the given ties' trust and strength at tie_months
+    """A run's outcomes; its time series and projects become tables when first read (a sweep
+    that keeps only summaries never pays for them)."""
+
+    def __init__(self, params: dict[str, Any], seed: int, steps: int,
+                 values: dict[str, np.ndarray], series_every: int, summary: dict[str, float],
+                 portfolio: Any, given_ties: pd.DataFrame | None = None) -> None:
+        self.params = params  # as the run started (events change them later)
+        self.seed = seed
+        self.steps = steps
+        self.summary = summary
+        self.given_ties = given_ties  # the given ties' trust and strength at tie_months
+        self.values = values  # reporter -> its value at steps 0 .. steps
+        self._every = series_every
+        self._portfolio = portfolio
+        self._series: pd.DataFrame | None = None
+        self._projects: pd.DataFrame | None = None
+
+    @property
+    def series(self) -> pd.DataFrame:
+        """Index "step", one column per reporter (every ``series_every``-th step and the last)."""
+        if self._series is None:
+            series = pd.DataFrame(self.values)
+            series.index = pd.RangeIndex(len(series), name="step")
+            if self._every > 1:
+                keep = (series.index % self._every == 0) | (series.index == series.index[-1])
+                series = series[keep]
+            self._series = series
+        return self._series
+
+    @property
+    def projects(self) -> pd.DataFrame:
+        """One row per project created."""
+        if self._projects is None:
+            self._projects = self._portfolio.table()
+        return self._projects
 
 
 def run_model(params: Mapping[str, Any] | None = None, *, scenario: str | None = None,
@@ -61,15 +87,11 @@ def run_model(params: Mapping[str, Any] | None = None, *, scenario: str | None =
         model.step()
         if model.steps in months:
             kept.append(model.given_tie_state())
-    series = model.datacollector.get_model_vars_dataframe()
-    series.index = pd.RangeIndex(len(series), name="step")
-    summary = summarise(series, model.coordinator.all_tenures())
-    if series_every > 1:
-        keep = (series.index % series_every == 0) | (series.index == series.index[-1])
-        series = series[keep]
-    return RunResult(params=model.initial_params, seed=seed, steps=steps, series=series,
-                     summary=summary, projects=model.projects.table(),
-                     given_ties=pd.concat(kept, ignore_index=True) if kept else None)
+    values = {name: np.asarray(v, dtype=np.float64)
+              for name, v in model.datacollector.model_vars.items()}
+    return RunResult(model.initial_params, seed, steps, values, series_every,
+                     summarise(values, model.coordinator.all_tenures()), model.projects,
+                     pd.concat(kept, ignore_index=True) if kept else None)
 
 
 def _whole(value: Any, name: str, low: int) -> int:
