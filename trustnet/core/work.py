@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trustnet.core.compiled import jit, pairwise_sum
 from trustnet.core.coordinator import Coordinator
 from trustnet.core.organisations import Organisations
 from trustnet.core.projects import (
@@ -169,6 +170,9 @@ def tie_effects(teams: Teams, ties: Ties, projects: Portfolio, params: dict
     return teams.efficiency, teams.teammate_trust
 
 
+STYLES = {"coordinating": 0, "directive": 1, "adaptive": 2}  # the kernel's style codes
+
+
 def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Ties,
                coordinator: Coordinator, params: dict, rng: np.random.Generator, step: int
                ) -> tuple[float, float]:
@@ -181,82 +185,165 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
     n_act = len(teams.act)
     if n_act == 0:
         return 0.0, 0.0
-    act, safe, valid = teams.act, teams.safe, teams.valid
-    spare = orgs.capacity * orgs.commitment * np.maximum(0.0, 1.0 - orgs.capacity_used)
+    act = teams.act
     efficiency, teammate_trust = tie_effects(teams, ties, projects, p)
-    routine = (1.0 - p["open_task_share"]) * (spare[safe] * teams.per_project).sum(axis=1)
-    routine *= efficiency
-    # the open task's volunteer round: willingness falls with group size and grows with trust
-    # in the teammates (twice the propensity at full trust, none at none)
-    willing = (orgs.volunteering[safe] * orgs.commitment[safe] * teams.size_factor[:, None]
-               * 2.0 * teammate_trust)
-    volunteers = valid & (rng.random(safe.shape) < willing)
-    has_volunteer = volunteers.any(axis=1)
-    comply_draw, takeover_draw, rescue_draw = rng.random((3, n_act))
-    task = teams.task
+    # one draw per slot for the volunteer round, then per project: compliance with an
+    # assignment, takeover and rescue (drawn whether needed or not, for common random numbers)
+    draws = rng.random(teams.safe.size + 3 * n_act)
+    present = coordinator.present
+    out = _work(
+        teams.safe, teams.valid, teams.per_project, teams.size_factor, teams.task,
+        teams.start, teams.deadline, teams.pace, efficiency, teammate_trust, act,
+        orgs.capacity, orgs.commitment, orgs.capacity_used, orgs.volunteering,
+        orgs.coordinator_tie, projects.progress, projects.effort_members,
+        projects.effort_coordinator, projects.joint_months, projects.volunteered, draws, step,
+        p["open_task_share"], p["takeover"], p["reliance_erosion"], present,
+        STYLES[coordinator.style] if present else 0,
+        coordinator.legitimacy if present else 0.0,
+        coordinator.overcommit_chance() if present else 0.0,
+        coordinator.effective_capacity if present else 0.0,
+        coordinator.workload, coordinator.overwork_ceiling() if present else 0.0)
+    member_effort, coordinator_effort, workload, acted, overruled = out
+    if present:
+        coordinator.workload = workload
+        coordinator.acted_directively |= acted
+    for who in overruled:  # in the order the coordinator assigned the tasks
+        orgs.overrule(np.array([who]), p)
+    return member_effort, coordinator_effort
+
+
+@jit
+def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, efficiency,
+          teammate_trust, act, capacity, commitment, capacity_used, volunteering,
+          coordinator_tie, progress, effort_members, effort_coordinator, joint_months,
+          volunteered, draws, step, open_task_share, takeover, reliance_erosion, present, style,
+          legitimacy, beyond, effective_capacity, workload, ceiling
+          ):  # pragma: no cover - compiled
+    n_act, k = safe.shape
+    # what each member can spare this month
+    spare = np.empty((n_act, k))
+    for r in range(n_act):
+        for c in range(k):
+            m = safe[r, c]
+            free = 1.0 - capacity_used[m]
+            spare[r, c] = capacity[m] * commitment[m] * (0.0 if free <= 0.0 else free)
+    # routine work, at the group's efficiency; the open task's volunteer round: willingness
+    # falls with group size and grows with trust in the teammates (twice the propensity at
+    # full trust, none at none)
+    routine = np.empty(n_act)
+    shares = np.empty(k)
+    volunteers = np.zeros((n_act, k), dtype=np.bool_)
+    has_volunteer = np.zeros(n_act, dtype=np.bool_)
+    for r in range(n_act):
+        for c in range(k):
+            shares[c] = spare[r, c] * per_project[r, c]
+        routine[r] = (1.0 - open_task_share) * pairwise_sum(shares, 0, k) * efficiency[r]
+        for c in range(k):
+            m = safe[r, c]
+            willing = (volunteering[m] * commitment[m] * size_factor[r] * 2.0
+                       * teammate_trust[r, c])
+            if valid[r, c] and draws[r * k + c] < willing:
+                volunteers[r, c] = True
+                has_volunteer[r] = True
+    comply_at, takeover_at, rescue_at = n_act * k, n_act * k + n_act, n_act * k + 2 * n_act
     done_by_member = has_volunteer.copy()
     coordinator_effort = np.zeros(n_act)
-    orphaned = (~has_volunteer).nonzero()[0]
     # the progress each project should have made by the end of this month
-    due = (step - teams.start + 1) * teams.pace
-    if coordinator.present and len(orphaned):
-        # a deadline looms when it is this month or next and the project is behind
-        looming = ((teams.deadline[orphaned] - step <= 1)
-                   & (projects.progress[act[orphaned]] < due[orphaned]))
-        within, beyond = p["takeover"], coordinator.overcommit_chance()
-        free, ceiling = coordinator.free_capacity(), coordinator.overwork_ceiling()
-        for row, looms, size, comply, draw in zip(
-                orphaned.tolist(), looming.tolist(), task[orphaned].tolist(),
-                comply_draw[orphaned].tolist(), takeover_draw[orphaned].tolist()):
-            if coordinator.assigns_task(looms):
+    due = np.empty(n_act)
+    for r in range(n_act):
+        due[r] = (step - start[r] + 1) * pace[r]
+    acted = False
+    overruled = []
+    overruled.append(0)  # (typed for numba; removed below)
+    overruled.pop()
+    if present:
+        free = effective_capacity - workload
+        for r in range(n_act):
+            if has_volunteer[r]:
+                continue
+            # a deadline looms when it is this month or next and the project is behind
+            looms = deadline[r] - step <= 1 and progress[act[r]] < due[r]
+            assigns = style == 1 or (style == 2 and looms)
+            acted |= assigns
+            if assigns:
                 # told to do it, the most available member complies as far as it accepts the
                 # coordinator's authority, and resents being overruled
-                slot = np.argmax(np.where(valid[row], spare[safe[row]], -1.0))
-                if comply < coordinator.legitimacy:
-                    done_by_member[row] = True
-                    orgs.overrule(safe[row, slot:slot + 1], p)
+                slot, best = 0, -np.inf
+                for c in range(k):
+                    value = spare[r, c] if valid[r, c] else -1.0
+                    if value > best:
+                        slot, best = c, value
+                if draws[comply_at + r] < legitimacy:
+                    done_by_member[r] = True
+                    overruled.append(safe[r, slot])
                     continue
             # within its free time it takes the task with propensity ``takeover``; beyond it,
             # overcommitted, less readily (Homer 1985)
-            if draw < (within if free >= size else beyond if free + ceiling >= size else 0.0):
+            size = task[r]
+            chance = (takeover if free >= size else beyond if free + ceiling >= size else 0.0)
+            if draws[takeover_at + r] < chance:
                 free -= size
-                coordinator.workload += size
-                coordinator_effort[row] = size
-    member_effort = routine + np.where(done_by_member, task * efficiency, 0.0)
-    if coordinator.present and p["takeover"] > 0:
+                workload += size
+                coordinator_effort[r] = size
+    member_effort = np.empty(n_act)
+    for r in range(n_act):
+        member_effort[r] = routine[r] + (task[r] * efficiency[r] if done_by_member[r] else 0.0)
+    if present and takeover > 0:
         # a project behind its schedule after the month's work: the coordinator makes up the
         # shortfall, up to an open task's size, the work nobody else will do (role drift, M3)
-        shortfall = np.minimum(due - projects.progress[act] - member_effort, task)
-        behind = ((shortfall > 0) & (coordinator_effort == 0)).nonzero()[0]
+        behind = []
+        amounts = []
+        for r in range(n_act):
+            gap = due[r] - progress[act[r]] - member_effort[r]
+            gap = gap if gap <= task[r] else task[r]
+            if gap > 0 and coordinator_effort[r] == 0:
+                behind.append(r)
+                amounts.append(gap)
         if len(behind):
-            free, ceiling = coordinator.free_capacity(), coordinator.overwork_ceiling()
-            within, beyond = p["takeover"], coordinator.overcommit_chance()
-            amounts, draws = shortfall[behind], rescue_draw[behind]
-            if free >= amounts.sum():  # its free time covers them all: one chance for each
-                taken = draws < within
-                coordinator.workload += float(amounts[taken].sum())
-                coordinator_effort[behind[taken]] = amounts[taken]
+            free = effective_capacity - workload
+            gaps = np.array(amounts)
+            if free >= pairwise_sum(gaps, 0, len(gaps)):  # it covers them all: one chance each
+                taken = np.empty(len(gaps))
+                n_taken = 0
+                for i in range(len(behind)):
+                    if draws[rescue_at + behind[i]] < takeover:
+                        taken[n_taken] = gaps[i]
+                        n_taken += 1
+                        coordinator_effort[behind[i]] = gaps[i]
+                workload += pairwise_sum(taken, 0, n_taken)
             else:  # free time runs out on the way: in turn
-                for row, amount, draw in zip(behind.tolist(), amounts.tolist(), draws.tolist()):
-                    if draw < (within if free >= amount
-                               else beyond if free + ceiling >= amount else 0.0):
-                        free -= amount
-                        coordinator.workload += amount
-                        coordinator_effort[row] = amount
-    if coordinator.present:
-        taken = coordinator_effort > 0
-        if taken.any():  # members of those groups learn to rely on the coordinator
-            reliant = safe[taken][valid[taken]]
-            orgs.volunteering[reliant] *= 1.0 - p["reliance_erosion"]
-            orgs.coordinator_tie[reliant] += 0.05 * (1.0 - orgs.coordinator_tie[reliant])
-    projects.progress[act] += member_effort + coordinator_effort
-    projects.effort_members[act] += member_effort
-    projects.effort_coordinator[act] += coordinator_effort
-    total = member_effort + coordinator_effort
-    projects.joint_months[act] += np.divide(member_effort, total, out=np.ones(n_act),
-                                            where=total > 0)
-    projects.volunteered[act] += volunteers
-    return float(member_effort.sum()), float(coordinator_effort.sum())
+                for i in range(len(behind)):
+                    size = gaps[i]
+                    chance = (takeover if free >= size
+                              else beyond if free + ceiling >= size else 0.0)
+                    if draws[rescue_at + behind[i]] < chance:
+                        free -= size
+                        workload += size
+                        coordinator_effort[behind[i]] = size
+    if present:
+        # members of groups whose work the coordinator took learn to rely on it (once a month,
+        # however many of their groups it helped)
+        reliant = np.zeros(len(volunteering), dtype=np.bool_)
+        for r in range(n_act):
+            if coordinator_effort[r] > 0:
+                for c in range(k):
+                    if valid[r, c]:
+                        reliant[safe[r, c]] = True
+        for m in range(len(volunteering)):
+            if reliant[m]:
+                volunteering[m] *= 1.0 - reliance_erosion
+                coordinator_tie[m] += 0.05 * (1.0 - coordinator_tie[m])
+    for r in range(n_act):
+        row = act[r]
+        progress[row] += member_effort[r] + coordinator_effort[r]
+        effort_members[row] += member_effort[r]
+        effort_coordinator[row] += coordinator_effort[r]
+        total = member_effort[r] + coordinator_effort[r]
+        joint_months[row] += member_effort[r] / total if total > 0 else 1.0
+        for c in range(k):
+            volunteered[row, c] += volunteers[r, c]
+    return (pairwise_sum(member_effort, 0, n_act), pairwise_sum(coordinator_effort, 0, n_act),
+            workload, acted, overruled)
 
 
 def credit_joint_work(rows: np.ndarray, projects: Portfolio, orgs: Organisations, ties: Ties,

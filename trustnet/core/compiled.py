@@ -1,0 +1,81 @@
+"""What the compiled kernels of the month share: how they are compiled, and numpy's sums.
+
+A phase whose arithmetic is many small array operations runs as one kernel compiled by numba
+(a month at 40 members is a few thousand operations; as numpy calls it costs a microsecond
+each). The kernels are compiled on first use and cached on disk beside their module (or in
+numba's cache directory for a read-only install), so a machine pays for compilation once and
+every worker process of a sweep loads the cached machine code.
+
+Results stay bit-identical to numpy's: no fast-math, the same order of every operation, and
+sums in numpy's own order (:func:`pairwise_sum`), since a float sum depends on its order.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+
+
+@jit
+def _block_sum(a, lo, n):  # pragma: no cover - compiled
+    """numpy's sum of at most 128 items: in turn below 8, else eight running sums."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    m = n - n % 8
+    i = 8
+    while i < m:
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@jit
+def pairwise_sum(a, lo, n):  # pragma: no cover - compiled
+    """Sum of ``a[lo:lo + n]`` in numpy's order (``np.add.reduce`` of a contiguous array):
+    blocks of at most 128 items, above that the sum of two halves (left, then right).
+
+    numpy recurses; this walks the same tree with a stack (a cached numba function must not
+    call itself)."""
+    if n <= 128:
+        return _block_sum(a, lo, n)
+    # tasks: (lo, n) to sum, or n = -1 to add the last two sums
+    task_lo = np.empty(128, dtype=np.int64)
+    task_n = np.empty(128, dtype=np.int64)
+    sums = np.empty(128)
+    tasks, depth = 1, 0
+    task_lo[0], task_n[0] = lo, n
+    while tasks:
+        tasks -= 1
+        at, size = task_lo[tasks], task_n[tasks]
+        if size == -1:
+            depth -= 1
+            sums[depth - 1] = sums[depth - 1] + sums[depth]
+        elif size <= 128:
+            sums[depth] = _block_sum(a, at, size)
+            depth += 1
+        else:
+            half = size // 2
+            half -= half % 8
+            task_lo[tasks], task_n[tasks] = 0, -1  # last: add the two halves
+            task_lo[tasks + 1], task_n[tasks + 1] = at + half, size - half  # then the right
+            task_lo[tasks + 2], task_n[tasks + 2] = at, half  # first the left
+            tasks += 3
+    return sums[0]
