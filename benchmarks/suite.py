@@ -1,6 +1,7 @@
 """trustnet's benchmark suite: speed against Mesa's own network example, peak memory, growth
-with size, sweep throughput of the engines, start-up time and the browser page's Play (months
-per second in headless Chromium), each beside its target.
+with size, sweep throughput of the engines, start-up time (and the first run, compiling), the
+browser page's Play (months per second in headless Chromium) and a Sobol analysis over every
+parameter run to the end, each beside its target.
 
     python benchmarks/suite.py                        # everything (long: see benchmarks/README.md)
     python benchmarks/suite.py --quick                # smoke run of every section, 1-2 minutes
@@ -29,7 +30,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SECTIONS = ("model", "memory", "sweep", "startup", "viz")
+SECTIONS = ("model", "memory", "sweep", "startup", "viz", "sensitivity")
 VIZ_SIZES = (40, 400)
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 MB = 2**20
@@ -38,15 +39,21 @@ MB = 2**20
 TARGETS = {
     "ratio_40": ("time ratio trustnet / virus_on_network at 40 organisations", "≤", 0.5, "",
                  ".3f"),
-    "ratio_1000": ("time ratio trustnet / virus_on_network at 1,000 organisations", "≤", 0.1, "",
-                   ".3f"),
+    "ratio_1000": ("time ratio trustnet / virus_on_network at 1,000 organisations", "≤", 0.05,
+                   "", ".3f"),
     "time_10000": ("10,000 organisations × 120 steps: time", "<", 30, " s", ".2f"),
     "memory_10000": ("10,000 organisations × 120 steps: peak memory", "<", 4096, " MB", ".0f"),
+    "serial": ("serial engine: default runs a second on one core, spec to stored row", "≥",
+               300, " runs/s", ".1f"),
     "speedup_processes": ("default engine (local processes): speed-up over serial", "≥", 1.8,
                           "×", ".2f"),
     "speedup_dask": ("Dask LocalCluster, once started: speed-up over serial", "≥", 1.6, "×",
                      ".2f"),
     "help": ("`trustnet --help`: wall time", "<", 0.3, " s", ".3f"),
+    "first_run": ("first `trustnet run`, compiling the kernels: wall time", "<", 10, " s",
+                  ".2f"),
+    "sobol_all": ("Sobol over every parameter, N=256 (first and total order): wall time", "<",
+                  10, " min", ".1f"),
     "play_40": ("browser page, Play at 40 organisations", "≥", 5, " months/s", ".1f"),
     "play_400": ("browser page, Play at 400 organisations", "≥", 2, " months/s", ".1f"),
 }
@@ -285,10 +292,12 @@ def measure_startup(args) -> dict:
     """Wall time of short commands in fresh processes: what a user waits for before anything
     happens. Bare `python -c pass` shows the interpreter's own share."""
     script = Path(sys.executable).parent / "trustnet"
+    run = [str(script), "run", "--steps", "120", "--seed", "1"] if script.exists() else None
+    rows = [first_run(run)] if run else []
     commands = [("trustnet --help", [str(script), "--help"] if script.exists() else None),
+                ("trustnet run (kernels cached)", run),
                 ("python -c 'import trustnet'", [sys.executable, "-c", "import trustnet"]),
                 ("python -c pass", [sys.executable, "-c", "pass"])]
-    rows = []
     for label, argv in commands:
         if argv is None:
             rows.append({"command": label, "median_s": None, "error": "console script not found"})
@@ -311,6 +320,24 @@ def measure_startup(args) -> dict:
     return {"repeats": args.startup_repeats, "rows": rows}
 
 
+def first_run(argv: list[str]) -> dict:
+    """`trustnet run` as on a fresh machine: an empty cache, so the kernels are compiled."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as cache:
+        start = time.perf_counter()
+        done = subprocess.run(argv, check=False, capture_output=True, cwd=ROOT,
+                              env={**os.environ, "NUMBA_CACHE_DIR": cache})
+        seconds = time.perf_counter() - start
+    label = "trustnet run (first, compiling)"
+    if done.returncode != 0:
+        print(f"  {label:28s} failed (exit code {done.returncode})", flush=True)
+        return {"command": label, "median_s": None,
+                "error": f"failed with exit code {done.returncode}"}
+    print(f"  {label:28s} {seconds:.3f} s", flush=True)
+    return {"command": label, "median_s": seconds, "runs_s": [seconds]}
+
+
 def measure_viz(args) -> dict:
     """Months per second of the page's Play in headless Chromium (benchmarks/viz_play.py)."""
     sys.path.insert(0, str(HERE))
@@ -318,6 +345,39 @@ def measure_viz(args) -> dict:
 
     return {"seconds": args.viz_seconds, "rows": viz_play.measure(list(VIZ_SIZES),
                                                                   args.viz_seconds)}
+
+
+def measure_sensitivity(args) -> dict:
+    """Wall time of `experiments/sensitivity_all.toml` run to the end on every usable core
+    (Sobol over every parameter that can vary; 8 base samples with --quick), and how far its
+    indices have converged."""
+    import tempfile
+
+    from trustnet.experiment import run_sensitivity
+    from trustnet.experiment.engines import default_workers
+    from trustnet.experiment.spec import load_spec
+
+    spec = load_spec(ROOT / "experiments" / "sensitivity_all.toml")
+    if args.quick:
+        from dataclasses import replace
+        spec = replace(spec, sensitivity=replace(spec.sensitivity, samples=8))
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        result = run_sensitivity(spec, "sobol", Path(out) / "sobol", progress=False,
+                                 workers=default_workers())
+        seconds = time.perf_counter() - start
+    failed = int((result.runs["status"] != "ok").sum())
+    conv = result.convergence.dropna(subset=["rank_correlation"])
+    print(f"  {len(result.runs):,} runs over {len(spec.sensitivity.ranges)} parameters in "
+          f"{seconds / 60:.1f} min ({len(result.runs) / seconds:.1f} runs/s)", flush=True)
+    top = (result.indices.dropna(subset=["ST"]).sort_values(["outcome", "rank"])
+           .groupby("outcome", sort=False).head(3))
+    return {"samples": spec.sensitivity.samples, "parameters": len(spec.sensitivity.ranges),
+            "runs": len(result.runs), "failed_runs": failed, "seconds": seconds,
+            "workers": default_workers(),
+            "convergence": conv.to_dict("records"),
+            "top": [{"outcome": r.outcome, "parameter": r.parameter, "ST": r.ST,
+                     "ST_conf": r.ST_conf, "S1": r.S1} for r in top.itertuples()]}
 
 
 # ---------------------------------------------------------------- machine and targets
@@ -384,6 +444,11 @@ def evaluate_targets(results: dict) -> dict:
         "speedup_processes": (row("sweep", "engine", "processes") or {}).get("speedup"),
         "speedup_dask": (row("sweep", "engine", "dask") or {}).get("speedup"),
         "help": (row("startup", "command", "trustnet --help") or {}).get("median_s"),
+        "first_run": (row("startup", "command", "trustnet run (first, compiling)")
+                      or {}).get("median_s"),
+        "serial": (row("sweep", "engine", "serial") or {}).get("runs_per_s"),
+        "sobol_all": (results["sensitivity"]["seconds"] / 60
+                      if (results.get("sensitivity") or {}).get("samples") == 256 else None),
         "play_40": (row("viz", "n_orgs", 40) or {}).get("months_per_s"),
         "play_400": (row("viz", "n_orgs", 400) or {}).get("months_per_s"),
     }
@@ -466,9 +531,10 @@ def tables(results: dict) -> list[Table]:
                   ["engine", "workers", "runs/s", "speed-up", "efficiency", "target"])
         for r in sweep["rows"]:
             target = {"processes": "speedup_processes", "dask": "speedup_dask"}.get(r["engine"])
+            target = target or "serial"
             t.rows.append([r["engine"], str(r["workers"]), fmt(r["runs_per_s"], ".1f"),
                            fmt(r["speedup"], ".2f", "×"), fmt(r["efficiency"], ".0%"),
-                           target_cell(results, target) if target else ""])
+                           target_cell(results, target)])
         t.notes.append(f"Dask LocalCluster start-up (until every worker has imported the model):"
                        f" {fmt(sweep['dask_startup_s'], '.2f', ' s')}, not counted in its runs/s."
                        f" Usable cores: {sweep['usable_cores']}. Efficiency = speed-up / workers."
@@ -481,10 +547,11 @@ def tables(results: dict) -> list[Table]:
         t = Table(f"Start-up, median of {startup['repeats']} fresh processes",
                   ["command", "wall time (s)", "target"])
         for r in startup["rows"]:
+            target = {"trustnet --help": "help",
+                      "trustnet run (first, compiling)": "first_run"}.get(r["command"])
             t.rows.append([r["command"], fmt(r["median_s"], ".3f") if r["median_s"] is not None
                            else r.get("error", "n/a"),
-                           target_cell(results, "help") if r["command"] == "trustnet --help"
-                           else ""])
+                           target_cell(results, target) if target else ""])
         t.notes.append(f"Load average before: {startup['load_before']}.")
         out.append(t)
     if viz := results.get("viz"):
@@ -498,6 +565,29 @@ def tables(results: dict) -> list[Table]:
         t.notes.append("Default scenario at each size, pace 'as fast as it draws': each month "
                        "is stepped, drawn and sent to the browser before the next. "
                        f"Load average before: {viz['load_before']}.")
+        out.append(t)
+    if sens := results.get("sensitivity"):
+        t = Table(f"Sobol over every parameter: {sens['parameters']} parameters, "
+                  f"{sens['samples']} base samples, {sens['runs']:,} runs on "
+                  f"{sens['workers']} workers in {sens['seconds'] / 60:.1f} min "
+                  f"({sens['runs'] / sens['seconds']:.1f} runs/s)",
+                  ["outcome", "largest ST (95% interval)", "largest ST change N/2 to N",
+                   "rank correlation", "top five kept"])
+        tops = {}
+        for r in sens["top"]:
+            tops.setdefault(r["outcome"], r)
+        for r in sens["convergence"]:
+            top = tops.get(r["outcome"])
+            t.rows.append([r["outcome"],
+                           f"{top['parameter']} {top['ST']:.2f} ± {top['ST_conf']:.2f}"
+                           if top else "n/a",
+                           fmt(r["largest_ST_change"], ".3f"), fmt(r["rank_correlation"], ".2f"),
+                           f"{r['top5_kept']} of 5"])
+        t.notes.append("experiments/sensitivity_all.toml run to the end "
+                       f"({target_cell(results, 'sobol_all') or 'not the full design'}); "
+                       "convergence compares the indices of the first half of the base samples "
+                       f"with all of them. Failed runs: {sens['failed_runs']}. Load average "
+                       f"before: {sens['load_before']}.")
         out.append(t)
     t = Table("Targets", ["target", "measured", "result"])
     for key, r in results["targets"].items():
@@ -620,7 +710,8 @@ def main(argv: list[str] | None = None) -> None:
     began = time.perf_counter()
     results = {"machine": machine_record()}
     measure = {"model": measure_model, "memory": measure_memory, "sweep": measure_sweep,
-               "startup": measure_startup, "viz": measure_viz}
+               "startup": measure_startup, "viz": measure_viz,
+               "sensitivity": measure_sensitivity}
     for section in SECTIONS:  # a fixed order, whatever the order given to --only
         if section in args.only:
             load = loadavg()

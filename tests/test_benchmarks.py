@@ -43,3 +43,21 @@ def test_bad_input_is_one_line_with_exit_code_2(tmp_path):
         assert done.returncode == 2, argv
         assert len(done.stderr.strip().splitlines()) == 1 and "error" in done.stderr, argv
         assert "Traceback" not in done.stderr
+
+
+def test_startup_and_sensitivity_sections_run_to_the_end(tmp_path):
+    out = tmp_path / "results.json"
+    done = suite("--quick", "--only", "startup,sensitivity", "--json", str(out))
+    assert done.returncode == 0, done.stderr
+    results = json.loads(out.read_text())
+    startup = {r["command"]: r for r in results["startup"]["rows"]}
+    assert startup["trustnet run (first, compiling)"]["median_s"] > 0
+    assert startup["trustnet run (kernels cached)"]["median_s"] > 0
+    assert results["targets"]["first_run"]["met"] is not None
+    sens = results["sensitivity"]
+    assert sens["samples"] == 8 and sens["runs"] == 8 * (sens["parameters"] + 2)
+    assert sens["failed_runs"] == 0
+    assert {r["outcome"] for r in sens["convergence"]} <= {r["outcome"] for r in sens["top"]}
+    # the quick design is not the one the target is about, so it is not judged
+    assert results["targets"]["sobol_all"]["met"] is None
+    assert "Sobol over every parameter" in done.stdout

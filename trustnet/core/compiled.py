@@ -79,3 +79,15 @@ def pairwise_sum(a, lo, n):  # pragma: no cover - compiled
             task_lo[tasks + 2], task_n[tasks + 2] = at, half  # first the left
             tasks += 3
     return sums[0]
+
+
+@jit
+def minimum(a, b):  # pragma: no cover - compiled
+    """``np.minimum`` of two floats (a NaN in ``a`` wins, as in numpy)."""
+    return a if a <= b or a != a else b
+
+
+@jit
+def maximum(a, b):  # pragma: no cover - compiled
+    """``np.maximum`` of two floats (a NaN in ``a`` wins, as in numpy)."""
+    return a if a >= b or a != a else b

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trustnet.core.compiled import jit, pairwise_sum
+from trustnet.core.compiled import jit, maximum, minimum, pairwise_sum
 from trustnet.core.coordinator import Coordinator
 from trustnet.core.organisations import Organisations
 from trustnet.core.projects import (
@@ -142,32 +142,49 @@ def tie_effects(teams: Teams, ties: Ties, projects: Portfolio, params: dict
         teams.pairs = (row, i, j, row * teams.team.shape[1] + slot_i,
                        np.bincount(row, minlength=len(teams.act)))
     row, i, j, cell, pairs = teams.pairs
-    required = projects.level[teams.act]
-    n = len(teams.act)
-    at_level = np.bincount(row, weights=ties.level_of(i, j) >= required[row], minlength=n)
-    share = np.divide(at_level, pairs, out=np.ones(n), where=pairs > 0)
-    fit = np.minimum(1.0, share / params["integration_quorum"])
-    floor = params["misfit_efficiency"]
-    k = teams.team.shape[1]
-    trust = ties.trust_of(i, j)
-    total = np.bincount(cell, weights=trust, minlength=n * k)
-    count = np.bincount(cell, minlength=n * k)
-    teams.teammate_trust = np.divide(total, count, out=np.full(n * k, ties.prior_mean),
-                                     where=count > 0).reshape(n, k)
-    # trust saves the group the effort of negotiating, checking and chasing (Dyer & Chu 2003)
-    mutual = np.divide(np.bincount(row, weights=trust, minlength=n), pairs,
-                       out=np.full(n, ties.prior_mean), where=pairs > 0)
-    # plans allow for the cost expected at the starting trust: a group that trusts more than
+    # trust saves the group the effort of negotiating, checking and chasing (Dyer & Chu 2003);
+    # plans allow for the cost expected at the starting trust, so a group that trusts more than
     # that delivers more than planned, one that trusts less delivers less
-    cost = params["transaction_cost"] * 2.0
-    planned = 1.0 - cost * (1.0 - ties.prior_mean)
-    # at most the cost a group without any trust would pay: planned at a low starting trust,
-    # trust cannot multiply what a group delivers without bound
-    saving = np.minimum(np.maximum(1.0 - cost * (1.0 - mutual), 0.0), 1.0)
-    advantage = np.minimum(saving / max(planned, 1e-9), 1.0 + cost)
-    teams.efficiency = (floor + (1.0 - floor) * fit) * advantage
+    teams.efficiency, teams.teammate_trust = _tie_effects(
+        row, cell, pairs, ties.level_of(i, j), ties.trust_of(i, j),
+        projects.level[teams.act], teams.team.shape[1], ties.prior_mean,
+        params["integration_quorum"], params["misfit_efficiency"], params["transaction_cost"])
     teams.ties_version = ties.version
     return teams.efficiency, teams.teammate_trust
+
+
+@jit
+def _tie_effects(row, cell, pairs, level, trust, required, k, prior_mean, quorum, floor,
+                 transaction_cost):  # pragma: no cover - compiled
+    n = len(pairs)
+    at_level = np.zeros(n)
+    mutual_sum = np.zeros(n)
+    total = np.zeros(n * k)
+    count = np.zeros(n * k, dtype=np.int64)
+    for x in range(len(row)):
+        r = row[x]
+        if level[x] >= required[r]:
+            at_level[r] += 1.0
+        t = np.float64(trust[x])
+        mutual_sum[r] += t
+        total[cell[x]] += t
+        count[cell[x]] += 1
+    teammate_trust = np.empty(n * k)
+    for c in range(n * k):
+        teammate_trust[c] = total[c] / count[c] if count[c] > 0 else prior_mean
+    cost = transaction_cost * 2.0
+    planned = maximum(1.0 - cost * (1.0 - prior_mean), 1e-9)
+    efficiency = np.empty(n)
+    for r in range(n):
+        share = at_level[r] / pairs[r] if pairs[r] > 0 else 1.0
+        fit = minimum(1.0, share / quorum)
+        mutual = mutual_sum[r] / pairs[r] if pairs[r] > 0 else prior_mean
+        # at most the cost a group without any trust would pay: planned at a low starting
+        # trust, trust cannot multiply what a group delivers without bound
+        saving = minimum(maximum(1.0 - cost * (1.0 - mutual), 0.0), 1.0)
+        advantage = minimum(saving / planned, 1.0 + cost)
+        efficiency[r] = (floor + (1.0 - floor) * fit) * advantage
+    return efficiency, teammate_trust.reshape(n, k)
 
 
 STYLES = {"coordinating": 0, "directive": 1, "adaptive": 2}  # the kernel's style codes
@@ -226,7 +243,7 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
         for c in range(k):
             m = safe[r, c]
             free = 1.0 - capacity_used[m]
-            spare[r, c] = capacity[m] * commitment[m] * (0.0 if free <= 0.0 else free)
+            spare[r, c] = capacity[m] * commitment[m] * maximum(free, 0.0)
     # routine work, at the group's efficiency; the open task's volunteer round: willingness
     # falls with group size and grows with trust in the teammates (twice the propensity at
     # full trust, none at none)
@@ -295,7 +312,7 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
         amounts = []
         for r in range(n_act):
             gap = due[r] - progress[act[r]] - member_effort[r]
-            gap = gap if gap <= task[r] else task[r]
+            gap = minimum(gap, task[r])
             if gap > 0 and coordinator_effort[r] == 0:
                 behind.append(r)
                 amounts.append(gap)
