@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trustnet.core.compiled import jit, maximum
 from trustnet.core.coordinator import Coordinator
 from trustnet.core.organisations import Organisations
 from trustnet.core.projects import ORIGINS, Portfolio
@@ -184,54 +185,76 @@ def recruit(item: Proposal, orgs: Organisations, ties: Ties, coordinator: Coordi
             params: dict, rng: np.random.Generator) -> np.ndarray | None:
     """The working group for an adopted item, or None when fewer than two accept.
 
-    Those included trust the network more; the coordinator spends time recruiting and gains
-    ties with those it asked.
+    Members who were not at the meeting only hear of it from the notes, unless a coordinating
+    coordinator approaches them because their sector is needed; members join more readily a
+    network of partners they trust (Gulati 1995). A coordinator asks needed sectors first
+    (random within, or the most capable first when directive); told to join, a member who has
+    the time complies as far as it accepts the coordinator's authority (M5), and resents it
+    when it would not have agreed. Those included trust the network more; the coordinator
+    spends time recruiting and gains ties with those it asked.
     """
     p = params
     style = coordinator.meeting_style()
     pool = orgs.active.nonzero()[0]
     if len(pool) < MIN_TEAM:
         return None
-    needed_sector = item.needs[orgs.sector[pool]]
     order_draw, accept_draw = rng.random((2, len(pool)))
-    # members who were not at the meeting only hear of it from the notes, unless a
-    # coordinating coordinator approaches them because their sector is needed
-    reached = orgs.attending[pool] | (needed_sector if style == "coordinating" else False)
-    # members join more readily a network of partners they trust (Gulati 1995)
-    trusting = np.maximum(0.0, 1.0 + p["acceptance_trust_link"] * (
-        ties.trust_in_others()[pool] / p["initial_trust"] - 1.0))
-    willing = (orgs.commitment[pool] * orgs.availability[pool] / (1.0 + orgs.load[pool])
-               * np.where(reached, 1.0, ABSENT_WILLINGNESS) * trusting)
-    if style is None:  # nobody coordinates: members select themselves
-        key = order_draw
-        willing *= 0.5 + 0.5 * orgs.volunteering[pool]
-    else:
-        if style == "coordinating":  # needed sectors first, random within
-            key = order_draw - needed_sector
-        else:  # directive: needed sectors first, the most capable first within
-            key = -(orgs.capacity[pool] * orgs.power[pool]) - needed_sector
-        willing *= 0.5 + 0.25 * coordinator.legitimacy + 0.25 * orgs.coordinator_tie[pool]
+    if style is not None:
         coordinator.workload += RECRUITMENT_WORK
-        asked = pool[reached]
-        orgs.coordinator_tie[asked] += 0.1 * (1.0 - orgs.coordinator_tie[asked])
-    if item.proposer >= 0:
-        key = np.where(pool == item.proposer, -np.inf, key)
-    agrees = accept_draw < willing
-    told = agrees
-    if style == "directive":
-        # told to join, a member who has the time complies as far as it accepts the
-        # coordinator's authority (M5), and resents it when it would not have agreed
-        told = agrees | (reached & (accept_draw < coordinator.legitimacy
-                                    * orgs.availability[pool] / (1.0 + orgs.load[pool])))
-    # those who accept, in the order they are asked (sorting only them gives the same order)
-    yes = told.nonzero()[0]
-    accepted = yes[key[yes].argsort(kind="stable")[: p["team_size"]]]
-    if len(accepted) < MIN_TEAM:
+    team, resents = _recruit(
+        pool, item.needs, orgs.sector, order_draw, accept_draw, orgs.attending,
+        ties.trust_in_others(), orgs.commitment, orgs.availability, orgs.load,
+        orgs.volunteering, orgs.capacity, orgs.power, orgs.coordinator_tie,
+        STYLE_CODES[style], coordinator.legitimacy, p["acceptance_trust_link"],
+        p["initial_trust"], item.proposer, p["team_size"])
+    if len(team) < MIN_TEAM:
         return None
-    team = pool[accepted]
-    orgs.overrule(team[~agrees[accepted]], p)
+    orgs.overrule(team[resents], p)
     orgs.trust_in_network[team] += p["inclusion_gain"] * (1.0 - orgs.trust_in_network[team])
     return team
+
+
+STYLE_CODES = {None: 0, "coordinating": 1, "directive": 2}  # the meeting's, for the kernel
+
+
+@jit
+def _recruit(pool, needs, sector, order_draw, accept_draw, attending, trust_in_others,
+             commitment, availability, load, volunteering, capacity, power, coordinator_tie,
+             style, legitimacy, trust_link, initial_trust, proposer, team_size
+             ):  # pragma: no cover - compiled
+    """Who is asked in what order, who agrees or is told to join: (the team, and which of
+    its members joined only because they were told to)."""
+    n = len(pool)
+    key = np.empty(n)
+    told = np.zeros(n, dtype=np.bool_)
+    agrees = np.zeros(n, dtype=np.bool_)
+    for x in range(n):
+        m = pool[x]
+        needed = needs[sector[m]]
+        reached = attending[m] or (needed and style == 1)
+        trusting = maximum(0.0, 1.0 + trust_link * (trust_in_others[m] / initial_trust - 1.0))
+        willing = (commitment[m] * availability[m] / (1.0 + load[m])
+                   * (1.0 if reached else ABSENT_WILLINGNESS) * trusting)
+        if style == 0:  # nobody coordinates: members select themselves
+            key[x] = order_draw[x]
+            willing *= 0.5 + 0.5 * volunteering[m]
+        else:
+            if style == 1:  # needed sectors first, random within
+                key[x] = order_draw[x] - needed
+            else:  # directive: needed sectors first, the most capable first within
+                key[x] = -(capacity[m] * power[m]) - needed
+            willing *= 0.5 + 0.25 * legitimacy + 0.25 * coordinator_tie[m]
+            if reached:
+                coordinator_tie[m] += 0.1 * (1.0 - coordinator_tie[m])
+        if m == proposer:
+            key[x] = -np.inf
+        agrees[x] = accept_draw[x] < willing
+        told[x] = agrees[x] or (style == 2 and reached and accept_draw[x] < (
+            legitimacy * availability[m] / (1.0 + load[m])))
+    # those who accept, in the order they are asked
+    yes = np.flatnonzero(told)
+    accepted = yes[np.argsort(key[yes], kind="mergesort")[:team_size]]
+    return pool[accepted], ~agrees[accepted]
 
 
 def start_project(item: Proposal, team: np.ndarray, orgs: Organisations, projects: Portfolio,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
+from trustnet.core.compiled import jit, maximum, minimum
 from trustnet.core.sectors import BUILT_IN, Sectors
 
 if TYPE_CHECKING:
@@ -142,24 +143,12 @@ class Organisations:
 
         Commitment and trust in the network follow perceived progress; negative progress
         disillusions. Each update moves a share (a rate in [0, 1]) of the way to a bound, so
-        every state stays within [0, 1] without clipping.
+        every state stays within [0, 1] without clipping. ``who`` holds each member once.
         """
-        if np.ndim(value) == 0:
-            value = min(max(float(value), -1.0), 1.0)
-        else:
-            value = np.minimum(np.maximum(value, -1.0), 1.0)
-        rho = params["progress_memory"]
-        pp = self.perceived_progress[who] * (1 - rho) + rho * value
-        self.perceived_progress[who] = pp
-        up = pp > 0
-        k = params["motivation_rate"]
-        m = self.commitment[who]
-        self.commitment[who] = m + k * pp * np.where(up, 1 - m, m)
-        t = self.trust_in_network[who]
-        self.trust_in_network[who] = t + 0.5 * k * pp * np.where(up, 1 - t, t)
-        d = self.disillusionment[who]
-        self.disillusionment[who] = d - params["disillusion_rate"] * pp * np.where(up, d, 1 - d)
-
+        values = np.asarray(value, dtype=np.float64).reshape(-1)  # one for all, or one each
+        _signal(who, values, self.perceived_progress, self.commitment, self.trust_in_network,
+                self.disillusionment, params["progress_memory"], params["motivation_rate"],
+                params["disillusion_rate"])
 
     def recover_volunteering(self, params: dict) -> None:
         """Willingness to volunteer relaxes towards each member's own propensity."""
@@ -208,3 +197,20 @@ def _view(name: str) -> property:
 
 for _name in STATE_VARIABLES:
     setattr(Organisation, _name, _view(_name))
+
+
+@jit
+def _signal(who, values, perceived_progress, commitment, trust_in_network, disillusionment,
+            rho, rate, disillusion_rate):  # pragma: no cover - compiled
+    for x in range(len(who)):
+        m = who[x]
+        value = minimum(maximum(values[x if len(values) > 1 else 0], -1.0), 1.0)
+        pp = perceived_progress[m] * (1 - rho) + rho * value
+        perceived_progress[m] = pp
+        up = pp > 0
+        c = commitment[m]
+        commitment[m] = c + rate * pp * (1 - c if up else c)
+        t = trust_in_network[m]
+        trust_in_network[m] = t + 0.5 * rate * pp * (1 - t if up else t)
+        d = disillusionment[m]
+        disillusionment[m] = d - disillusion_rate * pp * (d if up else 1 - d)
