@@ -100,3 +100,20 @@ def test_plausible_ranges_cover_every_parameter_that_can_vary_less_those_fixed_i
 def test_bad_plausible_sensitivity_specs_are_one_line_errors(sensitivity, message):
     with pytest.raises(SpecError, match=message):
         load_spec({"steps": 12, "sensitivity": sensitivity})
+
+
+def test_a_heatmap_of_many_parameters_shows_the_most_influential_first():
+    import pandas as pd
+
+    from trustnet.plots import MAX_SENSITIVITY_ROWS, sensitivity_figure
+
+    names = [f"p{i}" for i in range(45)]
+    rows = [{"outcome": o, "parameter": n, "ST": (i + 1) / 45 if o == "output" else 0.0,
+             "S1": 0.0, "ST_conf": 0.0, "S1_conf": 0.0, "rank": 45 - i, "note": ""}
+            for o in ("output", "mean_trust") for i, n in enumerate(names)]
+    fig = sensitivity_figure(pd.DataFrame(rows), "sobol")
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == MAX_SENSITIVITY_ROWS
+    assert labels[0] == "p44" and "p0" not in labels  # strongest first, weakest left out
+    assert "the 15 parameters with the smallest not shown" in fig._suptitle.get_text()

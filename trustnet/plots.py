@@ -214,6 +214,9 @@ def series_by(series: Any, runs: Any, hue: str | None, reporters: Sequence[str],
     return fig
 
 
+MAX_SENSITIVITY_ROWS = 30  # parameters a sensitivity heatmap shows at most
+
+
 def sensitivity_figure(indices: Any, method: str) -> Any:
     """Indices per parameter and outcome: a heatmap of the main index, normalised per outcome
     (Morris mu*, or Sobol total order ST)."""
@@ -232,6 +235,15 @@ def sensitivity_figure(indices: Any, method: str) -> Any:
     largest = np.max(np.abs(np.nan_to_num(values, nan=0.0)), axis=0, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         norm = np.where(largest > 0, values / np.where(largest > 0, largest, 1.0), np.nan)
+    left_out = ""
+    if len(params) > MAX_SENSITIVITY_ROWS:
+        # many parameters: the most influential over all outcomes first (the mean of the
+        # scaled indices: one noisy outcome does not decide), those that matter least left out
+        strength = np.nan_to_num(norm, nan=0.0).mean(axis=1)
+        order = np.argsort(-strength, kind="stable")[:MAX_SENSITIVITY_ROWS]
+        left_out = (f"; rows by mean over outcomes, the {len(params) - len(order)} "
+                    "parameters with the smallest not shown")
+        norm, params = norm[order], [params[i] for i in order]
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(max(6, 0.35 * len(outcomes) + 3), max(3, 0.4 * len(params) + 2)),
@@ -244,8 +256,8 @@ def sensitivity_figure(indices: Any, method: str) -> Any:
     ax.set_yticklabels([label(p) for p in params], fontsize=8)
     bar_label = f"{INDICES[method].label} (scaled per outcome)"
     fig.colorbar(image, ax=ax, label=bar_label)
-    fig.suptitle(f"Global sensitivity ({method}); blank: constant outcome or failed runs",
-                 fontsize=10)
+    fig.suptitle(f"Global sensitivity ({method}); blank: constant outcome or failed runs"
+                 f"{left_out}", fontsize=10, wrap=True)
     return fig
 
 
