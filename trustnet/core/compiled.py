@@ -48,12 +48,13 @@ def _block_sum(a, lo, n):  # pragma: no cover - compiled
 
 
 @jit
-def pairwise_sum(a, lo, n):  # pragma: no cover - compiled
-    """Sum of ``a[lo:lo + n]`` in numpy's order (``np.add.reduce`` of a contiguous array):
-    blocks of at most 128 items, above that the sum of two halves (left, then right).
+def pairwise_sum(a):  # pragma: no cover - compiled
+    """Sum of the contiguous array ``a`` in numpy's order (``np.add.reduce``): blocks of at
+    most 128 items, above that the sum of two halves (left, then right).
 
     numpy recurses; this walks the same tree with a stack (a cached numba function must not
     call itself)."""
+    lo, n = 0, len(a)
     if n <= 128:
         return _block_sum(a, lo, n)
     # tasks: (lo, n) to sum, or n = -1 to add the last two sums

@@ -251,9 +251,18 @@ def _recruit(pool, needs, sector, order_draw, accept_draw, attending, trust_in_o
         agrees[x] = accept_draw[x] < willing
         told[x] = agrees[x] or (style == 2 and reached and accept_draw[x] < (
             legitimacy * availability[m] / (1.0 + load[m])))
-    # those who accept, in the order they are asked
+    # those who accept, in the order they are asked (the first of equals first: the order of
+    # a stable sort), until the group is full
     yes = np.flatnonzero(told)
-    accepted = yes[np.argsort(key[yes], kind="mergesort")[:team_size]]
+    accepted = np.empty(min(team_size, len(yes)), dtype=np.int64)
+    taken = np.zeros(len(yes), dtype=np.bool_)
+    for t in range(len(accepted)):
+        best = -1
+        for y in range(len(yes)):
+            if not taken[y] and (best < 0 or key[yes[y]] < key[yes[best]]):
+                best = y
+        taken[best] = True
+        accepted[t] = yes[best]
     return pool[accepted], ~agrees[accepted]
 
 

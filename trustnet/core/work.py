@@ -254,7 +254,7 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
     for r in range(n_act):
         for c in range(k):
             shares[c] = spare[r, c] * per_project[r, c]
-        routine[r] = (1.0 - open_task_share) * pairwise_sum(shares, 0, k) * efficiency[r]
+        routine[r] = (1.0 - open_task_share) * pairwise_sum(shares) * efficiency[r]
         for c in range(k):
             m = safe[r, c]
             willing = (volunteering[m] * commitment[m] * size_factor[r] * 2.0
@@ -319,15 +319,19 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
         if len(behind):
             free = effective_capacity - workload
             gaps = np.array(amounts)
-            if free >= pairwise_sum(gaps, 0, len(gaps)):  # it covers them all: one chance each
-                taken = np.empty(len(gaps))
+            if free >= pairwise_sum(gaps):  # it covers them all: one chance each
+                n_taken = 0
+                for i in range(len(behind)):
+                    if draws[rescue_at + behind[i]] < takeover:
+                        n_taken += 1
+                        coordinator_effort[behind[i]] = gaps[i]
+                taken = np.empty(n_taken)
                 n_taken = 0
                 for i in range(len(behind)):
                     if draws[rescue_at + behind[i]] < takeover:
                         taken[n_taken] = gaps[i]
                         n_taken += 1
-                        coordinator_effort[behind[i]] = gaps[i]
-                workload += pairwise_sum(taken, 0, n_taken)
+                workload += pairwise_sum(taken)
             else:  # free time runs out on the way: in turn
                 for i in range(len(behind)):
                     size = gaps[i]
@@ -359,7 +363,7 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
         joint_months[row] += member_effort[r] / total if total > 0 else 1.0
         for c in range(k):
             volunteered[row, c] += volunteers[r, c]
-    return (pairwise_sum(member_effort, 0, n_act), pairwise_sum(coordinator_effort, 0, n_act),
+    return (pairwise_sum(member_effort), pairwise_sum(coordinator_effort),
             workload, acted, overruled)
 
 
