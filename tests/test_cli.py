@@ -14,7 +14,8 @@ from trustnet.cli import main
 from trustnet.core.parameters import PARAMETERS
 from trustnet.core.scenarios import SCENARIOS
 
-HEAVY = ("mesa", "pandas", "numpy", "dask", "distributed", "scipy", "matplotlib", "pyarrow")
+HEAVY = ("mesa", "pandas", "numpy", "dask", "distributed", "scipy", "matplotlib", "pyarrow",
+         "numba")
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["sweep", "--help"], ["run", "--help"],
