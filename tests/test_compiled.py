@@ -31,3 +31,15 @@ def test_pairwise_sum_of_long_arrays_follows_numpys_halving():
     for v in values.tolist():
         plain += v
     assert plain != np.add.reduce(values)
+
+
+def test_kernels_are_cached_per_version_of_the_models_source():
+    # numba checks only the file that defines a kernel: a helper edited in another file
+    # must not leave an old copy running, so the cache is keyed by the whole source
+    from trustnet.core import work
+    from trustnet.core.compiled import cache_dir
+    from trustnet.core.source import source_hash
+
+    assert cache_dir().name == f"kernels-{source_hash()}"
+    locator = work._work._cache._impl._locator
+    assert str(locator.get_cache_path()).startswith(str(cache_dir()))

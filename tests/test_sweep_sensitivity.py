@@ -88,6 +88,13 @@ def test_plausible_ranges_cover_every_parameter_that_can_vary_less_those_fixed_i
     varied = {n for n, p in PARAMETERS.items() if p.plausible is not None}
     assert set(ranges) == varied - {"ambition", "takeover"}
     assert ranges["forgetting"] == PARAMETERS["forgetting"].plausible
+    # a scenario's own values stay as the scenario sets them
+    from trustnet.core.scenarios import SCENARIOS
+
+    mandated = load_spec({"steps": 12, "scenario": "belgian_mandated",
+                          "sensitivity": {"ranges": "plausible"}}).sensitivity.ranges
+    fixed = set(SCENARIOS["belgian_mandated"].overrides)
+    assert fixed & varied and not fixed & set(mandated)
 
 
 @pytest.mark.parametrize("sensitivity, message", [
@@ -96,6 +103,7 @@ def test_plausible_ranges_cover_every_parameter_that_can_vary_less_those_fixed_i
     ({"ranges": "plausible", "exclude": ["takeovr"]}, r"unknown parameter 'takeovr'"),
     ({"ranges": {"ambition": [0.5, 1.0]}, "exclude": ["takeover"]},
      r'\[sensitivity\] exclude: only with ranges = "plausible"'),
+    ({"ranges": "plausibel"}, r"\[sensitivity\] ranges: got 'plausibel'; allowed: \"plausible\""),
 ])
 def test_bad_plausible_sensitivity_specs_are_one_line_errors(sensitivity, message):
     with pytest.raises(SpecError, match=message):
@@ -117,3 +125,20 @@ def test_a_heatmap_of_many_parameters_shows_the_most_influential_first():
     assert len(labels) == MAX_SENSITIVITY_ROWS
     assert labels[0] == "p44" and "p0" not in labels  # strongest first, weakest left out
     assert "the 15 parameters with the smallest not shown" in fig._suptitle.get_text()
+
+
+@pytest.mark.parametrize("method", ["morris", "sobol"])
+def test_the_command_prints_the_ranking_and_for_sobol_its_convergence(tmp_path, capsys, method):
+    from trustnet.cli import main
+
+    spec = tmp_path / "toy.toml"
+    spec.write_text(
+        'steps = 24\nreplications = 1\nseed = 5\n[base]\nn_orgs = 10\n[sensitivity]\n'
+        'trajectories = 4\nsamples = 8\noutcomes = ["output", "mean_trust"]\n'
+        '[sensitivity.ranges]\nambition = [0.3, 2.5]\ninitial_trust = [0.2, 0.8]\n')
+    assert main(["sensitivity", str(spec), "--method", method, "--out",
+                 str(tmp_path / "out"), "--quiet", "--engine", "serial"]) == 0
+    text = capsys.readouterr().out
+    assert "parameters by influence" in text
+    assert "none varied" not in text
+    assert ("convergence, the first 4 base samples against all 8" in text) == (method == "sobol")

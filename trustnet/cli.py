@@ -836,9 +836,13 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if rows:
         print(f"\nparameters by influence ({key}), per outcome:")
         print(_table(rows, ["outcome", "parameters, most influential first"]))
+    else:
+        print(f"\nno outcome has a {key}: none varied over the {len(result.runs)} runs (too "
+              "few months, trajectories or samples for an index)")
     conv = result.convergence
     if conv is not None and "rank_correlation" in conv:
         conv = conv.dropna(subset=["rank_correlation"])
+    if conv is not None and len(conv) and "rank_correlation" in conv:
         print(f"\nconvergence, the first {spec.sensitivity.samples // 2} base samples against "
               f"all {spec.sensitivity.samples} (converged: the ranking and the top five no "
               "longer move):")
@@ -847,9 +851,6 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                       for r in conv.itertuples()],
                      ["outcome", "largest ST change", "rank correlation", "top five kept",
                       "widest ST interval (95%)"]))
-    else:
-        print(f"\nno outcome has a {key}: none varied over the {len(result.runs)} runs (too "
-              "few months, trajectories or samples for an index)")
     extra = "; convergence_sobol.csv" if result.convergence is not None else ""
     print(f"\nindices: {out}/indices_{args.method}.csv{extra}; figure: "
           f"{out}/sensitivity_{args.method}.png; {len(result.runs)} runs in {out}/runs/")

@@ -2,9 +2,11 @@
 
 A phase whose arithmetic is many small array operations runs as one kernel compiled by numba
 (a month at 40 members is a few thousand operations; as numpy calls it costs a microsecond
-each). The kernels are compiled on first use and cached on disk beside their module (or in
-numba's cache directory for a read-only install), so a machine pays for compilation once and
-every worker process of a sweep loads the cached machine code.
+each). The kernels are compiled on first use and cached on disk, so a machine pays for
+compilation once and every worker process of a sweep loads the cached machine code. The
+cache is kept per version of the model's source (``~/.cache/trustnet/kernels-<hash>``, under
+``$NUMBA_CACHE_DIR`` when that is set): numba only checks the file that defines a kernel, so
+a kernel would otherwise keep running an old copy of a helper edited in another file.
 
 Results stay bit-identical to numpy's: no fast-math, the same order of every operation, and
 sums in numpy's own order (:func:`pairwise_sum`), since a float sum depends on its order.
@@ -12,10 +14,30 @@ sums in numpy's own order (:func:`pairwise_sum`), since a float sum depends on i
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numba
 import numpy as np
 
-jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+from trustnet.core.source import source_hash
+
+
+def cache_dir() -> Path:
+    """Where the kernels of this version of the model's source are cached."""
+    base = os.environ.get("NUMBA_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    base = Path(base) if base else Path.home() / ".cache"
+    return base / "trustnet" / f"kernels-{source_hash()}"
+
+
+def jit(function):
+    """Compile ``function`` with numba (no fast-math), cached in :func:`cache_dir`."""
+    previous = numba.config.CACHE_DIR
+    numba.config.CACHE_DIR = str(cache_dir())  # read when the cache is set up, here
+    try:
+        return numba.njit(cache=True, nogil=True, error_model="numpy")(function)
+    finally:
+        numba.config.CACHE_DIR = previous
 
 
 @jit

@@ -48,7 +48,7 @@ Layout (all keys optional except that something must be run)::
     [sensitivity.ranges]
     ambition = [0.4, 2.0]
     # or, instead of the table: ranges = "plausible" (every parameter over its declared
-    # plausible range, less those [base] sets) and exclude = ["name", ...]
+    # plausible range, less those the scenario or [base] sets) and exclude = ["name", ...]
 """
 
 from __future__ import annotations
@@ -309,8 +309,11 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> Spec:
 
     sensitivity = None
     if "sensitivity" in data:
+        from trustnet.core.scenarios import SCENARIOS
+
+        named = SCENARIOS.get(scenario) if isinstance(scenario, str) else None
         sensitivity = _sensitivity(_table(data["sensitivity"], "[sensitivity]", fail), base,
-                                   fail)
+                                   dict(named.overrides) if named else {}, fail)
 
     _distinct_arms(arms, fail)
     clash = _clashes(arms, axes, samples)
@@ -510,10 +513,10 @@ def _ranges(table: Any, where: str, fail) -> dict[str, tuple[float, float]]:
     return out
 
 
-def _plausible_ranges(exclude: Any, base: Mapping[str, Any], fail
+def _plausible_ranges(exclude: Any, fixed: Mapping[str, Any], fail
                       ) -> dict[str, tuple[float, float]]:
-    """Every parameter over its declared plausible range, less those [base] fixes and
-    ``exclude`` names."""
+    """Every parameter over its declared plausible range, less those the scenario or [base]
+    sets (the ranges are about the defaults) and those ``exclude`` names."""
     where = "[sensitivity] exclude"
     if not isinstance(exclude, list):
         raise fail(where, f"got {exclude!r}; allowed: a list of parameter names")
@@ -521,8 +524,11 @@ def _plausible_ranges(exclude: Any, base: Mapping[str, Any], fail
         p = _parameter(name, where, fail)
         if p.plausible is None:
             raise fail(where, f"'{name}' is not varied anyway ({p.not_varied})")
-    return {p.name: p.plausible for p in PARAMETERS.values()
-            if p.plausible is not None and p.name not in base and p.name not in exclude}
+    ranges = {p.name: p.plausible for p in PARAMETERS.values()
+              if p.plausible is not None and p.name not in fixed and p.name not in exclude}
+    if not ranges:
+        raise fail(where, "leaves no parameter to vary; allowed: names of some parameters")
+    return ranges
 
 
 def _samples(table: dict[str, Any], master_seed: int, fail) -> Samples:
@@ -560,11 +566,15 @@ def _outputs(table: dict[str, Any], fail) -> tuple[tuple[str, ...] | None, int, 
     return series, every, plot
 
 
-def _sensitivity(table: dict[str, Any], base: Mapping[str, Any], fail) -> Sensitivity:
+def _sensitivity(table: dict[str, Any], base: Mapping[str, Any],
+                 scenario_set: Mapping[str, Any], fail) -> Sensitivity:
     _no_unknown(table, ("ranges", "exclude", "trajectories", "levels", "samples", "outcomes",
                         "second_order"), "[sensitivity]", fail)
-    if table.get("ranges") == "plausible":
-        ranges = _plausible_ranges(table.get("exclude", []), base, fail)
+    if isinstance(table.get("ranges"), str):
+        if table["ranges"] != "plausible":
+            raise fail("[sensitivity] ranges", f"got {table['ranges']!r}; allowed: \"plausible\" "
+                                               "or a table of name = [low, high]")
+        ranges = _plausible_ranges(table.get("exclude", []), {**scenario_set, **base}, fail)
     elif "exclude" in table:
         raise fail("[sensitivity] exclude", 'only with ranges = "plausible"; leave a parameter '
                                             "out of [sensitivity.ranges] instead")

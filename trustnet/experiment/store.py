@@ -50,12 +50,9 @@ def _os_problem(exc: OSError) -> str:
 def model_source_hash() -> str:
     """Hash of the model's source: every module and built-in scenario file of
     :mod:`trustnet.core`, by its path there."""
-    core = Path(__file__).resolve().parents[1] / "core"
-    h = hashlib.sha256()
-    for path in sorted([*core.rglob("*.py"), *core.rglob("*.toml")]):
-        h.update(path.relative_to(core).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+    from trustnet.core.source import source_hash
+
+    return source_hash()
 
 
 def file_digest(paths: Any) -> str:
