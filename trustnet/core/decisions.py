@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trustnet.core.compiled import jit, maximum
+from trustnet.core.compiled import jit, maximum, minimum, pairwise_sum
 from trustnet.core.coordinator import Coordinator
 from trustnet.core.organisations import Organisations
 from trustnet.core.projects import ORIGINS, Portfolio
@@ -130,55 +130,97 @@ def decide(agenda: list[Proposal], present: np.ndarray, orgs: Organisations, tie
            ) -> tuple[list[Proposal], list[Proposal]]:
     """Adopted items and the items deferred to the next meeting.
 
-    Members who were overruled lose trust in the network and commitment; deferred items gain
-    support from deliberation.
+    Those present support an item with a chance that grows with their trust in the network
+    and when it needs their own sector; its proposer always does. An item imposed by an
+    authority is adopted without a vote. A coordinator who decides directively (always, or
+    when adaptive and the item has stalled) needs only the backing its legitimacy does not
+    give; otherwise a quorum of those present must agree, and without a coordinator anyone
+    who does not may veto it, the more readily the less they trust the others. Members who
+    were overruled lose trust in the network and commitment; deferred items gain support from
+    deliberation.
     """
     if not agenda:
         return [], []
     p = params
     k = len(present)
-    needs = np.array([it.needs for it in agenda])
-    bonus = np.array([it.support_bonus for it in agenda])
-    chance = (p["goal_consensus"] + OWN_SECTOR_SUPPORT * needs[:, orgs.sector[present]]
-              + 0.3 * (orgs.trust_in_network[present] - 0.5) + bonus[:, None])
-    support = rng.random((len(agenda), k)) < np.minimum(np.maximum(chance, 0.02), 0.98)
-    for row, item in enumerate(agenda):
-        if item.proposer >= 0:
-            support[row, present == item.proposer] = True
-    veto_draw = rng.random((len(agenda), k))
+    draws = rng.random((len(agenda), k))
+    veto_draws = rng.random((len(agenda), k))
     nobody_coordinates = not coordinator.present
-    if nobody_coordinates and k > 1:
-        others_trust = ties.mean_trust_within(present)
-        veto_chance = 0.5 * (1.0 - others_trust)
+    others_trust = (ties.mean_trust_within(present) if nobody_coordinates and k > 1
+                    else np.empty(0))
+    outcome, overruled, acted = _decide(
+        np.array([it.needs for it in agenda]), np.array([it.support_bonus for it in agenda]),
+        np.array([it.origin for it in agenda]), np.array([it.proposer for it in agenda]),
+        np.array([it.deferrals for it in agenda]), present, orgs.sector, orgs.trust_in_network,
+        orgs.power, draws, veto_draws, others_trust, p["goal_consensus"],
+        p["consensus_quorum"], nobody_coordinates, STYLE_OF.get(coordinator.style, 0),
+        coordinator.legitimacy)
+    coordinator.acted_directively |= acted
     adopted, deferred = [], []
-    power = orgs.power[present]
     for row, item in enumerate(agenda):
-        yes = support[row]
-        if item.origin == EXTERNAL:
+        if overruled[row].any():
+            orgs.overrule(present[overruled[row]], p)
+        if outcome[row] == ADOPTED:
             adopted.append(item)
-            orgs.overrule(present[~yes], p)
-            continue
-        if not nobody_coordinates and coordinator.decides_directively(item.deferrals >= STALLED):
-            # the coordinator decides: it needs only the backing its legitimacy does not give
-            share = (power * yes).sum() / max(power.sum(), 1e-12) if k else 0.0
-            if share >= DIRECTIVE_BACKING * (1.0 - coordinator.legitimacy):
-                adopted.append(item)
-                orgs.overrule(present[~yes], p)
-                continue
-            if item.deferrals < MAX_DEFERRALS:
-                item.deferrals += 1
-                deferred.append(item)
-            continue
-        agreed = k > 0 and np.count_nonzero(yes) >= p["consensus_quorum"] * k
-        if agreed and nobody_coordinates and k > 1:
-            agreed = not (~yes & (veto_draw[row] < veto_chance)).any()
-        if agreed:
-            adopted.append(item)
-        elif item.deferrals < MAX_DEFERRALS:
+        elif outcome[row] != DROPPED:
             item.deferrals += 1
-            item.support_bonus += DELIBERATION_BONUS
+            if outcome[row] == DELIBERATED:
+                item.support_bonus += DELIBERATION_BONUS
             deferred.append(item)
     return adopted, deferred
+
+
+ADOPTED, DELIBERATED, DEFERRED, DROPPED = range(4)  # what the kernel decided of each item
+STYLE_OF = {"coordinating": 0, "directive": 1, "adaptive": 2}
+
+
+@jit
+def _decide(needs, bonus, origin, proposer, deferrals, present, sector, trust_in_network,
+            power, draws, veto_draws, others_trust, goal_consensus, consensus_quorum,
+            nobody_coordinates, style, legitimacy):  # pragma: no cover - compiled
+    n_items, k = draws.shape
+    outcome = np.empty(n_items, dtype=np.int64)
+    overruled = np.zeros((n_items, k), dtype=np.bool_)
+    acted = False
+    powers = np.empty(k)
+    backing = np.empty(k)
+    for c in range(k):
+        powers[c] = power[present[c]]
+    total_power = maximum(pairwise_sum(powers), 1e-12)
+    for row in range(n_items):
+        yes = np.empty(k, dtype=np.bool_)
+        for c in range(k):
+            m = present[c]
+            chance = (goal_consensus + OWN_SECTOR_SUPPORT * needs[row, sector[m]]
+                      + 0.3 * (trust_in_network[m] - 0.5) + bonus[row])
+            yes[c] = draws[row, c] < minimum(maximum(chance, 0.02), 0.98) or m == proposer[row]
+        if origin[row] == EXTERNAL:  # imposed: adopted without a vote
+            outcome[row] = ADOPTED
+            overruled[row] = ~yes
+            continue
+        if not nobody_coordinates:
+            directive = style == 1 or (style == 2 and deferrals[row] >= STALLED)
+            acted |= directive
+            if directive:  # it needs only the backing its legitimacy does not give
+                for c in range(k):
+                    backing[c] = powers[c] * yes[c]
+                share = pairwise_sum(backing) / total_power if k else 0.0
+                if share >= DIRECTIVE_BACKING * (1.0 - legitimacy):
+                    outcome[row] = ADOPTED
+                    overruled[row] = ~yes
+                else:
+                    outcome[row] = DEFERRED if deferrals[row] < MAX_DEFERRALS else DROPPED
+                continue
+        agreed = k > 0 and np.count_nonzero(yes) >= consensus_quorum * k
+        if agreed and nobody_coordinates and k > 1:
+            for c in range(k):
+                if not yes[c] and veto_draws[row, c] < 0.5 * (1.0 - others_trust[c]):
+                    agreed = False
+        if agreed:
+            outcome[row] = ADOPTED
+        else:
+            outcome[row] = DELIBERATED if deferrals[row] < MAX_DEFERRALS else DROPPED
+    return outcome, overruled, acted
 
 
 def recruit(item: Proposal, orgs: Organisations, ties: Ties, coordinator: Coordinator,
