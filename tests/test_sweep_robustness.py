@@ -648,3 +648,36 @@ def test_a_bad_seed_is_named(seed):
         run_model(seed=seed, steps=1)
     with pytest.raises(ValueError, match=r"^rng: got"):
         TrustNetworkModel(rng=seed)
+
+
+@pytest.mark.parametrize("strikes", ["after the write", "during the write"])
+def test_an_interrupt_while_a_chunk_is_written_is_counted_as_it_landed(tmp_path, monkeypatch,
+                                                                       strikes):
+    # Ctrl-C or SIGTERM strike between any two statements: a chunk on disk is counted, one
+    # that did not land is not, and a resume completes the sweep without doing a run twice
+    original = ParquetStore.write
+    calls = []
+
+    def write(self, *tables):
+        calls.append(1)
+        if len(calls) == 2 and strikes == "during the write":
+            raise KeyboardInterrupt
+        original(self, *tables)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(ParquetStore, "write", write)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(load_spec(_write(tmp_path, SPEC)), out, engine="serial", chunk_size=1,
+                  progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    stored = len(ParquetStore(out).done_ids())
+    assert stored == (2 if strikes == "after the write" else 1)
+    assert manifest["status"] == "interrupted"
+    assert manifest["sessions"][-1]["runs_done"] == stored
+    monkeypatch.setattr(ParquetStore, "write", original)
+    result = run_sweep(load_spec(_write(tmp_path, SPEC)), out, engine="serial", resume=True,
+                       progress=False)
+    assert sorted(result.runs["run_id"]) == list(range(4))
+    assert result.manifest["sessions"][-1]["runs_done"] == 4 - stored

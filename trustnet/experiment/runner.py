@@ -145,13 +145,19 @@ def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resum
         start = time.perf_counter()
         bar = _progress_bar(len(tasks), design.n_runs - len(tasks), progress)
         progress_due = time.monotonic() + MANIFEST_EVERY_S
+        # (runs done, of them failed, the chunk being written): one assignment each time, so
+        # that Ctrl-C or SIGTERM, which may strike between any two statements, cannot leave a
+        # chunk on disk that the manifest does not count
+        count: tuple[int, int, tuple[int, int] | None] = (0, 0, None)
         try:
             if tasks:
                 chunks = make_chunks(tasks, design, spec, size, runner)
                 for records in _results(eng, chunks, out):
+                    chunk = (len(records), sum(r["status"] != "ok" for r in records))
+                    count = (count[0], count[1], chunk)
                     store.write(*build_tables(records, design, spec.series, spec.projects))
-                    session["runs_done"] += len(records)
-                    session["runs_failed"] += sum(r["status"] != "ok" for r in records)
+                    count = (count[0] + chunk[0], count[1] + chunk[1], None)
+                    session["runs_done"], session["runs_failed"] = count[:2]
                     if time.monotonic() > progress_due:
                         progress_due = _write_progress(store, manifest)
                     if bar is not None:
@@ -163,6 +169,14 @@ def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resum
             session["stopped_by"] = type(exc).__name__
             raise
         finally:
+            session["runs_done"], session["runs_failed"] = count[:2]
+            if count[2] is not None:  # stopped while a chunk was written: did it land?
+                with contextlib.suppress(st.StoreError, OSError):
+                    stored = (len(store.done_ids()) if hasattr(store, "done_ids")
+                              else store.counts()[0])
+                    if stored == len(done) + count[0] + count[2][0]:
+                        session["runs_done"] += count[2][0]
+                        session["runs_failed"] += count[2][1]
             if bar is not None:
                 bar.close()
             elapsed = time.perf_counter() - start
