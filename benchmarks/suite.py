@@ -371,9 +371,9 @@ def measure_sensitivity(args) -> dict:
                                  workers=default_workers())
         seconds = time.perf_counter() - start
     failed = int((result.runs["status"] != "ok").sum())
-    conv = result.convergence
-    conv = (conv.dropna(subset=["rank_correlation"]) if conv is not None
-            and "rank_correlation" in conv else conv.iloc[0:0] if conv is not None else None)
+    conv = result.convergence  # none when every outcome was constant
+    converged = ([] if conv is None or "rank_correlation" not in conv
+                 else conv.dropna(subset=["rank_correlation"]).to_dict("records"))
     print(f"  {len(result.runs):,} runs over {len(spec.sensitivity.ranges)} parameters in "
           f"{seconds / 60:.1f} min ({len(result.runs) / seconds:.1f} runs/s)", flush=True)
     top = (result.indices.dropna(subset=["ST"]).sort_values(["outcome", "rank"])
@@ -381,7 +381,7 @@ def measure_sensitivity(args) -> dict:
     return {"samples": spec.sensitivity.samples, "parameters": len(spec.sensitivity.ranges),
             "runs": len(result.runs), "failed_runs": failed, "seconds": seconds,
             "workers": default_workers(),
-            "convergence": conv.to_dict("records") if conv is not None else [],
+            "convergence": converged,
             "top": [{"outcome": r.outcome, "parameter": r.parameter, "ST": r.ST,
                      "ST_conf": r.ST_conf, "S1": r.S1} for r in top.itertuples()]}
 

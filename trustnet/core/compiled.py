@@ -106,11 +106,11 @@ def pairwise_sum(a):  # pragma: no cover - compiled
 
 @jit
 def minimum(a, b):  # pragma: no cover - compiled
-    """``np.minimum`` of two floats (a NaN in ``a`` wins, as in numpy)."""
+    """``np.minimum`` of two floats (a NaN in either is the result, as in numpy)."""
     return a if a <= b or a != a else b
 
 
 @jit
 def maximum(a, b):  # pragma: no cover - compiled
-    """``np.maximum`` of two floats (a NaN in ``a`` wins, as in numpy)."""
+    """``np.maximum`` of two floats (a NaN in either is the result, as in numpy)."""
     return a if a >= b or a != a else b

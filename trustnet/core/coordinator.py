@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 LEGITIMACY_STEP = 0.05  # change of legitimacy per project outcome (no lit.)
 PERFORMANCE_MEMORY = 0.3  # weight of the newest outcome in perceived delivery (no lit.)
+STYLE_CODES = {"coordinating": 0, "directive": 1, "adaptive": 2}  # as compiled kernels read them
 
 
 class Post(StrEnum):
@@ -190,6 +191,11 @@ class Coordinator:
         directive = self.style == "directive" or (self.style == "adaptive" and deadline_looms)
         self.acted_directively |= directive
         return directive
+
+    @property
+    def style_code(self) -> int:
+        """The style as the compiled kernels read it (:data:`STYLE_CODES`; 0 when absent)."""
+        return STYLE_CODES[self.style] if self.present else 0
 
     @property
     def current_style(self) -> str | None:

@@ -153,7 +153,7 @@ def decide(agenda: list[Proposal], present: np.ndarray, orgs: Organisations, tie
         np.array([it.origin for it in agenda]), np.array([it.proposer for it in agenda]),
         np.array([it.deferrals for it in agenda]), present, orgs.sector, orgs.trust_in_network,
         orgs.power, draws, veto_draws, others_trust, p["goal_consensus"],
-        p["consensus_quorum"], nobody_coordinates, STYLE_OF.get(coordinator.style, 0),
+        p["consensus_quorum"], nobody_coordinates, coordinator.style_code,
         coordinator.legitimacy)
     coordinator.acted_directively |= acted
     adopted, deferred = [], []
@@ -171,7 +171,6 @@ def decide(agenda: list[Proposal], present: np.ndarray, orgs: Organisations, tie
 
 
 ADOPTED, DELIBERATED, DEFERRED, DROPPED = range(4)  # what the kernel decided of each item
-STYLE_OF = {"coordinating": 0, "directive": 1, "adaptive": 2}
 
 
 @jit
@@ -247,7 +246,7 @@ def recruit(item: Proposal, orgs: Organisations, ties: Ties, coordinator: Coordi
         pool, item.needs, orgs.sector, order_draw, accept_draw, orgs.attending,
         ties.trust_in_others(), orgs.commitment, orgs.availability, orgs.load,
         orgs.volunteering, orgs.capacity, orgs.power, orgs.coordinator_tie,
-        STYLE_CODES[style], coordinator.legitimacy, p["acceptance_trust_link"],
+        MEETING_STYLE_CODES[style], coordinator.legitimacy, p["acceptance_trust_link"],
         p["initial_trust"], item.proposer, p["team_size"])
     if len(team) < MIN_TEAM:
         return None
@@ -256,7 +255,7 @@ def recruit(item: Proposal, orgs: Organisations, ties: Ties, coordinator: Coordi
     return team
 
 
-STYLE_CODES = {None: 0, "coordinating": 1, "directive": 2}  # the meeting's, for the kernel
+MEETING_STYLE_CODES = {None: 0, "coordinating": 1, "directive": 2}  # for the kernel
 
 
 @jit

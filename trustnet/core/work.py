@@ -187,9 +187,6 @@ def _tie_effects(row, cell, pairs, level, trust, required, k, prior_mean, quorum
     return efficiency, teammate_trust.reshape(n, k)
 
 
-STYLES = {"coordinating": 0, "directive": 1, "adaptive": 2}  # the kernel's style codes
-
-
 def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Ties,
                coordinator: Coordinator, params: dict, rng: np.random.Generator, step: int
                ) -> tuple[float, float]:
@@ -215,7 +212,7 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
         orgs.coordinator_tie, projects.progress, projects.effort_members,
         projects.effort_coordinator, projects.joint_months, projects.volunteered, draws, step,
         p["open_task_share"], p["takeover"], p["reliance_erosion"], present,
-        STYLES[coordinator.style] if present else 0,
+        coordinator.style_code,
         coordinator.legitimacy if present else 0.0,
         coordinator.overcommit_chance() if present else 0.0,
         coordinator.effective_capacity if present else 0.0,
@@ -224,8 +221,8 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
     if present:
         coordinator.workload = workload
         coordinator.acted_directively |= acted
-    for who in overruled:  # in the order the coordinator assigned the tasks
-        orgs.overrule(np.array([who]), p)
+    for x in range(len(overruled)):  # one by one, in the order the tasks were assigned
+        orgs.overrule(overruled[x:x + 1], p)
     return member_effort, coordinator_effort
 
 
@@ -270,9 +267,8 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
     for r in range(n_act):
         due[r] = (step - start[r] + 1) * pace[r]
     acted = False
-    overruled = []
-    overruled.append(0)  # (typed for numba; removed below)
-    overruled.pop()
+    overruled = np.empty(n_act, dtype=np.int64)  # members told to do a task, in turn
+    n_overruled = 0
     if present:
         free = effective_capacity - workload
         for r in range(n_act):
@@ -292,7 +288,8 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
                         slot, best = c, value
                 if draws[comply_at + r] < legitimacy:
                     done_by_member[r] = True
-                    overruled.append(safe[r, slot])
+                    overruled[n_overruled] = safe[r, slot]
+                    n_overruled += 1
                     continue
             # within its free time it takes the task with propensity ``takeover``; beyond it,
             # overcommitted, less readily (Homer 1985)
@@ -364,7 +361,7 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
         for c in range(k):
             volunteered[row, c] += volunteers[r, c]
     return (pairwise_sum(member_effort), pairwise_sum(coordinator_effort),
-            workload, acted, overruled)
+            workload, acted, overruled[:n_overruled])
 
 
 def credit_joint_work(rows: np.ndarray, projects: Portfolio, orgs: Organisations, ties: Ties,
