@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from trustnet.core.compiled import pairwise_sum
+from trustnet.core.compiled import pairwise_sum, sort_in_place, sum64
 
 
 @settings(max_examples=200, deadline=None)
@@ -43,3 +43,55 @@ def test_kernels_are_cached_per_version_of_the_models_source():
     assert cache_dir().name == f"kernels-{source_hash()}"
     locator = work._work._cache._impl._locator
     assert str(locator.get_cache_path()).startswith(str(cache_dir()))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 30_000), st.integers(0, 2**32 - 1))
+def test_sum64_is_numpys_double_sum_of_single_values(n, seed):
+    # numpy casts 8,192 items at a time: the buffers' sums, added in turn
+    rng = np.random.default_rng(seed)
+    values = (rng.random(n) * 10.0 ** rng.uniform(-3, 3, n)).astype(np.float32)
+    assert sum64(values) == values.sum(dtype=np.float64)
+
+
+@given(st.lists(st.integers(-10**9, 10**9), max_size=300))
+def test_sort_in_place_sorts(keys):
+    values = np.array(keys, dtype=np.int64)
+    sort_in_place(values)
+    assert values.tolist() == sorted(keys)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans())
+def test_dense_kernels_keep_numpys_promotion_and_repeats(seed, scalar):
+    # a Python-float gain is single precision, an array gain double and rounded when stored;
+    # np.add.at adds every repeat, ``m[i, j] += v`` keeps a repeated pair's last sum
+    from trustnet.core.parameters import resolve
+    from trustnet.core.ties import DenseTies
+
+    rng = np.random.default_rng(seed)
+    n = 9
+    ties = DenseTies(rng.random(n), resolve())
+    i = rng.integers(0, n, 40)
+    j = (i + rng.integers(1, n, 40)) % n  # repeats, never the diagonal
+    good = rng.random(40)
+    gain = float(rng.random()) if scalar else rng.random(40)
+    r, s, strength = ties.r.copy(), ties.s.copy(), ties.strength.copy()
+    np.add.at(r, (i, j), good)
+    np.add.at(s, (i, j), 0.3)
+    old = strength[i, j]
+    strength[i, j] = old + gain * (1.0 - old)
+    ties.add_evidence(i, j, good, 0.3)
+    ties.strengthen(i, j, gain)
+    assert np.array_equal(ties.r, r) and np.array_equal(ties.s, s)
+    assert np.array_equal(ties.strength, strength)
+    r[i, j] += good
+    old = strength[i, j]
+    strength[i, j] = old + 0.25 * (1.0 - old)
+    ties.talk(i, j, good, 0.25)
+    assert np.array_equal(ties.r, r) and np.array_equal(ties.strength, strength)
+    # the re-derived pairs are the stored arithmetic's, and the metrics follow them
+    ties.touch(i, j)
+    touched = ties.trust().copy()
+    ties.refresh()
+    assert np.array_equal(ties.trust(), touched)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from trustnet.core.compiled import jit, pairwise_sum, sort_in_place, sum64
 from trustnet.core.ties.base import Ties, any_nonzero, in_units
 
 
@@ -20,7 +21,6 @@ class DenseTies(Ties):
         self._trust = np.empty((n, n), dtype=np.float32)
         self.level = np.zeros((n, n), dtype=np.int8)
         self._work = np.empty((n, n), dtype=np.float32)  # scratch space of refresh
-        self._mask = np.empty((n, n), dtype=bool)
         self._product_fresh = False
         self._worked_mask = np.zeros((n, n), dtype=bool)  # working ties, for marking
         self.refresh()
@@ -81,9 +81,9 @@ class DenseTies(Ties):
                      bad: np.ndarray | float = 0.0) -> None:
         """Add good and bad experiences of i with j (pairs may repeat)."""
         if any_nonzero(good):
-            np.add.at(self.r, (i, j), good)
+            _add_at(self.r, i, j, _per_pair(good, len(i)))
         if any_nonzero(bad):
-            np.add.at(self.s, (i, j), bad)
+            _add_at(self.s, i, j, _per_pair(bad, len(i)))
 
     def strength_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return self.strength[i, j]
@@ -95,15 +95,14 @@ class DenseTies(Ties):
 
     def strengthen(self, i: np.ndarray, j: np.ndarray, gain: np.ndarray | float) -> None:
         """Move the strength of pairs towards 1; pass both orders of a pair to keep symmetry."""
-        s = self.strength[i, j]
-        self.strength[i, j] = s + gain * (1.0 - s)
+        _strengthen(self.strength, i, j, _per_pair(gain, len(i)), _is_single(gain))
         self._product_fresh = False
 
     def talk(self, i: np.ndarray, j: np.ndarray, evidence: np.ndarray, gain: float,
              against: np.ndarray | None = None) -> None:
-        self.r[i, j] += evidence
+        _add_once(self.r, i, j, evidence)
         if against is not None:
-            self.s[i, j] += against
+            _add_once(self.s, i, j, against)
         self.strengthen(i, j, gain)
 
     def forget(self, months: int) -> None:
@@ -115,50 +114,22 @@ class DenseTies(Ties):
         """Recompute trust and level of every pair, and the pair metrics.
 
         The same arithmetic as ``_derive``, written into arrays kept from one meeting to the
-        next: allocating n x n temporaries costs more than the arithmetic on large networks.
+        next (allocating n x n temporaries costs more than the arithmetic on large networks).
         """
-        trust, level, work, mask = self._trust, self.level, self._work, self._mask
-        np.add(self.r, self.s, out=trust)
-        trust += np.float32(self.prior_weight)
-        np.add(self.r, np.float32(self.a0), out=work)
-        np.divide(work, trust, out=trust)
-        np.multiply(trust, self.strength, out=work)
         t1, t2, t3 = self.thresholds
-        np.greater_equal(work, t1, out=mask)
-        np.copyto(level, mask)
-        for threshold in (t2, t3):
-            np.greater_equal(work, threshold, out=mask)
-            level += mask
-        np.fill_diagonal(trust, 0.0)
-        np.fill_diagonal(level, 0)
+        _refresh(self.r, self.s, self.strength, np.float32(self.prior_weight),
+                 np.float32(self.a0), t1, t2, t3, self._trust, self.level, self._work)
         self._product_fresh = True  # ``work`` holds trust x strength (0 on the diagonal)
         self._sums()
         self.version += 1
 
-    def _tally(self, trust: np.ndarray, level: np.ndarray) -> list[float]:
-        """Sum of trust, pairs trusting, and pairs at or above each level 1..3."""
-        # the whole matrix is counted without temporaries
-        out = self._mask if trust.shape == self._mask.shape else None
-        count = np.count_nonzero
-        return [float(trust.sum(dtype=np.float64)),
-                count(np.greater(trust, self.trusting_level, out=out)),
-                count(level), count(np.greater_equal(level, 2, out=out)),
-                count(np.greater_equal(level, 3, out=out))]
-
     def _sums(self) -> None:
-        gone = (~self.active).nonzero()[0]
-        k = self.n - len(gone)
+        k = int(np.count_nonzero(self.active))
         self.n_pairs = k * (k - 1)
-        tally = self._tally(self._trust, self.level)
-        if len(gone):  # take out the rows and columns of members who left
-            block = np.ix_(gone, gone)
-            for sign, part in ((-1, self._tally(self._trust[gone], self.level[gone])),
-                               (-1, self._tally(self._trust[:, gone], self.level[:, gone])),
-                               (1, self._tally(self._trust[block], self.level[block]))):
-                tally = [a + sign * b for a, b in zip(tally, part)]
-        self.sum_trust = tally[0]
-        self.n_trusting = int(tally[1])
-        self.at_least = [int(x) for x in tally[2:]]
+        total, self.n_trusting, *at_least = _tally(self._trust, self.level, self.active,
+                                                   self.trusting_level)
+        self.sum_trust = total
+        self.at_least = at_least
 
     def _earned_sum(self) -> float:
         # only the block of active members a shock reached changes: the sum of trust less
@@ -184,20 +155,166 @@ class DenseTies(Ties):
         """Re-derive trust and level of the given pairs and update the metrics by difference."""
         if len(i) == 0:
             return
-        flat = np.sort(i * self.n + j)  # each pair once, in order (np.unique, faster)
-        flat = flat[np.concatenate(([True], flat[1:] != flat[:-1]))]
-        rows, cols = np.divmod(flat, self.n)
-        keep = rows != cols
-        rows, cols, flat = rows[keep], cols[keep], flat[keep]
-        old_t = self._trust.ravel()[flat]
-        old_l = self.level.ravel()[flat]
-        new_t, new_l = self._derive(self.r.ravel()[flat], self.s.ravel()[flat],
-                                    self.strength.ravel()[flat])
-        self._trust.ravel()[flat] = new_t
-        self.level.ravel()[flat] = new_l
+        t1, t2, t3 = self.thresholds
+        change = _touch(np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64), self.r,
+                        self.s, self.strength, np.float32(self.prior_weight),
+                        np.float32(self.a0), t1, t2, t3, self._trust, self.level,
+                        self.active, self.trusting_level)
         self._product_fresh = False
-        counted = self.active[rows] & self.active[cols]
-        if not counted.all():
-            old_t, old_l = old_t[counted], old_l[counted]
-            new_t, new_l = new_t[counted], new_l[counted]
-        self._update_sums(old_t, old_l, new_t, new_l)
+        self.sum_trust += change[0]
+        self.n_trusting += change[1]
+        self.at_least = [a + b for a, b in zip(self.at_least, change[2:])]
+        self.version += 1
+
+
+# --- the kernels ---------------------------------------------------------------------------
+# Each keeps numpy's arithmetic exactly: a value numpy computes in single precision is
+# rounded to single precision after each operation (one operation in double precision
+# rounded once gives the single-precision result), one it computes in double precision is
+# rounded when stored.
+
+def _is_single(values) -> bool:
+    """Whether numpy computes with ``values`` in single precision: a Python number next to a
+    single-precision array takes the array's precision, a numpy array or scalar keeps its own."""
+    return type(values) in (float, int) or getattr(values, "dtype", None) == np.float32
+
+
+def _per_pair(values, count: int) -> np.ndarray:
+    """``values`` (an array or one number) as one float64 per pair, rounded to single
+    precision where numpy would compute in it."""
+    if isinstance(values, np.ndarray) and values.ndim:
+        return values.astype(np.float64, copy=False)
+    value = np.float32(values) if _is_single(values) else np.float64(values)
+    return np.full(count, float(value))
+
+
+@jit
+def _add_at(m, i, j, values):  # pragma: no cover - compiled
+    """``np.add.at(m, (i, j), values)``: a repeated pair adds each of its values."""
+    for k in range(len(i)):
+        m[i[k], j[k]] = np.float64(m[i[k], j[k]]) + values[k]
+
+
+@jit
+def _add_once(m, i, j, values):  # pragma: no cover - compiled
+    """``m[i, j] += values``: every pair read first, and a repeated pair keeps its last sum."""
+    old = np.empty(len(i), dtype=np.float32)
+    for k in range(len(i)):
+        old[k] = m[i[k], j[k]]
+    for k in range(len(i)):
+        m[i[k], j[k]] = np.float64(old[k]) + values[k]
+
+
+@jit
+def _strengthen(strength, i, j, gain, single):  # pragma: no cover - compiled
+    """``s + gain * (1 - s)`` of each pair, read first; a repeated pair keeps its last value."""
+    old = np.empty(len(i), dtype=np.float32)
+    for k in range(len(i)):
+        old[k] = strength[i[k], j[k]]
+    for k in range(len(i)):
+        s = old[k]
+        rest = np.float32(1.0 - s)
+        if single:
+            strength[i[k], j[k]] = s + np.float32(np.float32(gain[k]) * rest)
+        else:
+            strength[i[k], j[k]] = np.float64(s) + gain[k] * np.float64(rest)
+
+
+@jit
+def _derive_pair(r, s, strength, prior_weight, a0, t1, t2, t3):  # pragma: no cover - compiled
+    """Trust, trust x strength and level of one pair: ``Ties._derive``'s arithmetic."""
+    trust = np.float32(np.float32(r + s) + prior_weight)
+    trust = np.float32(np.float32(r + a0) / trust)
+    product = np.float32(trust * strength)
+    level = int(product >= t1) + int(product >= t2) + int(product >= t3)
+    return trust, product, np.int8(level)
+
+
+@jit
+def _refresh(r, s, strength, prior_weight, a0, t1, t2, t3, trust, level,
+             product):  # pragma: no cover - compiled
+    n = r.shape[0]
+    for a in range(n):
+        for b in range(n):
+            trust[a, b], product[a, b], level[a, b] = _derive_pair(
+                r[a, b], s[a, b], strength[a, b], prior_weight, a0, t1, t2, t3)
+        trust[a, a] = 0.0
+        level[a, a] = 0
+
+
+@jit
+def _count(trust, level, rows, cols, trusting, counts):  # pragma: no cover - compiled
+    """Sum of the trust of the pairs ``rows`` x ``cols`` taken row by row, in numpy's order
+    (8,192 at a time cast to double precision, each buffer's pairwise sum added to the
+    total); the pairs trusting and at or above each level are added to ``counts``."""
+    buffer = np.empty(8192)
+    total, k = 0.0, 0
+    for a in rows:
+        for b in cols:
+            t = trust[a, b]
+            buffer[k] = t
+            k += 1
+            if k == 8192:
+                total += pairwise_sum(buffer)
+                k = 0
+            counts[0] += int(t > trusting)
+            lv = level[a, b]
+            counts[1] += int(lv >= 1)
+            counts[2] += int(lv >= 2)
+            counts[3] += int(lv >= 3)
+    return total + pairwise_sum(buffer[:k]) if k else total
+
+
+@jit
+def _tally(trust, level, active, trusting):  # pragma: no cover - compiled
+    """Sum of trust between active members, the pairs trusting and those at or above each
+    level 1..3: over all pairs, less the rows and columns of members not active, plus their
+    block (numpy's sums in that order)."""
+    n = trust.shape[0]
+    everyone = np.arange(n)
+    gone = np.flatnonzero(~active)
+    counts = np.zeros(4, dtype=np.int64)
+    total = _count(trust, level, everyone, everyone, trusting, counts)
+    if len(gone):
+        out = np.zeros(4, dtype=np.int64)
+        total -= _count(trust, level, gone, everyone, trusting, out)
+        total -= _count(trust, level, everyone, gone, trusting, out)
+        counts -= out
+        out[:] = 0
+        total += _count(trust, level, gone, gone, trusting, out)
+        counts += out
+    return total, counts[0], counts[1], counts[2], counts[3]
+
+
+@jit
+def _touch(i, j, r, s, strength, prior_weight, a0, t1, t2, t3, trust, level, active,
+           trusting):  # pragma: no cover - compiled
+    """Re-derive the given pairs (each once, in order of ``i * n + j``); returns the change of
+    the sum of trust between active members, of the pairs trusting and of those at or above
+    each level."""
+    n = r.shape[0]
+    flat = i * n + j
+    sort_in_place(flat)
+    old = np.empty(len(flat), dtype=np.float32)
+    new = np.empty(len(flat), dtype=np.float32)
+    change = np.zeros(4, dtype=np.int64)
+    m, last = 0, -1
+    for key in flat:
+        if key == last:
+            continue
+        last = key
+        a, b = key // n, key % n
+        if a == b:
+            continue
+        was_t, was_l = trust[a, b], level[a, b]
+        t, _, lv = _derive_pair(r[a, b], s[a, b], strength[a, b], prior_weight, a0, t1, t2,
+                                t3)
+        trust[a, b], level[a, b] = t, lv
+        if active[a] and active[b]:
+            old[m], new[m] = was_t, t
+            m += 1
+            change[0] += int(t > trusting) - int(was_t > trusting)
+            change[1] += int(lv >= 1) - int(was_l >= 1)
+            change[2] += int(lv >= 2) - int(was_l >= 2)
+            change[3] += int(lv >= 3) - int(was_l >= 3)
+    return (sum64(new[:m]) - sum64(old[:m]), change[0], change[1], change[2], change[3])
