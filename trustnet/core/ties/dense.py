@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from trustnet.core.compiled import jit, pairwise_sum, sort_in_place, sum64
-from trustnet.core.ties.base import Ties, any_nonzero, in_units
+from trustnet.core.ties.base import UNIT, Ties, any_nonzero
 
 
 class DenseTies(Ties):
@@ -47,28 +47,22 @@ class DenseTies(Ties):
         return int(np.count_nonzero((self.r + self.s) > 0))
 
     def _weighted_trust(self, members: np.ndarray) -> tuple[int, int]:
-        # rows, then columns: faster than gathering the block at once (no strength on the
-        # diagonal)
-        strength = self.strength[members][:, members]
         # trust x strength as the last refresh left it, or anew
-        product = (self._work[members][:, members] if self._product_fresh
-                   else self._trust[members][:, members] * strength)
-        return (int(in_units(product).sum(dtype=np.int64)),
-                int(in_units(strength).sum(dtype=np.int64)))
+        return _weighted_units(self._trust, self.strength, self._work, self._product_fresh,
+                               np.asarray(members, dtype=np.int64))
 
     def level_shares_among(self, members: np.ndarray) -> np.ndarray:
         """Share of ordered pairs within ``members`` at or above each level 1..3."""
         k = len(members)
         if k < 2:
             return np.ones(3)
-        level = self.level[members][:, members]  # the diagonal is level 0
-        return np.array([np.count_nonzero(level >= 1), np.count_nonzero(level >= 2),
-                         np.count_nonzero(level >= 3)]) / (k * (k - 1))
+        return _level_counts(self.level, np.asarray(members, dtype=np.int64)) / (k * (k - 1))
 
     def _trust_sums(self, members: np.ndarray) -> np.ndarray:
-        # the diagonal holds 0
-        block = self._trust if len(members) == self.n else self._trust[members][:, members]
-        return in_units(block).sum(axis=1, dtype=np.int64)
+        return _row_units(self._trust, np.asarray(members, dtype=np.int64))
+
+    def _sum_trust_of(self, i: np.ndarray, j: np.ndarray) -> float:
+        return _gathered_sum(self._trust, i, j)
 
     def _has_worked(self, keys: np.ndarray) -> np.ndarray:
         return self._worked_mask.ravel()[keys]
@@ -318,3 +312,51 @@ def _touch(i, j, r, s, strength, prior_weight, a0, t1, t2, t3, trust, level, act
             change[2] += int(lv >= 2) - int(was_l >= 2)
             change[3] += int(lv >= 3) - int(was_l >= 3)
     return (sum64(new[:m]) - sum64(old[:m]), change[0], change[1], change[2], change[3])
+
+
+SCALE = np.float32(1.0 / UNIT)  # ``in_units``' factor
+
+
+@jit
+def _weighted_units(trust, strength, product, fresh, members):  # pragma: no cover - compiled
+    """Sums over the pairs within ``members`` of trust x strength and of strength, in whole
+    units (``in_units``: each value times 2^24 in single precision, rounded down)."""
+    weighted = total = 0
+    for a in members:
+        for b in members:
+            st = strength[a, b]  # 0 on the diagonal
+            pr = product[a, b] if fresh else np.float32(trust[a, b] * st)
+            weighted += int(np.float32(pr * SCALE))
+            total += int(np.float32(st * SCALE))
+    return weighted, total
+
+
+@jit
+def _row_units(trust, members):  # pragma: no cover - compiled
+    """Each member's summed trust in the other ``members``, in whole units (int64)."""
+    sums = np.zeros(len(members), dtype=np.int64)
+    for k, a in enumerate(members):
+        for b in members:
+            sums[k] += int(np.float32(trust[a, b] * SCALE))  # the diagonal holds 0
+    return sums
+
+
+@jit
+def _level_counts(level, members):  # pragma: no cover - compiled
+    """Ordered pairs within ``members`` at or above each level 1..3."""
+    counts = np.zeros(3)
+    for a in members:
+        for b in members:
+            lv = level[a, b]  # the diagonal is level 0
+            for at in range(min(lv, 3)):
+                counts[at] += 1.0
+    return counts
+
+
+@jit
+def _gathered_sum(trust, i, j):  # pragma: no cover - compiled
+    """``trust[i, j].sum(dtype=np.float64)``, in numpy's order."""
+    values = np.empty(len(i), dtype=np.float32)
+    for k in range(len(i)):
+        values[k] = trust[i[k], j[k]]
+    return sum64(values)
