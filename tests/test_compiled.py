@@ -95,3 +95,31 @@ def test_dense_kernels_keep_numpys_promotion_and_repeats(seed, scalar):
     touched = ties.trust().copy()
     ties.refresh()
     assert np.array_equal(ties.trust(), touched)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 30), st.integers(1, 8), st.floats(-1.0, 1.0), st.integers(0, 2**32 - 1))
+def test_conversations_are_numpys_pairs_and_evidence_bit_for_bit(k, contacts, mood, seed):
+    # the numpy expressions the kernel replaced, as the oracle
+    from trustnet.core.meetings import _conversations
+
+    rng = np.random.default_rng(seed)
+    present = np.sort(rng.choice(60, k, replace=False))
+    commitment = rng.random(60)
+    gain, weight = 0.05, 1.7
+    if contacts >= k - 1:
+        a, b = np.repeat(present, k), np.tile(present, k)
+        i, j = a[a != b], b[a != b]
+        draws = np.empty((0, 0))
+    else:
+        draws = rng.random((k, contacts))
+        pick = (draws * (k - 1)).astype(np.int64)
+        pick += pick >= np.arange(k)[:, None]
+        one, other = np.repeat(present, contacts), present[pick.ravel()]
+        i, j = np.concatenate([one, other]), np.concatenate([other, one])
+    evidence = gain * 0.5 * (commitment[i] + commitment[j])
+    got = _conversations(present, commitment, draws, gain * 0.5, 1.0 + mood, weight, -mood)
+    assert np.array_equal(got[0], i) and np.array_equal(got[1], j)
+    assert np.array_equal(got[2], evidence * (1.0 + mood))
+    if mood < 0:
+        assert np.array_equal(got[3], evidence * weight * -mood)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trustnet.core.compiled import jit
 from trustnet.core.organisations import Organisations
 from trustnet.core.projects import Portfolio, meaning
 from trustnet.core.ties import Ties
@@ -61,23 +62,55 @@ def hold_conversations(ties: Ties, present: np.ndarray, commitment: np.ndarray,
     if k < 2:
         return
     contacts = params["meeting_contacts"]
-    if contacts >= k - 1:
-        a = np.repeat(present, k)
-        b = np.tile(present, k)
-        keep = a != b
-        i, j = a[keep], b[keep]
-    else:
-        pick = (rng.random((k, contacts)) * (k - 1)).astype(np.int64)
-        pick += pick >= np.arange(k)[:, None]  # skip oneself
-        one = np.repeat(present, contacts)
-        other = present[pick.ravel()]
-        i, j = np.concatenate([one, other]), np.concatenate([other, one])
-    # a pair that talked counts once, however often the draw paired them; engaged members
-    # build more trust than symbolic participants (the pair's mean commitment)
-    evidence = params["meeting_trust_gain"] * 0.5 * (commitment[i] + commitment[j])
+    # everyone talks to everyone in a small meeting; else each to ``contacts`` drawn others
+    draws = rng.random((k, contacts)) if contacts < k - 1 else np.empty((0, 0))
     mood = min(max(mood * params["meeting_mood_weight"], -1.0), 1.0)
-    ties.talk(i, j, evidence * (1.0 + mood), params["strength_gain_meeting"] * relationship_time,
-              evidence * params["failure_weight"] * -mood if mood < 0 else None)
+    i, j, good, against = _conversations(
+        present, commitment, draws, params["meeting_trust_gain"] * 0.5, 1.0 + mood,
+        params["failure_weight"], -mood)
+    ties.talk(i, j, good, params["strength_gain_meeting"] * relationship_time,
+              against if mood < 0 else None)
+
+
+@jit
+def _conversations(present, commitment, draws, gain, good_factor, failure_weight,
+                   bad_news):  # pragma: no cover - compiled
+    """The pairs that talked, both orders of each (first every speaker's own contacts, then
+    the same pairs the other way round), and the evidence each pair gains and, after bad
+    news (``bad_news`` > 0), the evidence against.
+
+    A pair that talked counts once, however often the draw paired them (the storage adds a
+    repeated pair once); engaged members build more trust than symbolic participants (the
+    pair's mean commitment).
+    """
+    k = len(present)
+    if draws.shape[0] == 0:  # everyone with everyone, speaker by speaker
+        size = k * (k - 1)
+        i, j = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+        at = 0
+        for a in range(k):
+            for b in range(k):
+                if a != b:
+                    i[at], j[at] = present[a], present[b]
+                    at += 1
+    else:
+        contacts = draws.shape[1]
+        half = k * contacts
+        i, j = np.empty(2 * half, dtype=np.int64), np.empty(2 * half, dtype=np.int64)
+        for a in range(k):
+            for c in range(contacts):
+                other = int(draws[a, c] * (k - 1))
+                other += other >= a  # skip oneself
+                i[a * contacts + c] = j[half + a * contacts + c] = present[a]
+                j[a * contacts + c] = i[half + a * contacts + c] = present[other]
+    good = np.empty(len(i))
+    against = np.empty(len(i) if bad_news > 0 else 0)
+    for x in range(len(i)):
+        evidence = gain * (commitment[i[x]] + commitment[j[x]])
+        good[x] = evidence * good_factor
+        if bad_news > 0:
+            against[x] = evidence * failure_weight * bad_news
+    return i, j, good, against
 
 
 def report_progress(orgs: Organisations, projects: Portfolio, present: np.ndarray,

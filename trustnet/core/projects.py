@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from trustnet.core.compiled import jit
 from trustnet.core.sectors import SECTORS
 from trustnet.core.ties import LEVELS
-from trustnet.core.ties.base import slot_pairs
 
 STATUSES = ("active", "succeeded", "failed", "abandoned")
 ACTIVE, SUCCEEDED, FAILED, ABANDONED = range(4)
@@ -152,12 +152,37 @@ class Portfolio:
 
 def team_pairs(members: np.ndarray, with_slot_of: str = "j"
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Ordered pairs within each row of a padded team table (-1 = empty slot).
+    """Ordered pairs within each row of a padded team table (-1 = empty slot), row by row and
+    within a row in the order of the slots (first member's slot, then the second's).
 
     Returns (row, i, j, slot): the team row of each pair, its two members, and the slot of
     member ``with_slot_of`` ("i" or "j") in its row.
     """
-    a, b = slot_pairs(members.shape[1])
-    i, j = members[:, a], members[:, b]
-    rows, cols = np.nonzero((i >= 0) & (j >= 0))
-    return rows, i[rows, cols], j[rows, cols], (a if with_slot_of == "i" else b)[cols]
+    row, i, j, slot_i, slot_j = _team_pairs(np.ascontiguousarray(members, dtype=np.int64))
+    return row, i, j, slot_i if with_slot_of == "i" else slot_j
+
+
+@jit
+def _team_pairs(members):  # pragma: no cover - compiled
+    rows, k = members.shape
+    size = 0
+    for r in range(rows):
+        filled = 0
+        for a in range(k):
+            filled += int(members[r, a] >= 0)
+        size += filled * (filled - 1)
+    row = np.empty(size, dtype=np.int64)
+    i, j = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    slot_i, slot_j = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    at = 0
+    for r in range(rows):
+        for a in range(k):
+            if members[r, a] < 0:
+                continue
+            for b in range(k):
+                if b == a or members[r, b] < 0:
+                    continue
+                row[at], i[at], j[at] = r, members[r, a], members[r, b]
+                slot_i[at], slot_j[at] = a, b
+                at += 1
+    return row, i, j, slot_i, slot_j

@@ -365,18 +365,19 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
 
 
 def credit_joint_work(rows: np.ndarray, projects: Portfolio, orgs: Organisations, ties: Ties,
-                      params: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Credit the uncredited joint work of projects ``rows`` to their members' ties.
+                      params: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Credit the uncredited joint work of projects ``rows`` to their active members' ties.
 
-    Returns the pairs touched. Strength grows per member-month of joint work; teammates give
-    trust evidence to each member for each month that member volunteered.
+    Returns the pairs (``team_pairs``: index into ``rows``, i, j). Strength grows per
+    member-month of joint work; teammates give trust evidence to each member for each month
+    that member volunteered.
     """
     p = params
     team = projects.members[rows]
     team = np.where((team >= 0) & orgs.active[np.maximum(team, 0)], team, -1)
     row, i, j, slot = team_pairs(team)
     if len(row) == 0:
-        return i, j
+        return row, i, j
     months = projects.joint_months[rows]
     gain = 1.0 - (1.0 - p["strength_gain_work"]) ** months
     ties.strengthen(i, j, gain[row])
@@ -384,7 +385,7 @@ def credit_joint_work(rows: np.ndarray, projects: Portfolio, orgs: Organisations
     ties.add_evidence(i, j, credit)
     projects.joint_months[rows] = 0.0
     projects.volunteered[rows] = 0
-    return i, j
+    return row, i, j
 
 
 @dataclass
@@ -424,17 +425,15 @@ def close_projects(projects: Portfolio, teams: Teams | None, orgs: Organisations
     member_part = np.divide(projects.effort_members[due], total, out=np.zeros(len(due)),
                             where=total > 0)
     output = float(projects.ambition[due][success].sum())
-    credit_joint_work(due, projects, orgs, ties, p)
-    team = projects.members[due]
-    team = np.where((team >= 0) & orgs.active[np.maximum(team, 0)], team, -1)
-    row, i, j, _ = team_pairs(team)
+    row, i, j = credit_joint_work(due, projects, orgs, ties, p)
     learnt = member_part * p["outcome_evidence"]
     good = np.where(success, value, 0.0) * learnt
     bad = np.where(success, 0.0, p["failure_weight"]) * learnt
     ties.add_evidence(i, j, good[row], bad[row])
     ties.touch(i, j)
     # each member perceives the mean outcome of its projects that ended now
-    rows, slots = np.nonzero(team >= 0)
+    team = projects.members[due]
+    rows, slots = np.nonzero((team >= 0) & orgs.active[np.maximum(team, 0)])
     who = team[rows, slots]
     # perceived against what members expected of a success; a failure is a plain setback
     outcome = np.where(success, value - p["progress_expectation"], -1.0)
