@@ -103,26 +103,57 @@ def active_teams(projects: Portfolio, orgs: Organisations, params: dict, step: i
     if cached is not None and cached.key == key:
         return cached
     act = projects.active()
-    team = projects.members[act]
-    valid = team >= 0
-    valid[valid] = orgs.active[team[valid]]
-    empty = ~valid.any(axis=1)
-    if empty.any():  # a group whose members have all left is abandoned
+    team, valid, safe, load, size, empty = _groups(projects.members[act], orgs.active)
+    if len(empty):  # a group whose members have all left is abandoned
         projects.end(act[empty], ABANDONED, step)
-        act, team, valid = act[~empty], team[~empty], valid[~empty]
+        keep = np.ones(len(act), dtype=bool)
+        keep[empty] = False
+        act, team, valid, safe, size = act[keep], team[keep], valid[keep], safe[keep], size[keep]
         key = (projects.version, orgs.exits)
-    team = np.where(valid, team, -1)
-    safe = np.where(valid, team, 0)
-    orgs.load = load = np.bincount(team[valid], minlength=orgs.n)
-    size = valid.sum(axis=1)
+    orgs.load = load
     return Teams(
         key=key, act=act, team=team, valid=valid, safe=safe,
-        per_project=np.where(valid, 1.0 / np.maximum(load[safe], 1), 0.0),
+        per_project=_shares(safe, valid, load),
         size_factor=np.maximum(size, 1) ** -params["volunteer_group_exponent"],
         task=params["open_task_share"] * projects.planned_capacity[act],
         start=(start := projects.start[act]), deadline=(deadline := projects.deadline[act]),
         pace=projects.required[act] / np.maximum(deadline - start, 1),
     )
+
+
+@jit
+def _groups(members, active):  # pragma: no cover - compiled
+    """The groups' active members (-1 elsewhere), where they are, the same with 0 for gathering,
+    each member's number of groups, each group's size and the groups left with nobody."""
+    rows, k = members.shape
+    team = np.full((rows, k), -1, dtype=np.int64)
+    valid = np.zeros((rows, k), dtype=np.bool_)
+    safe = np.zeros((rows, k), dtype=np.int64)
+    load = np.zeros(len(active), dtype=np.int64)
+    size = np.zeros(rows, dtype=np.int64)
+    empty = []
+    for r in range(rows):
+        for a in range(k):
+            who = members[r, a]
+            if who >= 0 and active[who]:
+                team[r, a] = safe[r, a] = who
+                valid[r, a] = True
+                load[who] += 1
+                size[r] += 1
+        if size[r] == 0:
+            empty.append(r)
+    return team, valid, safe, load, size, np.array(empty, dtype=np.int64)
+
+
+@jit
+def _shares(safe, valid, load):  # pragma: no cover - compiled
+    """1 / the number of groups of each slot's member, 0 in empty slots."""
+    share = np.zeros(safe.shape)
+    for r in range(safe.shape[0]):
+        for a in range(safe.shape[1]):
+            if valid[r, a]:
+                share[r, a] = 1.0 / max(load[safe[r, a]], 1)
+    return share
 
 
 def tie_effects(teams: Teams, ties: Ties, projects: Portfolio, params: dict
