@@ -150,16 +150,31 @@ class Portfolio:
 
 
 
-def team_pairs(members: np.ndarray, with_slot_of: str = "j"
+def team_pairs(members: np.ndarray, with_slot_of: str = "j", active: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Ordered pairs within each row of a padded team table (-1 = empty slot), row by row and
-    within a row in the order of the slots (first member's slot, then the second's).
+    within a row in the order of the slots (first member's slot, then the second's); only
+    members ``active`` when that is given.
 
     Returns (row, i, j, slot): the team row of each pair, its two members, and the slot of
     member ``with_slot_of`` ("i" or "j") in its row.
     """
-    row, i, j, slot_i, slot_j = _team_pairs(np.ascontiguousarray(members, dtype=np.int64))
+    members = np.ascontiguousarray(members, dtype=np.int64)
+    if active is not None:
+        members = _only_active(members, active)
+    row, i, j, slot_i, slot_j = _team_pairs(members)
     return row, i, j, slot_i if with_slot_of == "i" else slot_j
+
+
+@jit
+def _only_active(members, active):  # pragma: no cover - compiled
+    """The team table with members not ``active`` as empty slots."""
+    kept = members.copy()
+    for r in range(kept.shape[0]):
+        for a in range(kept.shape[1]):
+            if kept[r, a] >= 0 and not active[kept[r, a]]:
+                kept[r, a] = -1
+    return kept
 
 
 @jit

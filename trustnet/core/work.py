@@ -404,9 +404,7 @@ def credit_joint_work(rows: np.ndarray, projects: Portfolio, orgs: Organisations
     that member volunteered.
     """
     p = params
-    team = projects.members[rows]
-    team = np.where((team >= 0) & orgs.active[np.maximum(team, 0)], team, -1)
-    row, i, j, slot = team_pairs(team)
+    row, i, j, slot = team_pairs(projects.members[rows], active=orgs.active)
     if len(row) == 0:
         return row, i, j
     months = projects.joint_months[rows]
@@ -452,28 +450,60 @@ def close_projects(projects: Portfolio, teams: Teams | None, orgs: Organisations
     success = rng.random(len(due)) < chance
     projects.end(due, np.where(success, SUCCEEDED, FAILED), step)
     value = meaning(projects.ambition[due], p["meaningful_ambition"])
-    total = projects.effort_members[due] + projects.effort_coordinator[due]
-    member_part = np.divide(projects.effort_members[due], total, out=np.zeros(len(due)),
-                            where=total > 0)
-    output = float(projects.ambition[due][success].sum())
     row, i, j = credit_joint_work(due, projects, orgs, ties, p)
-    learnt = member_part * p["outcome_evidence"]
-    good = np.where(success, value, 0.0) * learnt
-    bad = np.where(success, 0.0, p["failure_weight"]) * learnt
-    ties.add_evidence(i, j, good[row], bad[row])
+    good, bad, outcome, output, who, felt = _outcomes(
+        success, value, projects.effort_members[due], projects.effort_coordinator[due],
+        projects.ambition[due], projects.members[due], orgs.active, row,
+        p["outcome_evidence"], p["failure_weight"], p["progress_expectation"])
+    ties.add_evidence(i, j, good, bad)
     ties.touch(i, j)
-    # each member perceives the mean outcome of its projects that ended now
-    team = projects.members[due]
-    rows, slots = np.nonzero((team >= 0) & orgs.active[np.maximum(team, 0)])
-    who = team[rows, slots]
-    # perceived against what members expected of a success; a failure is a plain setback
-    outcome = np.where(success, value - p["progress_expectation"], -1.0)
-    felt = outcome[rows]
-    if len(due) > 1:
-        # per member (bincount adds each member's values in the order they come)
-        total = np.bincount(who, weights=felt, minlength=orgs.n)
-        count = np.bincount(who, minlength=orgs.n)
-        who = count.nonzero()[0]
-        felt = total[who] / count[who]
     orgs.signal(who, felt, p)
     return Ended(due, success, value, outcome, output)
+
+
+@jit
+def _outcomes(success, value, effort_members, effort_coordinator, ambition, members, active,
+              row, outcome_evidence, failure_weight,
+              progress_expectation):  # pragma: no cover - compiled
+    """What the members of projects that ended learn and perceive.
+
+    Returns the evidence for and against each pair (rows ``row``), in proportion to the
+    members' part of the effort; each project's outcome as perceived against what members
+    expected of a success (a failure is a plain setback); the ambition delivered; and each
+    active member's mean perceived outcome over its projects that ended now.
+    """
+    ended = len(success)
+    good_of, bad_of = np.empty(ended), np.empty(ended)
+    outcome = np.empty(ended)
+    delivered = np.empty(ended)
+    won = 0
+    for x in range(ended):
+        total = effort_members[x] + effort_coordinator[x]
+        learnt = (effort_members[x] / total if total > 0 else 0.0) * outcome_evidence
+        good_of[x] = (value[x] if success[x] else 0.0) * learnt
+        bad_of[x] = (0.0 if success[x] else failure_weight) * learnt
+        outcome[x] = value[x] - progress_expectation if success[x] else -1.0
+        if success[x]:
+            delivered[won] = ambition[x]
+            won += 1
+    good, bad = np.empty(len(row)), np.empty(len(row))
+    for x in range(len(row)):
+        good[x], bad[x] = good_of[row[x]], bad_of[row[x]]
+    # the active members of each project, slot by slot, and what each perceived
+    who, felt = [], []
+    for x in range(ended):
+        for a in range(members.shape[1]):
+            member = members[x, a]
+            if member >= 0 and active[member]:
+                who.append(member)
+                felt.append(outcome[x])
+    who_of, felt_of = np.array(who, dtype=np.int64), np.array(felt, dtype=np.float64)
+    if ended > 1:  # per member, its values added in the order they come
+        total_of = np.zeros(len(active))
+        count = np.zeros(len(active), dtype=np.int64)
+        for x in range(len(who_of)):
+            total_of[who_of[x]] += felt_of[x]
+            count[who_of[x]] += 1
+        who_of = np.flatnonzero(count)
+        felt_of = total_of[who_of] / count[who_of]
+    return good, bad, outcome, pairwise_sum(delivered[:won]), who_of, felt_of
