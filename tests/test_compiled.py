@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -54,6 +56,7 @@ def test_sum64_is_numpys_double_sum_of_single_values(n, seed):
     assert sum64(values) == values.sum(dtype=np.float64)
 
 
+@settings(deadline=None)
 @given(st.lists(st.integers(-10**9, 10**9), max_size=300))
 def test_sort_in_place_sorts(keys):
     values = np.array(keys, dtype=np.int64)
@@ -123,3 +126,26 @@ def test_conversations_are_numpys_pairs_and_evidence_bit_for_bit(k, contacts, mo
     assert np.array_equal(got[2], evidence * (1.0 + mood))
     if mood < 0:
         assert np.array_equal(got[3], evidence * weight * -mood)
+
+
+def test_an_empty_cache_is_filled_on_two_cores(tmp_path):
+    # the first model of a new version compiles half the kernels in a helper process and
+    # loads them from the cache: here none of that half was compiled in this process
+    import subprocess
+    import sys
+
+    script = ("from trustnet.core import compiled, model\n"
+              "assert len(compiled.cold()) == len(compiled.KERNELS) > 10\n"
+              "compiled.warm()\n"
+              "assert compiled.cold() == [], compiled.cold()\n"
+              "ours, helpers = compiled.halves()\n"
+              "assert ours and helpers\n"
+              "assert all(k.signatures for k in ours)\n"
+              "assert not any(k.signatures for k in helpers)\n"
+              "from trustnet.core.run import run_model\n"
+              "run_model(seed=1, steps=24)\n"
+              "assert all(k.signatures for k in helpers)  # loaded when first called\n")
+    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True,
+                          text=True,
+                          env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -7,6 +7,8 @@ compilation once and every worker process of a sweep loads the cached machine co
 cache is kept per version of the model's source (``~/.cache/trustnet/kernels-<hash>``, under
 ``$NUMBA_CACHE_DIR`` when that is set): numba only checks the file that defines a kernel, so
 a kernel would otherwise keep running an old copy of a helper edited in another file.
+When a version's cache is empty, the first model built compiles the kernels on two cores
+(:func:`warm`): a helper process compiles half of them while this one compiles the rest.
 
 Results stay bit-identical to numpy's: no fast-math, the same order of every operation, and
 sums in numpy's own order (:func:`pairwise_sum`), since a float sum depends on its order.
@@ -14,7 +16,11 @@ sums in numpy's own order (:func:`pairwise_sum`), since a float sum depends on i
 
 from __future__ import annotations
 
+import inspect
 import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import numba
@@ -30,8 +36,17 @@ def cache_dir() -> Path:
     return base / "trustnet" / f"kernels-{source_hash()}"
 
 
-def jit(function):
-    """Compile ``function`` with numba (no fast-math), cached in :func:`cache_dir`."""
+KERNELS: list = []  # every kernel called from Python code, for :func:`warm`
+WARMING = "TRUSTNET_WARMING"  # set in the helper process that compiles half the kernels
+_lock = threading.RLock()  # models of other threads wait until the kernels are compiled
+
+
+class _State:
+    warm = False  # whether this process has made sure its kernels are compiled
+    warming = False  # while the small models of warm_part run (they must not warm again)
+
+
+def _compile(function):
     previous = numba.config.CACHE_DIR
     numba.config.CACHE_DIR = str(cache_dir())  # read when the cache is set up, here
     try:
@@ -40,7 +55,101 @@ def jit(function):
         numba.config.CACHE_DIR = previous
 
 
-@jit
+def jit(function):
+    """Compile ``function`` with numba (no fast-math), cached in :func:`cache_dir`: a kernel
+    called from Python code."""
+    kernel = _compile(function)
+    KERNELS.append(kernel)
+    return kernel
+
+
+def helper(function):
+    """:func:`jit` for a function only kernels call (compiled into each of them)."""
+    return _compile(function)
+
+
+def cold() -> list:
+    """The kernels with no machine code in the cache (all of them on a fresh machine)."""
+    return [k for k in KERNELS if not os.path.exists(k._cache._cache_file._index_path)]
+
+
+def warm() -> None:
+    """Make sure the kernels are compiled and cached, once per process.
+
+    With an empty cache, a helper process compiles half of the kernels (by size of their
+    source) while this one compiles the other half, each by running small models with the
+    other half's kernels as plain Python; this process then loads the helper's from the
+    cache. Run again with a complete cache, it only checks the cache's files. A kernel the
+    small models leave out is compiled when first called, as any numba function is.
+    """
+    if _State.warm or os.environ.get(WARMING):
+        return
+    with _lock:
+        if _State.warm or _State.warming:
+            return
+        import trustnet.core.model  # noqa: F401 - every kernel is defined when the model is
+
+        try:
+            if cold():
+                _compile_on_two_cores()
+        finally:
+            _State.warm = True
+
+
+def _compile_on_two_cores() -> None:
+    helper_process = None
+    if (os.cpu_count() or 1) > 1:
+        helper_process = subprocess.Popen(
+            [sys.executable, "-c", "from trustnet.core.compiled import warm_part; warm_part(1)"],
+            env={**os.environ, WARMING: "1"}, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+    try:
+        warm_part(0 if helper_process else None)
+    finally:
+        if helper_process is not None:
+            helper_process.wait()  # its kernels are in the cache now (or compile when called)
+
+
+def halves() -> tuple[list, list]:
+    """The kernels in two halves of about equal compilation time (the size of their source),
+    the same in every process."""
+    import trustnet.core.model  # noqa: F401 - every kernel is defined when the model is
+
+    parts: tuple[list, list] = ([], [])
+    weight = [0, 0]
+    for kernel in sorted(KERNELS, key=lambda k: -len(inspect.getsource(k.py_func))):
+        lighter = 0 if weight[0] <= weight[1] else 1
+        parts[lighter].append(kernel)
+        weight[lighter] += len(inspect.getsource(kernel.py_func))
+    return parts
+
+
+def warm_part(part: int | None) -> None:
+    """Compile half ``part`` (0 or 1) of the kernels, or all of them (None), by running small
+    models with the other kernels as plain Python."""
+    from trustnet.core.run import run_model
+
+    others = [] if part is None else halves()[1 - part]
+    modules = [sys.modules[k.py_func.__module__] for k in others]
+    with _lock:
+        _State.warming = True
+        for module, kernel in zip(modules, others):
+            setattr(module, kernel.__name__, kernel.py_func)
+        try:
+            for params in WARM_RUNS:
+                run_model(params, seed=0, steps=36)
+        finally:
+            for module, kernel in zip(modules, others):
+                setattr(module, kernel.__name__, kernel)
+            _State.warming = False
+
+
+# small runs that call every kernel: a coordinating NAO, a directive one, shared governance
+WARM_RUNS = ({"n_orgs": 8}, {"n_orgs": 8, "nao_style": "directive"},
+             {"n_orgs": 8, "governance": "shared"})
+
+
+@helper
 def _block_sum(a, lo, n):  # pragma: no cover - compiled
     """numpy's sum of at most 128 items: in turn below 8, else eight running sums."""
     if n < 8:
@@ -69,7 +178,7 @@ def _block_sum(a, lo, n):  # pragma: no cover - compiled
     return res
 
 
-@jit
+@helper
 def pairwise_sum(a):  # pragma: no cover - compiled
     """Sum of the contiguous array ``a`` in numpy's order (``np.add.reduce``): blocks of at
     most 128 items, above that the sum of two halves (left, then right).
@@ -104,19 +213,19 @@ def pairwise_sum(a):  # pragma: no cover - compiled
     return sums[0]
 
 
-@jit
+@helper
 def minimum(a, b):  # pragma: no cover - compiled
     """``np.minimum`` of two floats (a NaN in either is the result, as in numpy)."""
     return a if a <= b or a != a else b
 
 
-@jit
+@helper
 def maximum(a, b):  # pragma: no cover - compiled
     """``np.maximum`` of two floats (a NaN in either is the result, as in numpy)."""
     return a if a >= b or a != a else b
 
 
-@jit
+@helper
 def sum64(a):  # pragma: no cover - compiled
     """``a.sum(dtype=np.float64)`` of a contiguous single-precision array, in numpy's order:
     numpy casts 8,192 items at a time into a buffer and adds each buffer's pairwise sum to
@@ -131,7 +240,7 @@ def sum64(a):  # pragma: no cover - compiled
     return total
 
 
-@jit
+@helper
 def sort_in_place(a):  # pragma: no cover - compiled
     """Sort the integer array ``a`` (heapsort: any correct sort of distinct keys gives the
     same order, and this one compiles in a fraction of numba's ``np.sort``)."""
@@ -143,7 +252,7 @@ def sort_in_place(a):  # pragma: no cover - compiled
         _sift(a, 0, end)
 
 
-@jit
+@helper
 def _sift(a, root, end):  # pragma: no cover - compiled
     while True:
         child = 2 * root + 1

@@ -195,7 +195,8 @@ def _decide(needs, bonus, origin, proposer, deferrals, present, sector, trust_in
             yes[c] = draws[row, c] < minimum(maximum(chance, 0.02), 0.98) or m == proposer[row]
         if origin[row] == EXTERNAL:  # imposed: adopted without a vote
             outcome[row] = ADOPTED
-            overruled[row] = ~yes
+            for c in range(k):
+                overruled[row, c] = not yes[c]
             continue
         if not nobody_coordinates:
             directive = style == 1 or (style == 2 and deferrals[row] >= STALLED)
@@ -206,11 +207,15 @@ def _decide(needs, bonus, origin, proposer, deferrals, present, sector, trust_in
                 share = pairwise_sum(backing) / total_power if k else 0.0
                 if share >= DIRECTIVE_BACKING * (1.0 - legitimacy):
                     outcome[row] = ADOPTED
-                    overruled[row] = ~yes
+                    for c in range(k):
+                        overruled[row, c] = not yes[c]
                 else:
                     outcome[row] = DEFERRED if deferrals[row] < MAX_DEFERRALS else DROPPED
                 continue
-        agreed = k > 0 and np.count_nonzero(yes) >= consensus_quorum * k
+        votes = 0
+        for c in range(k):
+            votes += int(yes[c])
+        agreed = k > 0 and votes >= consensus_quorum * k
         if agreed and nobody_coordinates and k > 1:
             for c in range(k):
                 if not yes[c] and veto_draws[row, c] < 0.5 * (1.0 - others_trust[c]):

@@ -70,13 +70,26 @@ def _member_means(volunteering, commitment, disillusionment, trust, active, n_ac
     gap: the trust in the network of the more powerful half of active members less that of
     the less powerful half (numpy's sums, in numpy's order)."""
     means = np.zeros(3)
+    chosen = np.empty(max(n_active, len(lower)))
     if n_active:
         for at, values in enumerate((volunteering, commitment, disillusionment)):
-            chosen = values if n_active == len(values) else values[active]
-            means[at] = pairwise_sum(chosen) / n_active
+            if n_active == len(values):
+                means[at] = pairwise_sum(values) / n_active
+                continue
+            taken = 0
+            for x in range(len(values)):
+                if active[x]:
+                    chosen[taken] = values[x]
+                    taken += 1
+            means[at] = pairwise_sum(chosen[:n_active]) / n_active
     gap = 0.0
     if len(lower):
-        gap = (pairwise_sum(trust[upper]) - pairwise_sum(trust[lower])) / len(lower)
+        sums = np.zeros(2)
+        for at, half in enumerate((upper, lower)):
+            for x in range(len(half)):
+                chosen[x] = trust[half[x]]
+            sums[at] = pairwise_sum(chosen[:len(half)])
+        gap = (sums[0] - sums[1]) / len(lower)
     return means[0], means[1], means[2], gap
 
 

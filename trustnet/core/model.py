@@ -10,7 +10,7 @@ import pandas as pd
 from mesa.datacollection import DataCollector
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
-from trustnet.core import decisions, meetings, work
+from trustnet.core import compiled, decisions, meetings, work
 from trustnet.core.coordinator import Coordinator, CoordinatorAgent
 from trustnet.core.events import Event, Parameters, by_month, parse_events
 from trustnet.core.metrics import REPORTERS, measure
@@ -114,6 +114,7 @@ class TrustNetworkModel(mesa.Model):
             for month in np.unique(roster.joins[roster.joins > 0]).tolist():
                 self._joins[month] = np.flatnonzero(roster.joins == month)
         self._schedule = by_month(self.events)
+        compiled.warm()  # a new version's kernels are compiled on two cores, once
         super().__init__(rng=rng)
         self.params = p = Parameters(resolved)
         self.initial_params = dict(resolved)  # before any event

@@ -159,27 +159,24 @@ def team_pairs(members: np.ndarray, with_slot_of: str = "j", active: np.ndarray 
     Returns (row, i, j, slot): the team row of each pair, its two members, and the slot of
     member ``with_slot_of`` ("i" or "j") in its row.
     """
-    members = np.ascontiguousarray(members, dtype=np.int64)
-    if active is not None:
-        members = _only_active(members, active)
-    row, i, j, slot_i, slot_j = _team_pairs(members)
+    row, i, j, slot_i, slot_j = _team_pairs(
+        np.ascontiguousarray(members, dtype=np.int64),
+        NOBODY_LEFT if active is None else active)
     return row, i, j, slot_i if with_slot_of == "i" else slot_j
 
 
-@jit
-def _only_active(members, active):  # pragma: no cover - compiled
-    """The team table with members not ``active`` as empty slots."""
-    kept = members.copy()
-    for r in range(kept.shape[0]):
-        for a in range(kept.shape[1]):
-            if kept[r, a] >= 0 and not active[kept[r, a]]:
-                kept[r, a] = -1
-    return kept
+NOBODY_LEFT = np.empty(0, dtype=bool)  # for _team_pairs: every listed member is active
 
 
 @jit
-def _team_pairs(members):  # pragma: no cover - compiled
+def _team_pairs(members, active):  # pragma: no cover - compiled
     rows, k = members.shape
+    if len(active):  # members not active as empty slots
+        members = members.copy()
+        for r in range(rows):
+            for a in range(k):
+                if members[r, a] >= 0 and not active[members[r, a]]:
+                    members[r, a] = -1
     size = 0
     for r in range(rows):
         filled = 0

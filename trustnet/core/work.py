@@ -103,17 +103,18 @@ def active_teams(projects: Portfolio, orgs: Organisations, params: dict, step: i
     if cached is not None and cached.key == key:
         return cached
     act = projects.active()
-    team, valid, safe, load, size, empty = _groups(projects.members[act], orgs.active)
+    team, valid, safe, load, size, per_project, empty = _groups(projects.members[act],
+                                                                orgs.active)
     if len(empty):  # a group whose members have all left is abandoned
         projects.end(act[empty], ABANDONED, step)
         keep = np.ones(len(act), dtype=bool)
         keep[empty] = False
-        act, team, valid, safe, size = act[keep], team[keep], valid[keep], safe[keep], size[keep]
+        act, team, valid, safe = act[keep], team[keep], valid[keep], safe[keep]
+        size, per_project = size[keep], per_project[keep]
         key = (projects.version, orgs.exits)
     orgs.load = load
     return Teams(
-        key=key, act=act, team=team, valid=valid, safe=safe,
-        per_project=_shares(safe, valid, load),
+        key=key, act=act, team=team, valid=valid, safe=safe, per_project=per_project,
         size_factor=np.maximum(size, 1) ** -params["volunteer_group_exponent"],
         task=params["open_task_share"] * projects.planned_capacity[act],
         start=(start := projects.start[act]), deadline=(deadline := projects.deadline[act]),
@@ -124,13 +125,15 @@ def active_teams(projects: Portfolio, orgs: Organisations, params: dict, step: i
 @jit
 def _groups(members, active):  # pragma: no cover - compiled
     """The groups' active members (-1 elsewhere), where they are, the same with 0 for gathering,
-    each member's number of groups, each group's size and the groups left with nobody."""
+    each member's number of groups, each group's size, each slot's share of its member's
+    groups (1 / their number, 0 in empty slots) and the groups left with nobody."""
     rows, k = members.shape
     team = np.full((rows, k), -1, dtype=np.int64)
     valid = np.zeros((rows, k), dtype=np.bool_)
     safe = np.zeros((rows, k), dtype=np.int64)
     load = np.zeros(len(active), dtype=np.int64)
     size = np.zeros(rows, dtype=np.int64)
+    share = np.zeros((rows, k))
     empty = []
     for r in range(rows):
         for a in range(k):
@@ -142,18 +145,11 @@ def _groups(members, active):  # pragma: no cover - compiled
                 size[r] += 1
         if size[r] == 0:
             empty.append(r)
-    return team, valid, safe, load, size, np.array(empty, dtype=np.int64)
-
-
-@jit
-def _shares(safe, valid, load):  # pragma: no cover - compiled
-    """1 / the number of groups of each slot's member, 0 in empty slots."""
-    share = np.zeros(safe.shape)
-    for r in range(safe.shape[0]):
-        for a in range(safe.shape[1]):
+    for r in range(rows):
+        for a in range(k):
             if valid[r, a]:
                 share[r, a] = 1.0 / max(load[safe[r, a]], 1)
-    return share
+    return team, valid, safe, load, size, share, np.array(empty, dtype=np.int64)
 
 
 def tie_effects(teams: Teams, ties: Ties, projects: Portfolio, params: dict
@@ -504,6 +500,14 @@ def _outcomes(success, value, effort_members, effort_coordinator, ambition, memb
         for x in range(len(who_of)):
             total_of[who_of[x]] += felt_of[x]
             count[who_of[x]] += 1
-        who_of = np.flatnonzero(count)
-        felt_of = total_of[who_of] / count[who_of]
+        members_felt = 0
+        for member in range(len(count)):
+            members_felt += int(count[member] > 0)
+        who_of = np.empty(members_felt, dtype=np.int64)
+        felt_of = np.empty(members_felt)
+        at = 0
+        for member in range(len(count)):
+            if count[member]:
+                who_of[at], felt_of[at] = member, total_of[member] / count[member]
+                at += 1
     return good, bad, outcome, pairwise_sum(delivered[:won]), who_of, felt_of

@@ -121,6 +121,10 @@ def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resum
         # a worker without a chunk would only cost memory
         workers = min(workers or default_workers(), n_chunks)
 
+    if tasks and engine != "serial" and not scheduler:
+        from trustnet.core.compiled import warm
+
+        warm()  # compiled once here, on two cores, and loaded by every worker
     eng = make_engine(engine, workers=workers, scheduler=scheduler)
     manifest = _manifest(dict(store.manifest) if resume else {}, spec, design, fp)
     sessions = manifest.setdefault("sessions", [])

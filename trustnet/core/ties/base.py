@@ -173,16 +173,12 @@ class Ties:
             self._newly_worked = []
         rows, cols = self.worked_i, self.worked_j
         keep = self.active[rows] & self.active[cols]
-        rows, cols = rows[keep], cols[keep]
+        trust = self.trust_of(rows[keep], cols[keep])
         # the sum over the count: ndarray.mean's arithmetic without its overhead
-        value = (self._sum_trust_of(rows, cols) / len(rows) if len(rows)
+        value = (float(np.add.reduce(trust, dtype=np.float64)) / len(trust) if len(trust)
                  else self.prior_mean)
         self._working = (key, value)
         return value
-
-    def _sum_trust_of(self, i: np.ndarray, j: np.ndarray) -> float:
-        """Sum of the trust of the given pairs (in double precision, numpy's order)."""
-        return float(np.add.reduce(self.trust_of(i, j), dtype=np.float64))
 
     def _derive(self, r, s, strength):
         """Trust and level of the given pairs."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trustnet.core.compiled import jit, pairwise_sum, sort_in_place, sum64
+from trustnet.core.compiled import helper, jit, pairwise_sum, sort_in_place, sum64
 from trustnet.core.ties.base import UNIT, Ties, any_nonzero
 
 
@@ -60,9 +60,6 @@ class DenseTies(Ties):
 
     def _trust_sums(self, members: np.ndarray) -> np.ndarray:
         return _row_units(self._trust, np.asarray(members, dtype=np.int64))
-
-    def _sum_trust_of(self, i: np.ndarray, j: np.ndarray) -> float:
-        return _gathered_sum(self._trust, i, j)
 
     def _has_worked(self, keys: np.ndarray) -> np.ndarray:
         return self._worked_mask.ravel()[keys]
@@ -214,7 +211,7 @@ def _strengthen(strength, i, j, gain, single):  # pragma: no cover - compiled
             strength[i[k], j[k]] = np.float64(s) + gain[k] * np.float64(rest)
 
 
-@jit
+@helper
 def _derive_pair(r, s, strength, prior_weight, a0, t1, t2, t3):  # pragma: no cover - compiled
     """Trust, trust x strength and level of one pair: ``Ties._derive``'s arithmetic."""
     trust = np.float32(np.float32(r + s) + prior_weight)
@@ -236,7 +233,7 @@ def _refresh(r, s, strength, prior_weight, a0, t1, t2, t3, trust, level,
         level[a, a] = 0
 
 
-@jit
+@helper
 def _count(trust, level, rows, cols, trusting, counts):  # pragma: no cover - compiled
     """Sum of the trust of the pairs ``rows`` x ``cols`` taken row by row, in numpy's order
     (8,192 at a time cast to double precision, each buffer's pairwise sum added to the
@@ -273,10 +270,10 @@ def _tally(trust, level, active, trusting):  # pragma: no cover - compiled
         out = np.zeros(4, dtype=np.int64)
         total -= _count(trust, level, gone, everyone, trusting, out)
         total -= _count(trust, level, everyone, gone, trusting, out)
-        counts -= out
-        out[:] = 0
-        total += _count(trust, level, gone, gone, trusting, out)
-        counts += out
+        block = np.zeros(4, dtype=np.int64)
+        total += _count(trust, level, gone, gone, trusting, block)
+        for x in range(4):
+            counts[x] += block[x] - out[x]
     return total, counts[0], counts[1], counts[2], counts[3]
 
 
@@ -351,12 +348,3 @@ def _level_counts(level, members):  # pragma: no cover - compiled
             for at in range(min(lv, 3)):
                 counts[at] += 1.0
     return counts
-
-
-@jit
-def _gathered_sum(trust, i, j):  # pragma: no cover - compiled
-    """``trust[i, j].sum(dtype=np.float64)``, in numpy's order."""
-    values = np.empty(len(i), dtype=np.float32)
-    for k in range(len(i)):
-        values[k] = trust[i[k], j[k]]
-    return sum64(values)
