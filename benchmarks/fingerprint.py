@@ -67,6 +67,8 @@ WHAT_IFS = [  # every kind of event, on the generated network
     {"month": 40, "action": "impose_mandate"},
     {"month": 52, "action": "lift_mandate"},
     {"month": 60, "action": "trust_shock", "evidence": 2.0},
+    {"month": 66, "action": "trust_shock", "evidence": 0.7},  # not a float32 number
+    {"month": 69, "action": "trust_shock", "evidence": -0.3},
 ]
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from trustnet.core.compiled import pairwise_sum, sort_in_place, sum64
+from trustnet.core.machine import usable_cores
 
 
 @settings(max_examples=200, deadline=None)
@@ -64,11 +66,22 @@ def test_sort_in_place_sorts(keys):
     assert values.tolist() == sorted(keys)
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.booleans())
-def test_dense_kernels_keep_numpys_promotion_and_repeats(seed, scalar):
-    # a Python-float gain is single precision, an array gain double and rounded when stored;
-    # np.add.at adds every repeat, ``m[i, j] += v`` keeps a repeated pair's last sum
+GAINS = st.sampled_from(["python", "array", "float32 array", "numpy float64", "python int"])
+
+
+def _gain(kind, rng, count):
+    value = float(rng.random())
+    return {"python": value, "array": rng.random(count),
+            "float32 array": rng.random(count).astype(np.float32),
+            "numpy float64": np.float64(value), "python int": 1}[kind]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 2**32 - 1), GAINS, st.floats(0.01, 2.0))
+def test_dense_kernels_keep_numpys_promotion_and_repeats(seed, kind, shock):
+    # numpy's promotion (NEP 50): a Python number next to a single-precision array is single
+    # precision, a numpy scalar or array keeps its own, and np.add.at makes a Python float an
+    # array of doubles; np.add.at adds every repeat, ``m[i, j] += v`` keeps the last sum
     from trustnet.core.parameters import resolve
     from trustnet.core.ties import DenseTies
 
@@ -78,13 +91,14 @@ def test_dense_kernels_keep_numpys_promotion_and_repeats(seed, scalar):
     i = rng.integers(0, n, 40)
     j = (i + rng.integers(1, n, 40)) % n  # repeats, never the diagonal
     good = rng.random(40)
-    gain = float(rng.random()) if scalar else rng.random(40)
+    gain = _gain(kind, rng, 40)
     r, s, strength = ties.r.copy(), ties.s.copy(), ties.strength.copy()
-    np.add.at(r, (i, j), good)
-    np.add.at(s, (i, j), 0.3)
+    for _ in range(2):  # onto evidence already there, so that the precision shows
+        np.add.at(r, (i, j), good)
+        np.add.at(s, (i, j), shock)
+        ties.add_evidence(i, j, good, shock)
     old = strength[i, j]
     strength[i, j] = old + gain * (1.0 - old)
-    ties.add_evidence(i, j, good, 0.3)
     ties.strengthen(i, j, gain)
     assert np.array_equal(ties.r, r) and np.array_equal(ties.s, s)
     assert np.array_equal(ties.strength, strength)
@@ -93,11 +107,76 @@ def test_dense_kernels_keep_numpys_promotion_and_repeats(seed, scalar):
     strength[i, j] = old + 0.25 * (1.0 - old)
     ties.talk(i, j, good, 0.25)
     assert np.array_equal(ties.r, r) and np.array_equal(ties.strength, strength)
-    # the re-derived pairs are the stored arithmetic's, and the metrics follow them
-    ties.touch(i, j)
-    touched = ties.trust().copy()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 5))
+def test_dense_derivation_and_pair_metrics_are_numpys(seed, leaving):
+    # the trust and level of every pair as numpy derives them (the sparse storage's code),
+    # and the pair metrics over the active members in numpy's order of summation, whether
+    # re-derived for some pairs or for all
+    from trustnet.core.parameters import resolve
+    from trustnet.core.ties import DenseTies
+
+    rng = np.random.default_rng(seed)
+    n = 12
+    ties = DenseTies(rng.random(n), resolve())
+    active = np.ones(n, dtype=bool)
+    active[rng.choice(n, leaving, replace=False)] = False
+    ties.set_active(active)
+    i = rng.integers(0, n, 60)
+    j = rng.integers(0, n, 60)  # the diagonal and repeats among them
+    ties.add_evidence(i, j, rng.random(60) * 10.0 ** rng.uniform(-6, 1, 60),
+                      rng.random(60) * 3.0)
+    ties.strengthen(i, j, rng.random(60))
+
+    def oracle():
+        trust, level = ties._derive(ties.r, ties.s, ties.strength)
+        np.fill_diagonal(trust, 0.0)
+        np.fill_diagonal(level, 0)
+        gone = np.flatnonzero(~active)
+        total = float(trust.sum(dtype=np.float64))
+        if len(gone):
+            total = (total - float(trust[gone].sum(dtype=np.float64))
+                     - float(trust[:, gone].sum(dtype=np.float64))
+                     + float(trust[np.ix_(gone, gone)].sum(dtype=np.float64)))
+        block = np.ix_(active, active)
+        at_least = [int(np.count_nonzero(level[block] >= k)) for k in (1, 2, 3)]
+        trusting = int(np.count_nonzero(trust[block] > ties.trusting_level))
+        return trust, level, total, trusting, at_least
+
+    ties.touch(i, j)  # by difference from the metrics before
+    trust, level, total, trusting, at_least = oracle()
+    assert np.array_equal(ties.trust()[i, j], trust[i, j])
+    assert np.array_equal(ties.level_matrix()[i, j], level[i, j])
+    assert (ties.n_trusting, ties.at_least) == (trusting, at_least)
     ties.refresh()
-    assert np.array_equal(ties.trust(), touched)
+    assert np.array_equal(ties.trust(), trust) and np.array_equal(ties.level_matrix(), level)
+    assert (ties.sum_trust, ties.n_trusting, ties.at_least) == (total, trusting, at_least)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 20), st.integers(2, 130))
+def test_pair_metrics_sum_in_numpys_order(seed, leaving, n):
+    # values over many magnitudes, so that the order of the double sum shows: numpy sums the
+    # rows of those gone row by row and their columns (``trust[:, gone]``) column by column
+    from trustnet.core.ties.dense import _tally
+
+    rng = np.random.default_rng(seed)
+    trust = (rng.random((n, n)) * 10.0 ** rng.uniform(-12, 0, (n, n))).astype(np.float32)
+    np.fill_diagonal(trust, 0.0)
+    level = rng.integers(0, 4, (n, n)).astype(np.int8)
+    active = np.ones(n, dtype=bool)
+    active[rng.choice(n, min(leaving, n - 1), replace=False)] = False
+    gone = np.flatnonzero(~active)
+    expected = (float(trust.sum(dtype=np.float64)) - float(trust[gone].sum(dtype=np.float64))
+                - float(trust[:, gone].sum(dtype=np.float64))
+                + float(trust[np.ix_(gone, gone)].sum(dtype=np.float64)))
+    block = np.ix_(active, active)
+    counts = (int(np.count_nonzero(trust[block] > np.float32(0.6))),
+              *(int(np.count_nonzero(level[block] >= k)) for k in (1, 2, 3)))
+    got = _tally(trust, level, active, np.float32(0.6))
+    assert got[0] == expected and tuple(got[1:]) == counts
 
 
 @settings(max_examples=60, deadline=None)
@@ -128,6 +207,7 @@ def test_conversations_are_numpys_pairs_and_evidence_bit_for_bit(k, contacts, mo
         assert np.array_equal(got[3], evidence * weight * -mood)
 
 
+@pytest.mark.skipif(usable_cores() < 2, reason="the helper process needs a second core")
 def test_an_empty_cache_is_filled_on_two_cores(tmp_path):
     # the first model of a new version compiles half the kernels in a helper process and
     # loads them from the cache: here none of that half was compiled in this process
@@ -149,3 +229,29 @@ def test_an_empty_cache_is_filled_on_two_cores(tmp_path):
                           text=True,
                           env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("failure", ["no helper", "warm-up fails"])
+def test_warming_is_best_effort(monkeypatch, failure):
+    # a helper that cannot start, or small models that fail, leave each kernel to compile
+    # when first called: the model is built all the same
+    import subprocess
+
+    from trustnet.core import compiled
+    from trustnet.core.run import run_model
+
+    def refuse(*args, **kwargs):
+        raise OSError("no Python here")
+
+    monkeypatch.setattr(compiled._State, "warm", False)
+    monkeypatch.setattr(compiled, "cold", lambda: compiled.KERNELS)
+    if failure == "no helper":
+        monkeypatch.setattr(subprocess, "Popen", refuse)
+    else:
+        monkeypatch.setattr(compiled, "usable_cores", lambda: 1)  # this process alone
+        monkeypatch.setattr(compiled, "warm_part", refuse)
+    compiled.warm()
+    assert compiled._State.warm and not compiled._State.warming
+    assert all(getattr(__import__(k.py_func.__module__, fromlist=["_"]), k.__name__) is k
+               for k in compiled.KERNELS)  # every kernel in place again
+    assert run_model(seed=3, steps=6).summary["active_members"] > 0

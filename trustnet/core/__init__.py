@@ -1,8 +1,8 @@
 """The model core: parameters, scenarios, the model, its mechanisms and one run as a function.
 
 Everything that decides a run's results lives in this package and nothing else does: it
-imports only numpy, pandas and Mesa, and its source (this folder) is what the model hash
-that guards stored sweeps covers. Applications (sweeps, validation, the command line, plots,
+imports only numpy, numba, pandas and Mesa, and its source (this folder) is what the model
+hash that guards stored sweeps covers. Applications (sweeps, validation, the command line, plots,
 the browser view) sit beside it in :mod:`trustnet`.
 
 Modules load on first use, so that reading the parameter declarations stays fast.

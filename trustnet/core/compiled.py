@@ -26,6 +26,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
+from trustnet.core.machine import usable_cores
 from trustnet.core.source import source_hash
 
 
@@ -74,40 +75,51 @@ def cold() -> list:
 
 
 def warm() -> None:
-    """Make sure the kernels are compiled and cached, once per process.
+    """Make sure the kernels are compiled and cached, once per process (best effort).
 
     With an empty cache, a helper process compiles half of the kernels (by size of their
     source) while this one compiles the other half, each by running small models with the
     other half's kernels as plain Python; this process then loads the helper's from the
-    cache. Run again with a complete cache, it only checks the cache's files. A kernel the
-    small models leave out is compiled when first called, as any numba function is.
+    cache. Run again with a complete cache, it only checks the cache's files. Whatever goes
+    wrong here (no helper, an unwritable cache) only means that a kernel is compiled when
+    first called, as any numba function is.
     """
-    if _State.warm or os.environ.get(WARMING):
+    if _State.warm or os.environ.get(WARMING) or numba.config.DISABLE_JIT:
         return
     with _lock:
         if _State.warm or _State.warming:
             return
-        import trustnet.core.model  # noqa: F401 - every kernel is defined when the model is
-
         try:
+            import trustnet.core.model  # noqa: F401 - every kernel is defined when the model is
+
             if cold():
                 _compile_on_two_cores()
+        except Exception:  # compiling each kernel when first called is the fallback
+            pass
         finally:
             _State.warm = True
 
 
 def _compile_on_two_cores() -> None:
     helper_process = None
-    if (os.cpu_count() or 1) > 1:
+    if usable_cores() > 1:
+        # the helper imports the same trustnet as this process
+        path = os.pathsep.join(p for p in sys.path if p)
         helper_process = subprocess.Popen(
             [sys.executable, "-c", "from trustnet.core.compiled import warm_part; warm_part(1)"],
-            env={**os.environ, WARMING: "1"}, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
+            env={**os.environ, WARMING: "1", "PYTHONPATH": path},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         warm_part(0 if helper_process else None)
-    finally:
         if helper_process is not None:
-            helper_process.wait()  # its kernels are in the cache now (or compile when called)
+            helper_process.wait(timeout=HELPER_TIMEOUT)  # its kernels are in the cache now
+    finally:
+        if helper_process is not None and helper_process.poll() is None:
+            helper_process.kill()  # interrupted or too slow: its half compiles when called
+            helper_process.wait()
+
+
+HELPER_TIMEOUT = 600  # seconds the first model waits for the helper's half
 
 
 def halves() -> tuple[list, list]:

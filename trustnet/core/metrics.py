@@ -70,7 +70,7 @@ def _member_means(volunteering, commitment, disillusionment, trust, active, n_ac
     gap: the trust in the network of the more powerful half of active members less that of
     the less powerful half (numpy's sums, in numpy's order)."""
     means = np.zeros(3)
-    chosen = np.empty(max(n_active, len(lower)))
+    chosen = np.empty(len(active))  # the values of those chosen
     if n_active:
         for at, values in enumerate((volunteering, commitment, disillusionment)):
             if n_active == len(values):
@@ -81,7 +81,7 @@ def _member_means(volunteering, commitment, disillusionment, trust, active, n_ac
                 if active[x]:
                     chosen[taken] = values[x]
                     taken += 1
-            means[at] = pairwise_sum(chosen[:n_active]) / n_active
+            means[at] = pairwise_sum(chosen[:taken]) / n_active
     gap = 0.0
     if len(lower):
         sums = np.zeros(2)

@@ -9,10 +9,11 @@ flat however many runs a sweep has.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Self
+
+from trustnet.core.machine import usable_cores
 
 ENGINES = ("serial", "processes", "dask")
 IN_FLIGHT_PER_WORKER = 4
@@ -24,10 +25,7 @@ class EngineError(ValueError):
 
 def default_workers() -> int:
     """Usable cores (respects CPU affinity, e.g. inside a batch job)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    return usable_cores()
 
 
 class SerialEngine:

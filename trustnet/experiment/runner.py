@@ -121,11 +121,11 @@ def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resum
         # a worker without a chunk would only cost memory
         workers = min(workers or default_workers(), n_chunks)
 
-    if tasks and engine != "serial" and not scheduler:
+    eng = make_engine(engine, workers=workers, scheduler=scheduler)
+    if tasks and eng.name != "serial" and scheduler in (None, "local"):
         from trustnet.core.compiled import warm
 
-        warm()  # compiled once here, on two cores, and loaded by every worker
-    eng = make_engine(engine, workers=workers, scheduler=scheduler)
+        warm()  # compiled once here, on two cores, and loaded by every local worker
     manifest = _manifest(dict(store.manifest) if resume else {}, spec, design, fp)
     sessions = manifest.setdefault("sessions", [])
     if resume and sessions and sessions[-1].get("finished") is None:

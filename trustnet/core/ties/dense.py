@@ -71,10 +71,11 @@ class DenseTies(Ties):
     def add_evidence(self, i: np.ndarray, j: np.ndarray, good: np.ndarray | float,
                      bad: np.ndarray | float = 0.0) -> None:
         """Add good and bad experiences of i with j (pairs may repeat)."""
+        # np.add.at makes one number an array of its own precision: a Python float is double
         if any_nonzero(good):
-            _add_at(self.r, i, j, _per_pair(good, len(i)))
+            _add_at(self.r, i, j, _per_pair(good, len(i), weak=False))
         if any_nonzero(bad):
-            _add_at(self.s, i, j, _per_pair(bad, len(i)))
+            _add_at(self.s, i, j, _per_pair(bad, len(i), weak=False))
 
     def strength_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return self.strength[i, j]
@@ -164,18 +165,20 @@ class DenseTies(Ties):
 # rounded once gives the single-precision result), one it computes in double precision is
 # rounded when stored.
 
-def _is_single(values) -> bool:
-    """Whether numpy computes with ``values`` in single precision: a Python number next to a
-    single-precision array takes the array's precision, a numpy array or scalar keeps its own."""
-    return type(values) in (float, int) or getattr(values, "dtype", None) == np.float32
+def _is_single(values, weak: bool = True) -> bool:
+    """Whether numpy computes with ``values`` in single precision next to a single-precision
+    array: a numpy array or scalar keeps its own precision, a Python number (``weak``, NEP
+    50) takes the array's."""
+    return (weak and type(values) in (float, int)) or getattr(values, "dtype", None) == np.float32
 
 
-def _per_pair(values, count: int) -> np.ndarray:
+def _per_pair(values, count: int, weak: bool = True) -> np.ndarray:
     """``values`` (an array or one number) as one float64 per pair, rounded to single
-    precision where numpy would compute in it."""
+    precision where numpy would compute in it (one number is every pair's; an array must
+    have one per pair, or one for all, as numpy broadcasts)."""
     if isinstance(values, np.ndarray) and values.ndim:
-        return values.astype(np.float64, copy=False)
-    value = np.float32(values) if _is_single(values) else np.float64(values)
+        return np.broadcast_to(values, (count,)).astype(np.float64)
+    value = np.float32(values) if _is_single(values, weak) else np.float64(values)
     return np.full(count, float(value))
 
 
@@ -234,14 +237,18 @@ def _refresh(r, s, strength, prior_weight, a0, t1, t2, t3, trust, level,
 
 
 @helper
-def _count(trust, level, rows, cols, trusting, counts):  # pragma: no cover - compiled
-    """Sum of the trust of the pairs ``rows`` x ``cols`` taken row by row, in numpy's order
-    (8,192 at a time cast to double precision, each buffer's pairwise sum added to the
-    total); the pairs trusting and at or above each level are added to ``counts``."""
+def _count(trust, level, rows, cols, trusting, counts,
+           by_column):  # pragma: no cover - compiled
+    """Sum of the trust of the pairs ``rows`` x ``cols``, in numpy's order: row by row (or
+    column by column, as numpy sums the columns it gathered), 8,192 at a time cast to double
+    precision, each buffer's pairwise sum added to the total; the pairs trusting and at or
+    above each level are added to ``counts``."""
     buffer = np.empty(8192)
     total, k = 0.0, 0
-    for a in rows:
-        for b in cols:
+    outer, inner = (cols, rows) if by_column else (rows, cols)
+    for x in outer:
+        for y in inner:
+            a, b = (y, x) if by_column else (x, y)
             t = trust[a, b]
             buffer[k] = t
             k += 1
@@ -265,13 +272,14 @@ def _tally(trust, level, active, trusting):  # pragma: no cover - compiled
     everyone = np.arange(n)
     gone = np.flatnonzero(~active)
     counts = np.zeros(4, dtype=np.int64)
-    total = _count(trust, level, everyone, everyone, trusting, counts)
+    total = _count(trust, level, everyone, everyone, trusting, counts, False)
     if len(gone):
         out = np.zeros(4, dtype=np.int64)
-        total -= _count(trust, level, gone, everyone, trusting, out)
-        total -= _count(trust, level, everyone, gone, trusting, out)
+        total -= _count(trust, level, gone, everyone, trusting, out, False)
+        # numpy gathers the columns of those gone in column order (``trust[:, gone]``)
+        total -= _count(trust, level, everyone, gone, trusting, out, True)
         block = np.zeros(4, dtype=np.int64)
-        total += _count(trust, level, gone, gone, trusting, block)
+        total += _count(trust, level, gone, gone, trusting, block, False)
         for x in range(4):
             counts[x] += block[x] - out[x]
     return total, counts[0], counts[1], counts[2], counts[3]
