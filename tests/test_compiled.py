@@ -249,9 +249,20 @@ def test_warming_is_best_effort(monkeypatch, failure):
         monkeypatch.setattr(subprocess, "Popen", refuse)
     else:
         monkeypatch.setattr(compiled, "usable_cores", lambda: 1)  # this process alone
-        monkeypatch.setattr(compiled, "warm_part", refuse)
+        monkeypatch.setattr(compiled, "WARM_RUNS", ({"n_orgs": -1},))  # refused by the model
     compiled.warm()
     assert compiled._State.warm and not compiled._State.warming
-    assert all(getattr(__import__(k.py_func.__module__, fromlist=["_"]), k.__name__) is k
-               for k in compiled.KERNELS)  # every kernel in place again
     assert run_model(seed=3, steps=6).summary["active_members"] > 0
+
+
+def test_a_failed_warm_up_puts_every_kernel_back(monkeypatch):
+    # the other half's kernels run as plain Python only while the small models run
+    from trustnet.core import compiled
+
+    monkeypatch.setattr(compiled, "WARM_RUNS", ({"n_orgs": 8}, {"n_orgs": -1}))
+    with pytest.raises(ValueError, match="n_orgs"):
+        compiled.warm_part(0)
+    assert not compiled._State.warming
+    for kernel in compiled.KERNELS:
+        module = __import__(kernel.py_func.__module__, fromlist=["_"])
+        assert getattr(module, kernel.__name__) is kernel

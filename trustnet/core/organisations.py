@@ -146,6 +146,9 @@ class Organisations:
         every state stays within [0, 1] without clipping. ``who`` holds each member once.
         """
         values = np.asarray(value, dtype=np.float64).reshape(-1)  # one for all, or one each
+        if len(values) not in (1, len(who)):
+            raise ValueError(f"signal: got {len(values)} values for {len(who)} members; "
+                             "allowed: one for all or one each")
         _signal(who, values, self.perceived_progress, self.commitment, self.trust_in_network,
                 self.disillusionment, params["progress_memory"], params["motivation_rate"],
                 params["disillusion_rate"])

@@ -344,18 +344,13 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
             free = effective_capacity - workload
             gaps = np.array(amounts)
             if free >= pairwise_sum(gaps):  # it covers them all: one chance each
+                taken = np.empty(len(behind))
                 n_taken = 0
                 for i in range(len(behind)):
                     if draws[rescue_at + behind[i]] < takeover:
+                        coordinator_effort[behind[i]] = taken[n_taken] = gaps[i]
                         n_taken += 1
-                        coordinator_effort[behind[i]] = gaps[i]
-                taken = np.empty(n_taken)
-                n_taken = 0
-                for i in range(len(behind)):
-                    if draws[rescue_at + behind[i]] < takeover:
-                        taken[n_taken] = gaps[i]
-                        n_taken += 1
-                workload += pairwise_sum(taken)
+                workload += pairwise_sum(taken[:n_taken])
             else:  # free time runs out on the way: in turn
                 for i in range(len(behind)):
                     size = gaps[i]

@@ -92,9 +92,9 @@ class DenseTies(Ties):
 
     def talk(self, i: np.ndarray, j: np.ndarray, evidence: np.ndarray, gain: float,
              against: np.ndarray | None = None) -> None:
-        _add_once(self.r, i, j, evidence)
+        _add_once(self.r, i, j, _per_pair(evidence, len(i)))
         if against is not None:
-            _add_once(self.s, i, j, against)
+            _add_once(self.s, i, j, _per_pair(against, len(i)))
         self.strengthen(i, j, gain)
 
     def forget(self, months: int) -> None:
