@@ -8,11 +8,13 @@ fingerprints mean bit-identical results.
 
     python benchmarks/fingerprint.py            # prints one hash per run and the total
     python benchmarks/fingerprint.py --json F   # also writes them to F
+    python benchmarks/fingerprint.py --interpreted  # the kernels as plain Python: the same
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import sys
@@ -22,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 import trustnet
+from trustnet.core.compiled import interpreted
 
 STEPS = 72
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,15 +119,19 @@ def fingerprint_run(scenario: str, params: dict, seed: int, storage: str) -> str
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", help="write the per-run hashes to this file")
+    parser.add_argument("--interpreted", action="store_true",
+                        help="run the compiled kernels as plain Python (as a first model "
+                             "does while they compile)")
     args = parser.parse_args(argv)
     rows = []
     total = hashlib.sha256()
-    for scenario, params, seed, storage in cases():
-        digest = fingerprint_run(scenario, params, seed, storage)
-        total.update(digest.encode())
-        label = f"{scenario} seed={seed} {storage} {json.dumps(params, sort_keys=True)}"
-        rows.append({"run": label, "hash": digest})
-        print(f"{digest}  {label}")
+    with interpreted() if args.interpreted else contextlib.nullcontext():
+        for scenario, params, seed, storage in cases():
+            digest = fingerprint_run(scenario, params, seed, storage)
+            total.update(digest.encode())
+            label = f"{scenario} seed={seed} {storage} {json.dumps(params, sort_keys=True)}"
+            rows.append({"run": label, "hash": digest})
+            print(f"{digest}  {label}")
     print(f"{total.hexdigest()[:16]}  total over {len(rows)} runs of {STEPS} months")
     if args.json:
         with open(args.json, "w") as f:

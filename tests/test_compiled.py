@@ -5,13 +5,21 @@ from __future__ import annotations
 import os
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from trustnet.core import compiled
 from trustnet.core.compiled import pairwise_sum, sort_in_place, sum64
 from trustnet.core.machine import usable_cores
+
+
+@pytest.fixture(autouse=True)
+def compiled_kernels():
+    """The compiled kernels, not the plain Python ones a first model may still be running."""
+    compiled.warm()
 
 
 @settings(max_examples=200, deadline=None)
@@ -237,7 +245,6 @@ def test_warming_is_best_effort(monkeypatch, failure):
     # when first called: the model is built all the same
     import subprocess
 
-    from trustnet.core import compiled
     from trustnet.core.run import run_model
 
     def refuse(*args, **kwargs):
@@ -257,8 +264,6 @@ def test_warming_is_best_effort(monkeypatch, failure):
 
 def test_a_failed_warm_up_puts_every_kernel_back(monkeypatch):
     # the other half's kernels run as plain Python only while the small models run
-    from trustnet.core import compiled
-
     monkeypatch.setattr(compiled, "WARM_RUNS", ({"n_orgs": 8}, {"n_orgs": -1}))
     with pytest.raises(ValueError, match="n_orgs"):
         compiled.warm_part(0)
@@ -266,3 +271,112 @@ def test_a_failed_warm_up_puts_every_kernel_back(monkeypatch):
     for kernel in compiled.KERNELS:
         module = __import__(kernel.py_func.__module__, fromlist=["_"])
         assert getattr(module, kernel.__name__) is kernel
+
+
+@pytest.mark.parametrize("case", [
+    {},
+    {"tie_storage": "sparse", "events": [{"month": 6, "action": "trust_shock", "evidence": 0.7},
+                                         {"month": 9, "action": "withdraw_coordinator"}]},
+    {"nao_style": "directive", "ambition": 1.5, "n_orgs": 25},
+    {"governance": "shared", "n_orgs": 12},
+])
+def test_interpreted_kernels_give_the_compiled_results_bit_for_bit(case):
+    # a first model runs the kernels as plain Python while they compile: the same numbers
+    from trustnet.core.model import TrustNetworkModel
+
+    def run():
+        model = TrustNetworkModel(rng=11, **case)
+        model.run_for(18)
+        return model.datacollector.get_model_vars_dataframe(), model.projects.table()
+
+    series, projects = run()
+    with compiled.interpreted():
+        from trustnet.core import work
+
+        assert not hasattr(work._work, "signatures")  # plain Python
+        series_py, projects_py = run()
+    assert hasattr(work._work, "signatures")  # compiled again
+    pd.testing.assert_frame_equal(series, series_py, check_exact=True)
+    pd.testing.assert_frame_equal(projects, projects_py, check_exact=True)
+
+
+def test_interpreted_kernels_return_what_compiled_ones_return():
+    # numba boxes a float64 result as a Python float; numpy's scalar would compute next to
+    # single-precision values in double precision (NEP 50), and Python's sum of Python floats
+    # is compensated
+    import numba
+
+    def first(values):
+        return values[0], len(values), values[0] > 0
+
+    kernel = numba.njit(first)
+    values = np.array([0.5, 1.0], dtype=np.float32)
+    assert type(first(values)[0]) is np.float32
+    assert [type(v) for v in kernel(values)] == [float, int, bool]
+    assert [type(v) for v in compiled._as_compiled(kernel)(values)] == [float, int, bool]
+    assert compiled._as_compiled(kernel)(values) == kernel(values)
+
+
+@pytest.mark.skipif(usable_cores() < 2, reason="the compiler's helper needs a second core")
+def test_a_first_model_runs_interpreted_while_the_kernels_compile(tmp_path):
+    # with an empty cache, the first model does not wait for a compiler; the next one waits
+    # for the background compiler and runs compiled kernels loaded from the cache, with the
+    # first one's results
+    import subprocess
+    import sys
+
+    script = ("from trustnet.core import compiled, work\n"
+              "from trustnet.core.run import run_model\n"
+              "first = run_model(seed=2, steps=36)\n"
+              "assert compiled._State.interpreted and compiled._State.compiler is not None\n"
+              "assert not hasattr(work._work, 'signatures')\n"
+              "assert not any(k.signatures for k in compiled.KERNELS)\n"
+              "assert compiled._marker().exists()\n"
+              "second = run_model(seed=2, steps=36)\n"
+              "assert compiled.cold() == [] and not compiled._marker().exists()\n"
+              "assert compiled._State.compiler.returncode == 0\n"
+              "assert hasattr(work._work, 'signatures') and work._work.signatures\n"
+              "assert first.summary == second.summary\n"
+              "assert first.series.equals(second.series)\n")
+    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True,
+                          text=True,
+                          env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_process_that_finds_another_compiling_does_not_start_a_compiler(monkeypatch,
+                                                                           tmp_path):
+    import time
+
+    started = []
+    monkeypatch.setattr(compiled, "cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(compiled, "_python", lambda *a, **k: started.append(a) or "process")
+    marker = compiled._marker()
+    marker.touch()  # another process compiles
+    assert compiled._start_compiler() is None and not started
+    old = time.time() - compiled.HELPER_TIMEOUT - 1
+    os.utime(marker, (old, old))  # ... or was killed long ago
+    assert not compiled._wait_for_other_compiler()
+    assert compiled._start_compiler() == "process" and len(started) == 1
+    assert time.time() - marker.stat().st_mtime < 60  # this process's marker now
+    marker.unlink()
+    assert not compiled._wait_for_other_compiler()
+
+
+def test_a_compiler_that_cannot_start_leaves_the_kernels_to_compile_when_called(monkeypatch,
+                                                                                 tmp_path):
+    from trustnet.core import work
+    from trustnet.core.run import run_model
+
+    def refuse(*args, **kwargs):
+        raise OSError("no Python here")
+
+    monkeypatch.setattr(compiled, "cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(compiled._State, "warm", False)
+    monkeypatch.setattr(compiled, "cold", lambda: compiled.KERNELS)
+    monkeypatch.setattr(compiled, "_python", refuse)
+    compiled.prepare()
+    assert compiled._State.warm and not compiled._State.interpreted
+    assert not compiled._marker().exists()
+    assert hasattr(work._work, "signatures")
+    assert run_model(seed=3, steps=6).summary["active_members"] > 0

@@ -7,8 +7,9 @@ compilation once and every worker process of a sweep loads the cached machine co
 cache is kept per version of the model's source (``~/.cache/trustnet/kernels-<hash>``, under
 ``$NUMBA_CACHE_DIR`` when that is set): numba only checks the file that defines a kernel, so
 a kernel would otherwise keep running an old copy of a helper edited in another file.
-When a version's cache is empty, the first model built compiles the kernels on two cores
-(:func:`warm`): a helper process compiles half of them while this one compiles the rest.
+When a version's cache is empty, a background process compiles the kernels on two cores
+while the first model runs their Python source, with the same results (:func:`prepare`);
+a sweep compiles them before it starts its workers (:func:`warm`).
 
 Results stay bit-identical to numpy's: no fast-math, the same order of every operation, and
 sums in numpy's own order (:func:`pairwise_sum`), since a float sum depends on its order.
@@ -21,6 +22,8 @@ import os
 import subprocess
 import sys
 import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numba
@@ -38,13 +41,16 @@ def cache_dir() -> Path:
 
 
 KERNELS: list = []  # every kernel called from Python code, for :func:`warm`
-WARMING = "TRUSTNET_WARMING"  # set in the helper process that compiles half the kernels
+HELPERS: list = []  # functions only kernels call
+WARMING = "TRUSTNET_WARMING"  # set in the processes that compile kernels for the others
 _lock = threading.RLock()  # models of other threads wait until the kernels are compiled
 
 
 class _State:
     warm = False  # whether this process has made sure its kernels are compiled
     warming = False  # while the small models of warm_part run (they must not warm again)
+    interpreted = False  # while the kernels run as plain Python (see :func:`prepare`)
+    compiler = None  # the background process this one started to compile the kernels
 
 
 def _compile(function):
@@ -66,7 +72,9 @@ def jit(function):
 
 def helper(function):
     """:func:`jit` for a function only kernels call (compiled into each of them)."""
-    return _compile(function)
+    kernel = _compile(function)
+    HELPERS.append(kernel)
+    return kernel
 
 
 def cold() -> list:
@@ -74,13 +82,47 @@ def cold() -> list:
     return [k for k in KERNELS if not os.path.exists(k._cache._cache_file._index_path)]
 
 
+def prepare() -> None:
+    """Called by every model built: kernels ready to run, without waiting for a compiler.
+
+    With a complete cache this only checks its files, once per process. With an empty one
+    (a new machine or version), a background process compiles the kernels on two cores while
+    the first model of this process runs them as plain Python, with the same results
+    (:func:`interpreted`): a first ``trustnet run``, notebook cell or browser page does not
+    wait for a compiler. The next model built waits until the compiled kernels are in the
+    cache. The background process outlives a short first run and fills the cache for the
+    next one; a process that finds another already compiling runs interpreted too and waits
+    for it.
+    """
+    if _State.warm or os.environ.get(WARMING) or numba.config.DISABLE_JIT:
+        return
+    with _lock:
+        if _State.warm or _State.warming:
+            return
+        if _State.interpreted:  # a later model: the compiled kernels from now on
+            _finish()
+            return
+        try:
+            import trustnet.core.model  # noqa: F401 - every kernel is defined when the model is
+
+            if not cold():
+                _State.warm = True
+                return
+            _State.compiler = _start_compiler()
+            _swap(interpreted=True)
+            _State.interpreted = True
+        except Exception:  # compiling each kernel when first called is the fallback
+            _State.warm = True
+
+
 def warm() -> None:
-    """Make sure the kernels are compiled and cached, once per process (best effort).
+    """Make sure the kernels are compiled and cached, once per process (best effort), before
+    work that runs many models: a sweep warms before it starts its workers.
 
     With an empty cache, a helper process compiles half of the kernels (by size of their
     source) while this one compiles the other half, each by running small models with the
     other half's kernels as plain Python; this process then loads the helper's from the
-    cache. Run again with a complete cache, it only checks the cache's files. Whatever goes
+    cache. If another process is already compiling them, this one waits for it. Whatever goes
     wrong here (no helper, an unwritable cache) only means that a kernel is compiled when
     first called, as any numba function is.
     """
@@ -89,10 +131,13 @@ def warm() -> None:
     with _lock:
         if _State.warm or _State.warming:
             return
+        if _State.interpreted:
+            _finish()
+            return
         try:
             import trustnet.core.model  # noqa: F401 - every kernel is defined when the model is
 
-            if cold():
+            if cold() and not _wait_for_other_compiler():
                 _compile_on_two_cores()
         except Exception:  # compiling each kernel when first called is the fallback
             pass
@@ -100,15 +145,87 @@ def warm() -> None:
             _State.warm = True
 
 
+def compile_kernels() -> None:
+    """Fill the cache, in the background process :func:`prepare` starts."""
+    try:
+        _compile_on_two_cores()
+    finally:
+        _marker().unlink(missing_ok=True)
+
+
+def _marker() -> Path:
+    return cache_dir() / "compiling"
+
+
+def _start_compiler() -> subprocess.Popen | None:
+    """The background process that compiles the kernels, or None if another one already
+    does (its marker file is younger than ``HELPER_TIMEOUT``)."""
+    marker = _marker()
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(2):
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            break
+        except FileExistsError:
+            try:
+                if time.time() - marker.stat().st_mtime < HELPER_TIMEOUT:
+                    return None
+                marker.unlink()  # left by a compiler that was killed
+            except FileNotFoundError:
+                pass
+    else:
+        return None
+    try:
+        return _python("from trustnet.core.compiled import compile_kernels; compile_kernels()",
+                       start_new_session=True)  # not stopped with this process
+    except Exception:
+        marker.unlink(missing_ok=True)
+        raise
+
+
+def _python(code: str, **options) -> subprocess.Popen:
+    """A Python process running ``code`` with this process's trustnet, as a compiler."""
+    path = os.pathsep.join(p for p in sys.path if p)
+    return subprocess.Popen([sys.executable, "-c", code],
+                            env={**os.environ, WARMING: "1", "PYTHONPATH": path},
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, **options)
+
+
+def _wait_for_other_compiler() -> bool:
+    """Wait while another process compiles the kernels; whether one did."""
+    marker, waited = _marker(), False
+    deadline = time.monotonic() + HELPER_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            if time.time() - marker.stat().st_mtime >= HELPER_TIMEOUT:
+                break  # left by a compiler that was killed
+        except FileNotFoundError:
+            break
+        waited = True
+        time.sleep(0.1)
+    return waited
+
+
+def _finish() -> None:
+    """The compiled kernels from now on, once the background compiler is done."""
+    try:
+        if _State.compiler is not None:
+            _State.compiler.wait(timeout=HELPER_TIMEOUT)
+        else:
+            _wait_for_other_compiler()
+    except Exception:  # too slow: the kernels it has not cached compile when first called
+        pass
+    finally:
+        _swap(interpreted=False)
+        _State.interpreted = False
+        _State.warm = True
+
+
 def _compile_on_two_cores() -> None:
     helper_process = None
     if usable_cores() > 1:
-        # the helper imports the same trustnet as this process
-        path = os.pathsep.join(p for p in sys.path if p)
-        helper_process = subprocess.Popen(
-            [sys.executable, "-c", "from trustnet.core.compiled import warm_part; warm_part(1)"],
-            env={**os.environ, WARMING: "1", "PYTHONPATH": path},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        helper_process = _python("from trustnet.core.compiled import warm_part; warm_part(1)")
     try:
         warm_part(0 if helper_process else None)
         if helper_process is not None:
@@ -119,7 +236,75 @@ def _compile_on_two_cores() -> None:
             helper_process.wait()
 
 
-HELPER_TIMEOUT = 600  # seconds the first model waits for the helper's half
+def _references() -> list[tuple[object, str, object]]:
+    """(module, name, kernel or helper) for every name a module of the core binds to one, in
+    either of its versions."""
+    known = {}
+    for kernel in KERNELS + HELPERS:
+        known[id(kernel)] = known[id(kernel.py_func)] = kernel
+    found = []
+    for name, module in list(sys.modules.items()):
+        if name == "trustnet.core" or name.startswith("trustnet.core."):
+            for attribute, value in list(vars(module).items()):
+                kernel = known.get(id(value)) or known.get(id(getattr(value, KERNEL, None)))
+                if kernel is not None:
+                    found.append((module, attribute, kernel))
+    return found
+
+
+KERNEL = "_compiled_kernel"  # the attribute of an interpreted kernel naming the compiled one
+
+
+def _swap(*, interpreted: bool, only: list | None = None) -> None:
+    """Every name of the kernels and helpers (``only`` these kernels) bound to their plain
+    Python versions, or back to the compiled ones."""
+    chosen = {id(k) for k in (only if only is not None else KERNELS + HELPERS)}
+    kernels = {id(k) for k in KERNELS}
+    for module, attribute, kernel in _references():
+        if id(kernel) not in chosen:
+            continue
+        if not interpreted:
+            setattr(module, attribute, kernel)
+        elif id(kernel) in kernels:
+            setattr(module, attribute, _as_compiled(kernel))
+        else:  # called by kernels only, where numpy's scalars behave as compiled values do
+            setattr(module, attribute, kernel.py_func)
+
+
+def _as_compiled(kernel):
+    """``kernel``'s plain Python version, returning what the compiled one returns: Python
+    numbers where numpy's scalars come out (next to single-precision values numpy computes
+    with a Python float in single precision, with a numpy scalar in double)."""
+    function = kernel.py_func
+
+    def interpreted(*args):
+        return _boxed(function(*args))
+
+    interpreted.__name__ = function.__name__
+    setattr(interpreted, KERNEL, kernel)
+    return interpreted
+
+
+def _boxed(value):
+    if isinstance(value, tuple):
+        return tuple(_boxed(v) for v in value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+@contextmanager
+def interpreted():
+    """Run every kernel as plain Python inside this block (to check that both agree)."""
+    with _lock:
+        _swap(interpreted=True)
+        try:
+            yield
+        finally:
+            _swap(interpreted=_State.interpreted)
+
+
+HELPER_TIMEOUT = 600  # seconds to wait for a compiler
 
 
 def halves() -> tuple[list, list]:
@@ -142,17 +327,14 @@ def warm_part(part: int | None) -> None:
     from trustnet.core.run import run_model
 
     others = [] if part is None else halves()[1 - part]
-    modules = [sys.modules[k.py_func.__module__] for k in others]
     with _lock:
         _State.warming = True
-        for module, kernel in zip(modules, others):
-            setattr(module, kernel.__name__, kernel.py_func)
+        _swap(interpreted=True, only=others)
         try:
             for params in WARM_RUNS:
                 run_model(params, seed=0, steps=36)
         finally:
-            for module, kernel in zip(modules, others):
-                setattr(module, kernel.__name__, kernel)
+            _swap(interpreted=False, only=others)
             _State.warming = False
 
 

@@ -114,7 +114,7 @@ class TrustNetworkModel(mesa.Model):
             for month in np.unique(roster.joins[roster.joins > 0]).tolist():
                 self._joins[month] = np.flatnonzero(roster.joins == month)
         self._schedule = by_month(self.events)
-        compiled.warm()  # a new version's kernels are compiled on two cores, once
+        compiled.prepare()  # a new version's kernels are compiled in the background, once
         super().__init__(rng=rng)
         self.params = p = Parameters(resolved)
         self.initial_params = dict(resolved)  # before any event
