@@ -177,6 +177,8 @@ def _per_pair(values, count: int, weak: bool = True) -> np.ndarray:
     precision where numpy would compute in it (one number is every pair's; an array must
     have one per pair, or one for all, as numpy broadcasts)."""
     if isinstance(values, np.ndarray) and values.ndim:
+        if values.shape == (count,):  # the kernels only read it: no copy if none is needed
+            return np.ascontiguousarray(values, dtype=np.float64)
         return np.broadcast_to(values, (count,)).astype(np.float64)
     value = np.float32(values) if _is_single(values, weak) else np.float64(values)
     return np.full(count, float(value))
