@@ -215,13 +215,20 @@ def test_conversations_are_numpys_pairs_and_evidence_bit_for_bit(k, contacts, mo
         assert np.array_equal(got[3], evidence * weight * -mood)
 
 
-@pytest.mark.skipif(usable_cores() < 2, reason="the helper process needs a second core")
-def test_an_empty_cache_is_filled_on_two_cores(tmp_path):
-    # the first model of a new version compiles half the kernels in a helper process and
-    # loads them from the cache: here none of that half was compiled in this process
+def _in_a_fresh_process(script: str, cache) -> None:
     import subprocess
     import sys
 
+    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True,
+                          text=True, env={**os.environ, "NUMBA_CACHE_DIR": str(cache)},
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.mark.skipif(usable_cores() < 2, reason="the helper process needs a second core")
+def test_an_empty_cache_is_filled_on_two_cores(tmp_path):
+    # warm() (a sweep's, before its workers start) compiles half the kernels in a helper
+    # process and loads them from the cache: here none of that half was compiled
     script = ("from trustnet.core import compiled, model\n"
               "assert len(compiled.cold()) == len(compiled.KERNELS) > 10\n"
               "compiled.warm()\n"
@@ -233,10 +240,7 @@ def test_an_empty_cache_is_filled_on_two_cores(tmp_path):
               "from trustnet.core.run import run_model\n"
               "run_model(seed=1, steps=24)\n"
               "assert all(k.signatures for k in helpers)  # loaded when first called\n")
-    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True,
-                          text=True,
-                          env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
+    _in_a_fresh_process(script, cache=tmp_path)
 
 
 @pytest.mark.parametrize("failure", ["no helper", "warm-up fails"])
@@ -322,9 +326,6 @@ def test_a_first_model_runs_interpreted_while_the_kernels_compile(tmp_path):
     # with an empty cache, the first model does not wait for a compiler; the next one waits
     # for the background compiler and runs compiled kernels loaded from the cache, with the
     # first one's results
-    import subprocess
-    import sys
-
     script = ("from trustnet.core import compiled, work\n"
               "from trustnet.core.run import run_model\n"
               "first = run_model(seed=2, steps=36)\n"
@@ -338,10 +339,7 @@ def test_a_first_model_runs_interpreted_while_the_kernels_compile(tmp_path):
               "assert hasattr(work._work, 'signatures') and work._work.signatures\n"
               "assert first.summary == second.summary\n"
               "assert first.series.equals(second.series)\n")
-    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True,
-                          text=True,
-                          env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
+    _in_a_fresh_process(script, cache=tmp_path)
 
 
 def test_a_process_that_finds_another_compiling_does_not_start_a_compiler(monkeypatch,
