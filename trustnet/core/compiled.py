@@ -17,12 +17,14 @@ sums in numpy's own order (:func:`pairwise_sum`), since a float sum depends on i
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import subprocess
 import sys
 import threading
 import time
+import types
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,6 +32,11 @@ import numba
 import numpy as np
 
 from trustnet.core.machine import usable_cores
+
+try:
+    import fcntl
+except ImportError:  # Windows: no background compiler
+    fcntl = None
 from trustnet.core.source import source_hash
 
 
@@ -43,6 +50,9 @@ def cache_dir() -> Path:
 KERNELS: list = []  # every kernel called from Python code, for :func:`warm`
 HELPERS: list = []  # functions only kernels call
 WARMING = "TRUSTNET_WARMING"  # set in the processes that compile kernels for the others
+HELPER_TIMEOUT = 600  # seconds to wait for a compiler
+INTERPRET_LIMIT = 200  # members up to which a first model runs interpreted kernels (a month
+# of 200 members takes about 0.15 s so; a larger model waits for the compiler instead)
 _lock = threading.RLock()  # models of other threads wait until the kernels are compiled
 
 
@@ -50,10 +60,14 @@ class _State:
     warm = False  # whether this process has made sure its kernels are compiled
     warming = False  # while the small models of warm_part run (they must not warm again)
     interpreted = False  # while the kernels run as plain Python (see :func:`prepare`)
-    compiler = None  # the background process this one started to compile the kernels
+    compiler = None  # the background process this one started, reaped when it is done
+    checked = 0.0  # when a model last asked whether the compiler is done
 
 
 def _compile(function):
+    if numba.config.DISABLE_JIT:  # numba returns the function itself
+        function.py_func = function
+        return function
     previous = numba.config.CACHE_DIR
     numba.config.CACHE_DIR = str(cache_dir())  # read when the cache is set up, here
     try:
@@ -67,6 +81,8 @@ def jit(function):
     called from Python code."""
     kernel = _compile(function)
     KERNELS.append(kernel)
+    if numba.config.DISABLE_JIT:
+        return _boxing(function)
     return kernel
 
 
@@ -82,17 +98,19 @@ def cold() -> list:
     return [k for k in KERNELS if not os.path.exists(k._cache._cache_file._index_path)]
 
 
-def prepare() -> None:
-    """Called by every model built: kernels ready to run, without waiting for a compiler.
+def prepare(members: int = 0) -> None:
+    """Called by every model built, with its number of members: kernels ready to run.
 
     With a complete cache this only checks its files, once per process. With an empty one
-    (a new machine or version), a background process compiles the kernels on two cores while
-    the first model of this process runs them as plain Python, with the same results
-    (:func:`interpreted`): a first ``trustnet run``, notebook cell or browser page does not
-    wait for a compiler. The next model built waits until the compiled kernels are in the
-    cache. The background process outlives a short first run and fills the cache for the
-    next one; a process that finds another already compiling runs interpreted too and waits
-    for it.
+    (a new machine or version), a background process compiles the kernels on two cores
+    while a first model of at most ``INTERPRET_LIMIT`` members runs them as plain Python,
+    with the same results: a first ``trustnet run``, notebook cell or browser page does not
+    wait for a compiler. That model changes to the compiled kernels as soon as they are in
+    the cache (:func:`switch_when_compiled`, at each step); a larger model, or the next
+    model built, waits for them. The compiler holds a lock on a file in the cache while it
+    runs, so that processes starting together compile once, and it outlives a short first
+    run to fill the cache for the next. Where there is no such lock (Windows), the first
+    model waits for the compilation, as a sweep does (:func:`warm`).
     """
     if _State.warm or os.environ.get(WARMING) or numba.config.DISABLE_JIT:
         return
@@ -108,11 +126,30 @@ def prepare() -> None:
             if not cold():
                 _State.warm = True
                 return
+            if fcntl is None or members > INTERPRET_LIMIT:
+                warm()
+                return
             _State.compiler = _start_compiler()
             _swap(interpreted=True)
             _State.interpreted = True
+            _State.checked = time.monotonic()
         except Exception:  # compiling each kernel when first called is the fallback
+            _swap(interpreted=False)
+            _State.interpreted = False
             _State.warm = True
+
+
+def switch_when_compiled() -> None:
+    """Change to the compiled kernels if the background compiler is done (asked at most
+    four times a second, by each step of a model running interpreted kernels)."""
+    now = time.monotonic()
+    if not _State.interpreted or now - _State.checked < 0.25:
+        return
+    _State.checked = now
+    if not compiling():
+        with _lock:
+            if _State.interpreted:
+                _finish()
 
 
 def warm() -> None:
@@ -122,9 +159,9 @@ def warm() -> None:
     With an empty cache, a helper process compiles half of the kernels (by size of their
     source) while this one compiles the other half, each by running small models with the
     other half's kernels as plain Python; this process then loads the helper's from the
-    cache. If another process is already compiling them, this one waits for it. Whatever goes
-    wrong here (no helper, an unwritable cache) only means that a kernel is compiled when
-    first called, as any numba function is.
+    cache. If another process is compiling them, this one waits for it and compiles only
+    what is still missing. Whatever goes wrong here (no helper, an unwritable cache) only
+    means that a kernel is compiled when first called, as any numba function is.
     """
     if _State.warm or os.environ.get(WARMING) or numba.config.DISABLE_JIT:
         return
@@ -134,53 +171,86 @@ def warm() -> None:
         if _State.interpreted:
             _finish()
             return
+        held = None
         try:
             import trustnet.core.model  # noqa: F401 - every kernel is defined when the model is
 
-            if cold() and not _wait_for_other_compiler():
-                _compile_on_two_cores()
+            if cold():
+                held = _wait_for_lock()  # another process may be compiling them
+                if cold():
+                    _compile_on_two_cores()
         except Exception:  # compiling each kernel when first called is the fallback
             pass
         finally:
+            if held is not None:
+                os.close(held)
             _State.warm = True
 
 
 def compile_kernels() -> None:
-    """Fill the cache, in the background process :func:`prepare` starts."""
+    """Fill the cache, in the background process :func:`prepare` starts (which passes it
+    the lock it holds for as long as it runs)."""
+    _compile_on_two_cores()
+
+
+def lock_file(directory: Path | None = None) -> Path:
+    """The file a compiler locks while it fills the cache ``directory`` (this version's)."""
+    return (directory or cache_dir()) / "compiling.lock"
+
+
+def _try_lock(path: Path) -> int | None:
+    """A descriptor holding the compiler's lock, or None while a compiler holds it (the lock
+    goes with the process, however it ends)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
     try:
-        _compile_on_two_cores()
-    finally:
-        _marker().unlink(missing_ok=True)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
 
-def _marker() -> Path:
-    return cache_dir() / "compiling"
+def compiling(directory: Path | None = None) -> bool:
+    """Whether a compiler is filling the cache ``directory`` (this version's) now."""
+    if fcntl is None:
+        return False
+    if _State.compiler is not None:
+        _State.compiler.poll()  # reaped once done
+    try:
+        fd = _try_lock(lock_file(directory))
+    except OSError:  # no cache folder to lock in: nobody compiles into it
+        return False
+    if fd is None:
+        return True
+    os.close(fd)
+    return False
+
+
+def _wait_for_lock() -> int | None:
+    """The compiler's lock, once no other process holds it (None without locks, or after
+    ``HELPER_TIMEOUT``)."""
+    if fcntl is None:
+        return None
+    deadline = time.monotonic() + HELPER_TIMEOUT
+    while True:
+        fd = _try_lock(lock_file())
+        if fd is not None or time.monotonic() > deadline:
+            return fd
+        time.sleep(0.1)
 
 
 def _start_compiler() -> subprocess.Popen | None:
-    """The background process that compiles the kernels, or None if another one already
-    does (its marker file is younger than ``HELPER_TIMEOUT``)."""
-    marker = _marker()
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    for _ in range(2):
-        try:
-            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-            break
-        except FileExistsError:
-            try:
-                if time.time() - marker.stat().st_mtime < HELPER_TIMEOUT:
-                    return None
-                marker.unlink()  # left by a compiler that was killed
-            except FileNotFoundError:
-                pass
-    else:
+    """The background process that compiles the kernels, holding the compiler's lock; None
+    if another process holds it (this one then waits for that one)."""
+    fd = _try_lock(lock_file())
+    if fd is None:
         return None
     try:
         return _python("from trustnet.core.compiled import compile_kernels; compile_kernels()",
-                       start_new_session=True)  # not stopped with this process
-    except Exception:
-        marker.unlink(missing_ok=True)
-        raise
+                       pass_fds=(fd,), start_new_session=True)  # not stopped with this one
+    finally:
+        os.close(fd)  # the compiler's copy holds the lock until it exits
 
 
 def _python(code: str, **options) -> subprocess.Popen:
@@ -192,29 +262,13 @@ def _python(code: str, **options) -> subprocess.Popen:
                             stderr=subprocess.DEVNULL, **options)
 
 
-def _wait_for_other_compiler() -> bool:
-    """Wait while another process compiles the kernels; whether one did."""
-    marker, waited = _marker(), False
-    deadline = time.monotonic() + HELPER_TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            if time.time() - marker.stat().st_mtime >= HELPER_TIMEOUT:
-                break  # left by a compiler that was killed
-        except FileNotFoundError:
-            break
-        waited = True
-        time.sleep(0.1)
-    return waited
-
-
 def _finish() -> None:
-    """The compiled kernels from now on, once the background compiler is done."""
+    """The compiled kernels from now on, once no compiler is filling the cache."""
     try:
-        if _State.compiler is not None:
-            _State.compiler.wait(timeout=HELPER_TIMEOUT)
-        else:
-            _wait_for_other_compiler()
-    except Exception:  # too slow: the kernels it has not cached compile when first called
+        held = _wait_for_lock()
+        if held is not None:
+            os.close(held)
+    except Exception:  # the kernels not cached compile when first called
         pass
     finally:
         _swap(interpreted=False)
@@ -236,12 +290,13 @@ def _compile_on_two_cores() -> None:
             helper_process.wait()
 
 
+KERNEL = "_compiled_kernel"  # the attribute of an interpreted kernel naming the compiled one
+
+
 def _references() -> list[tuple[object, str, object]]:
-    """(module, name, kernel or helper) for every name a module of the core binds to one, in
+    """(module, name, kernel) for every name a module of the core binds to a kernel, in
     either of its versions."""
-    known = {}
-    for kernel in KERNELS + HELPERS:
-        known[id(kernel)] = known[id(kernel.py_func)] = kernel
+    known = {id(k): k for k in KERNELS}
     found = []
     for name, module in list(sys.modules.items()):
         if name == "trustnet.core" or name.startswith("trustnet.core."):
@@ -252,37 +307,55 @@ def _references() -> list[tuple[object, str, object]]:
     return found
 
 
-KERNEL = "_compiled_kernel"  # the attribute of an interpreted kernel naming the compiled one
-
-
 def _swap(*, interpreted: bool, only: list | None = None) -> None:
-    """Every name of the kernels and helpers (``only`` these kernels) bound to their plain
-    Python versions, or back to the compiled ones."""
-    chosen = {id(k) for k in (only if only is not None else KERNELS + HELPERS)}
-    kernels = {id(k) for k in KERNELS}
+    """Every name of the kernels (``only`` these) bound to their plain Python versions, or
+    back to the compiled ones. The helpers and the modules' globals that compiled kernels
+    read stay as they are: the plain versions read copies (:func:`_plain_versions`)."""
+    chosen = {id(k) for k in (only if only is not None else KERNELS)}
+    plain = _plain_versions() if interpreted else {}
     for module, attribute, kernel in _references():
-        if id(kernel) not in chosen:
-            continue
-        if not interpreted:
-            setattr(module, attribute, kernel)
-        elif id(kernel) in kernels:
-            setattr(module, attribute, _as_compiled(kernel))
-        else:  # called by kernels only, where numpy's scalars behave as compiled values do
-            setattr(module, attribute, kernel.py_func)
+        if id(kernel) in chosen:
+            setattr(module, attribute, plain[id(kernel)] if interpreted else kernel)
 
 
-def _as_compiled(kernel):
-    """``kernel``'s plain Python version, returning what the compiled one returns: Python
-    numbers where numpy's scalars come out (next to single-precision values numpy computes
-    with a Python float in single precision, with a numpy scalar in double)."""
-    function = kernel.py_func
+_plain: dict = {}
 
-    def interpreted(*args):
+
+def _plain_versions() -> dict:
+    """id(kernel) -> its plain Python version, boxing its results as the compiled one does.
+
+    Each reads a copy of its module's globals in which the kernels and helpers it calls are
+    plain Python too (numba reads a module's globals when it compiles, as these copies do).
+    """
+    if len(_plain) == len(KERNELS):
+        return _plain
+    compiled = KERNELS + HELPERS
+    functions, spaces = {}, {}
+    for kernel in compiled:
+        f = kernel.py_func
+        space = spaces.setdefault(f.__module__, dict(vars(sys.modules[f.__module__])))
+        functions[id(kernel)] = types.FunctionType(f.__code__, space, f.__name__,
+                                                   f.__defaults__, f.__closure__)
+    for space in spaces.values():
+        for name, value in list(space.items()):
+            if id(value) in functions:
+                space[name] = functions[id(value)]
+    for kernel in KERNELS:
+        boxed = _boxing(functions[id(kernel)])
+        setattr(boxed, KERNEL, kernel)
+        _plain[id(kernel)] = boxed
+    return _plain
+
+
+def _boxing(function):
+    """``function`` returning what a compiled kernel returns: Python numbers where numpy's
+    scalars come out (next to single-precision values numpy computes with a Python float in
+    single precision, with a numpy scalar in double; Python sums Python floats compensated)."""
+    @functools.wraps(function)
+    def boxed(*args):
         return _boxed(function(*args))
 
-    interpreted.__name__ = function.__name__
-    setattr(interpreted, KERNEL, kernel)
-    return interpreted
+    return boxed
 
 
 def _boxed(value):
@@ -295,16 +368,15 @@ def _boxed(value):
 
 @contextmanager
 def interpreted():
-    """Run every kernel as plain Python inside this block (to check that both agree)."""
+    """Run every kernel as plain Python inside this block (to check that both agree); the
+    compiled kernels are made ready first, so that nothing changes them back inside."""
+    warm()
     with _lock:
         _swap(interpreted=True)
         try:
             yield
         finally:
-            _swap(interpreted=_State.interpreted)
-
-
-HELPER_TIMEOUT = 600  # seconds to wait for a compiler
+            _swap(interpreted=False)
 
 
 def halves() -> tuple[list, list]:

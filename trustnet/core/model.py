@@ -114,7 +114,7 @@ class TrustNetworkModel(mesa.Model):
             for month in np.unique(roster.joins[roster.joins > 0]).tolist():
                 self._joins[month] = np.flatnonzero(roster.joins == month)
         self._schedule = by_month(self.events)
-        compiled.prepare()  # a new version's kernels are compiled in the background, once
+        compiled.prepare(resolved["n_orgs"])  # a new version's kernels compile once
         super().__init__(rng=rng)
         self.params = p = Parameters(resolved)
         self.initial_params = dict(resolved)  # before any event
@@ -196,6 +196,7 @@ class TrustNetworkModel(mesa.Model):
 
     # --- the month ---------------------------------------------------------------------------
     def step(self) -> None:
+        compiled.switch_when_compiled()  # a first model's kernels, once they are compiled
         t = self.steps
         if t in self._joins:  # 0
             self.orgs.join(self._joins[t])
