@@ -50,7 +50,7 @@ TARGETS = {
     "speedup_dask": ("Dask LocalCluster, once started: speed-up over serial", "≥", 1.6, "×",
                      ".2f"),
     "help": ("`trustnet --help`: wall time", "<", 0.3, " s", ".3f"),
-    "first_run": ("first `trustnet run`, compiling the kernels: wall time", "<", 10, " s",
+    "first_run": ("first `trustnet run` on an empty kernel cache: wall time", "<", 10, " s",
                   ".2f"),
     "sobol_all": ("Sobol over every parameter, N=256 (first and total order): wall time", "<",
                   10, " min", ".1f"),
@@ -335,10 +335,14 @@ def first_run(argv: list[str]) -> dict:
         seconds = time.perf_counter() - start
         # the kernels compile in the background meanwhile: wait for them (they would take
         # cores from the next measurements), and say when they were ready
-        while list(Path(cache).glob("trustnet/*/compiling")):
+        from trustnet.core.compiled import HELPER_TIMEOUT, compiling
+        from trustnet.core.source import source_hash
+
+        kernels = Path(cache) / "trustnet" / f"kernels-{source_hash()}"
+        while compiling(kernels) and time.perf_counter() - start < HELPER_TIMEOUT:
             time.sleep(0.1)
         compiled_s = time.perf_counter() - start
-    label = "trustnet run (first, compiling)"
+    label = "trustnet run (first, empty cache)"
     if done.returncode != 0:
         print(f"  {label:28s} failed (exit code {done.returncode})", flush=True)
         return {"command": label, "median_s": None,
@@ -457,7 +461,7 @@ def evaluate_targets(results: dict) -> dict:
         "speedup_processes": (row("sweep", "engine", "processes") or {}).get("speedup"),
         "speedup_dask": (row("sweep", "engine", "dask") or {}).get("speedup"),
         "help": (row("startup", "command", "trustnet --help") or {}).get("median_s"),
-        "first_run": (row("startup", "command", "trustnet run (first, compiling)")
+        "first_run": (row("startup", "command", "trustnet run (first, empty cache)")
                       or {}).get("median_s"),
         "serial": ((row("sweep", "engine", "serial") or {}).get("runs_per_s")
                    if (results.get("sweep") or {}).get("steps") == 120 else None),
@@ -562,15 +566,15 @@ def tables(results: dict) -> list[Table]:
                   ["command", "wall time (s)", "target"])
         for r in startup["rows"]:
             target = {"trustnet --help": "help",
-                      "trustnet run (first, compiling)": "first_run"}.get(r["command"])
+                      "trustnet run (first, empty cache)": "first_run"}.get(r["command"])
             t.rows.append([r["command"], fmt(r["median_s"], ".3f") if r["median_s"] is not None
                            else r.get("error", "n/a"),
                            target_cell(results, target) if target else ""])
         for r in startup["rows"]:
             if r.get("compiled_after_s") is not None:
-                t.notes.append(f"The first run's kernels were compiled in the background "
-                               f"{r['compiled_after_s']:.1f} s after it started; it ran them "
-                               "as plain Python meanwhile.")
+                t.notes.append(f"First run: the kernels were compiled and cached "
+                               f"{r['compiled_after_s']:.1f} s after it started (in the "
+                               "background: the run does not wait for them).")
         t.notes.append(f"Load average before: {startup['load_before']}.")
         out.append(t)
     if viz := results.get("viz"):
