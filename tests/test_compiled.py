@@ -375,27 +375,68 @@ def test_the_compilers_lock_goes_with_its_process_however_it_ends(monkeypatch, t
     import sys
 
     monkeypatch.setattr(compiled, "cache_dir", lambda: tmp_path)
-    started = []
-    monkeypatch.setattr(compiled, "_python", lambda *a, **k: started.append(a) or "process")
-    assert not compiled.compiling()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import fcntl, os, sys, time\n"
-         f"fd = os.open({str(compiled.lock_file())!r}, os.O_CREAT | os.O_RDWR)\n"
-         "fcntl.flock(fd, fcntl.LOCK_EX)\nprint('locked', flush=True)\ntime.sleep(600)\n"],
-        stdout=subprocess.PIPE, text=True)
+    assert not compiled.compiling() and not compiled.lock_file().exists()  # asking made none
+
+    def sleeper(code, **options):  # a compiler that only holds what it was given
+        return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"],
+                                **options)
+
+    monkeypatch.setattr(compiled, "_python", sleeper)
+    first = compiled._start_compiler()
     try:
-        assert holder.stdout.readline().strip() == "locked"
-        assert compiled.compiling()
-        assert compiled._start_compiler() is None and not started  # the other one compiles
+        assert compiled.compiling()  # the lock went to the process, with its descriptor
+        assert compiled._start_compiler() is None  # the other one compiles
     finally:
-        holder.send_signal(signal.SIGKILL)
-        holder.wait()
+        first.send_signal(signal.SIGKILL)
+        first.wait()
     assert not compiled.compiling()
     fd = compiled._wait_for_lock()
     assert fd is not None
     os.close(fd)
-    assert compiled._start_compiler() == "process" and len(started) == 1
-    assert not compiled.compiling()  # the descriptor went to the compiler it started
+
+
+@needs_locks
+def test_without_file_locks_a_first_model_waits_for_the_compilation(monkeypatch, tmp_path):
+    # some network file systems refuse flock: that is no compiler to wait for
+    import errno
+
+    def refuse(fd, operation):
+        raise OSError(errno.ENOLCK, "no locks available")
+
+    called = []
+    monkeypatch.setattr(compiled, "cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(compiled.fcntl, "flock", refuse)
+    assert compiled._wait_for_lock() is None  # at once, not after HELPER_TIMEOUT
+    compiled.lock_file().touch()
+    assert not compiled.compiling()
+    monkeypatch.setattr(compiled._State, "warm", False)
+    monkeypatch.setattr(compiled, "cold", lambda: compiled.KERNELS)
+    monkeypatch.setattr(compiled, "warm", lambda: called.append("warm"))
+    compiled.prepare(40)
+    assert called == ["warm"] and not compiled._State.interpreted
+
+
+def test_a_compiler_that_stopped_early_is_started_once_more_then_its_work_done_here(
+        monkeypatch):
+    started, compiled_here = [], []
+    monkeypatch.setattr(compiled._State, "interpreted", True)
+    monkeypatch.setattr(compiled._State, "warm", False)
+    monkeypatch.setattr(compiled._State, "restarted", False)
+    monkeypatch.setattr(compiled._State, "checked", 0.0)
+    monkeypatch.setattr(compiled, "compiling", lambda directory=None: False)
+    monkeypatch.setattr(compiled, "cold", lambda: compiled.KERNELS)
+    monkeypatch.setattr(compiled, "_start_compiler", lambda: started.append(1) or None)
+    monkeypatch.setattr(compiled, "_swap", lambda **kwargs: None)
+    monkeypatch.setattr(compiled, "_wait_for_lock", lambda: None)
+    monkeypatch.setattr(compiled, "_compile_on_two_cores", lambda: compiled_here.append(1))
+    compiled.switch_when_compiled()  # nothing cached, nobody compiling: once more
+    assert started == [1] and compiled._State.interpreted
+    compiled._State.checked = 0.0
+    compiled.switch_when_compiled()  # stopped again: the compiled kernels, compiled when called
+    assert started == [1] and not compiled._State.interpreted
+    compiled._State.interpreted, compiled._State.warm = True, False
+    compiled.warm()  # a sweep compiles what is still missing before its workers start
+    assert compiled_here == [1] and compiled._State.warm
 
 
 @needs_locks

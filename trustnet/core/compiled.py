@@ -53,15 +53,26 @@ WARMING = "TRUSTNET_WARMING"  # set in the processes that compile kernels for th
 HELPER_TIMEOUT = 600  # seconds to wait for a compiler
 INTERPRET_LIMIT = 200  # members up to which a first model runs interpreted kernels (a month
 # of 200 members takes about 0.15 s so; a larger model waits for the compiler instead)
-_lock = threading.RLock()  # models of other threads wait until the kernels are compiled
 
 
 class _State:
+    lock = threading.RLock()  # models of other threads wait until the kernels are compiled
     warm = False  # whether this process has made sure its kernels are compiled
     warming = False  # while the small models of warm_part run (they must not warm again)
     interpreted = False  # while the kernels run as plain Python (see :func:`prepare`)
     compiler = None  # the background process this one started, reaped when it is done
     checked = 0.0  # when a model last asked whether the compiler is done
+    restarted = False  # whether a compiler that stopped early was started again
+
+
+def _after_fork() -> None:
+    # a thread of the parent may have held the lock; this process has that thread no more
+    _State.lock = threading.RLock()
+    _State.compiler = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
 
 
 def _compile(function):
@@ -114,11 +125,11 @@ def prepare(members: int = 0) -> None:
     """
     if _State.warm or os.environ.get(WARMING) or numba.config.DISABLE_JIT:
         return
-    with _lock:
+    with _State.lock:
         if _State.warm or _State.warming:
             return
         if _State.interpreted:  # a later model: the compiled kernels from now on
-            _finish()
+            warm()
             return
         try:
             import trustnet.core.model  # noqa: F401 - every kernel is defined when the model is
@@ -129,7 +140,11 @@ def prepare(members: int = 0) -> None:
             if fcntl is None or members > INTERPRET_LIMIT:
                 warm()
                 return
-            _State.compiler = _start_compiler()
+            try:
+                _State.compiler = _start_compiler()
+            except OSError:  # no file locks here (some network file systems): wait instead
+                warm()
+                return
             _swap(interpreted=True)
             _State.interpreted = True
             _State.checked = time.monotonic()
@@ -146,10 +161,20 @@ def switch_when_compiled() -> None:
     if not _State.interpreted or now - _State.checked < 0.25:
         return
     _State.checked = now
-    if not compiling():
-        with _lock:
-            if _State.interpreted:
-                _finish()
+    if compiling():
+        return
+    with _State.lock:
+        if not _State.interpreted:
+            return
+        if cold() and not _State.restarted:
+            # the compiler stopped before it was done (killed, or it failed): once more
+            _State.restarted = True
+            try:
+                _State.compiler = _start_compiler()
+                return
+            except OSError:
+                pass
+        _finish()
 
 
 def warm() -> None:
@@ -165,12 +190,11 @@ def warm() -> None:
     """
     if _State.warm or os.environ.get(WARMING) or numba.config.DISABLE_JIT:
         return
-    with _lock:
+    with _State.lock:
         if _State.warm or _State.warming:
             return
         if _State.interpreted:
-            _finish()
-            return
+            _finish()  # then compile what the compiler left, if it stopped early
         held = None
         try:
             import trustnet.core.model  # noqa: F401 - every kernel is defined when the model is
@@ -200,31 +224,43 @@ def lock_file(directory: Path | None = None) -> Path:
 
 def _try_lock(path: Path) -> int | None:
     """A descriptor holding the compiler's lock, or None while a compiler holds it (the lock
-    goes with the process, however it ends)."""
+    goes with the process, however it ends). OSError where files cannot be locked."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
+    except PermissionError:  # a lock file of another user: locking needs no writing
+        fd = os.open(path, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    except BlockingIOError:
         os.close(fd)
         return None
+    except OSError:
+        os.close(fd)
+        raise
     return fd
 
 
 def compiling(directory: Path | None = None) -> bool:
-    """Whether a compiler is filling the cache ``directory`` (this version's) now."""
+    """Whether a compiler is filling the cache ``directory`` (this version's) now; asking
+    creates nothing."""
     if fcntl is None:
         return False
     if _State.compiler is not None:
         _State.compiler.poll()  # reaped once done
     try:
-        fd = _try_lock(lock_file(directory))
-    except OSError:  # no cache folder to lock in: nobody compiles into it
+        fd = os.open(lock_file(directory), os.O_RDONLY)
+    except OSError:  # no lock file: nobody has compiled into this folder
         return False
-    if fd is None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
         return True
-    os.close(fd)
-    return False
+    except OSError:  # no file locks here: nobody can be waited for
+        return False
+    finally:
+        os.close(fd)  # and with it the shared lock
 
 
 def _wait_for_lock() -> int | None:
@@ -234,7 +270,10 @@ def _wait_for_lock() -> int | None:
         return None
     deadline = time.monotonic() + HELPER_TIMEOUT
     while True:
-        fd = _try_lock(lock_file())
+        try:
+            fd = _try_lock(lock_file())
+        except OSError:  # no file locks here
+            return None
         if fd is not None or time.monotonic() > deadline:
             return fd
         time.sleep(0.1)
@@ -243,8 +282,12 @@ def _wait_for_lock() -> int | None:
 def _start_compiler() -> subprocess.Popen | None:
     """The background process that compiles the kernels, holding the compiler's lock; None
     if another process holds it (this one then waits for that one)."""
-    fd = _try_lock(lock_file())
-    if fd is None:
+    for _ in range(3):  # another process may be only asking whether a compiler runs
+        fd = _try_lock(lock_file())
+        if fd is not None:
+            break
+        time.sleep(0.05)
+    else:
         return None
     try:
         return _python("from trustnet.core.compiled import compile_kernels; compile_kernels()",
@@ -371,7 +414,7 @@ def interpreted():
     """Run every kernel as plain Python inside this block (to check that both agree); the
     compiled kernels are made ready first, so that nothing changes them back inside."""
     warm()
-    with _lock:
+    with _State.lock:
         _swap(interpreted=True)
         try:
             yield
@@ -399,7 +442,7 @@ def warm_part(part: int | None) -> None:
     from trustnet.core.run import run_model
 
     others = [] if part is None else halves()[1 - part]
-    with _lock:
+    with _State.lock:
         _State.warming = True
         _swap(interpreted=True, only=others)
         try:
