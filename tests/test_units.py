@@ -156,6 +156,13 @@ def item(origin=decisions.MEMBER, proposer=-1):
                               level=1, ambition=1.0)
 
 
+def recruit(w, proposal, step=4):
+    """The group formed for one adopted item (None if none), as a meeting forms it."""
+    formed = decisions.form_groups([proposal], w.orgs, w.ties, w.coordinator, w.projects,
+                                   w.params, w.rng, step)
+    return formed[0] if formed else None
+
+
 def decide(w, agenda, present=None):
     present = np.arange(w.orgs.n) if present is None else present
     return decisions.decide(agenda, present, w.orgs, w.ties, w.coordinator, w.params, w.rng)
@@ -224,22 +231,39 @@ def test_recruitment_forms_a_group_that_becomes_a_project():
     w.orgs.attending[:] = True
     trust_before = w.orgs.trust_in_network.copy()
     proposal = item(proposer=3)
-    team = decisions.recruit(proposal, w.orgs, w.ties, w.coordinator, w.params, w.rng)
+    team = recruit(w, proposal)
     assert team is not None and 2 <= len(team) <= w.params["team_size"]
     assert np.all(w.orgs.active[team]) and len(set(team)) == len(team)
     assert np.all(w.orgs.trust_in_network[team] > trust_before[team])
     assert w.coordinator.workload == pytest.approx(decisions.RECRUITMENT_WORK)
-    row = decisions.start_project(proposal, team, w.orgs, w.projects, w.params, step=4)
+    row = 0
     assert w.projects.count == 1 and w.projects.start[row] == 4
+    assert list(w.projects.members[row, :len(team)]) == list(team)
     assert w.projects.deadline[row] == 4 + w.params["project_duration"]
     assert np.all(w.orgs.load[team] == 1) and w.orgs.load.sum() == len(team)
     assert w.projects.required[row] > 0
 
 
+def test_the_groups_of_one_meeting_are_formed_in_turn():
+    w = world(n=20, initial_commitment=1.0, base_attendance=1.0, primary_care_attendance=1.0)
+    w.orgs.attending[:] = True
+    spare = w.orgs.capacity * w.orgs.commitment  # nobody is overruled by a coordinating NAO
+    first, second = decisions.form_groups([item(), item()], w.orgs, w.ties, w.coordinator,
+                                          w.projects, w.params, w.rng, 4)
+    assert w.projects.count == 2 and len(np.intersect1d(first, second))
+    assert w.coordinator.workload == pytest.approx(2 * decisions.RECRUITMENT_WORK)
+    assert np.all(w.orgs.load[np.intersect1d(first, second)] == 2)
+    # members of the first group can spare only half their time for the second
+    assert w.projects.planned_capacity[0] == pytest.approx(spare[first].sum())
+    in_first = np.isin(second, first)
+    assert w.projects.planned_capacity[1] == pytest.approx(
+        (spare[second] / (1.0 + in_first)).sum())
+
+
 def test_the_proposer_is_asked_first():
     w = world(n=20, initial_commitment=1.0, base_attendance=1.0, primary_care_attendance=1.0)
     w.orgs.attending[:] = True
-    teams = [decisions.recruit(item(proposer=3), w.orgs, w.ties, w.coordinator, w.params, w.rng)
+    teams = [recruit(w, item(proposer=3))
              for _ in range(20)]
     with_proposer = [team for team in teams if team is not None and 3 in team]
     assert with_proposer and all(team[0] == 3 for team in with_proposer)
@@ -248,7 +272,7 @@ def test_the_proposer_is_asked_first():
 def test_nobody_accepts_no_group():
     w = world(initial_commitment=0.0)
     w.orgs.commitment[:] = 0.0
-    assert decisions.recruit(item(), w.orgs, w.ties, w.coordinator, w.params, w.rng) is None
+    assert recruit(w, item()) is None
 
 
 # --- the coordinator's post --------------------------------------------------------------------
@@ -442,7 +466,7 @@ def test_members_join_a_network_they_trust_more_readily():
             w.ties.add_evidence(i[keep], j[keep], (trust - 0.5) * 2 / (1 - trust))
         w.ties.refresh()
         w.orgs.attending[:] = True
-        sizes = [decisions.recruit(item(), w.orgs, w.ties, w.coordinator, w.params, w.rng)
+        sizes = [recruit(w, item())
                  for _ in range(300)]
         return np.mean([0 if t is None else len(t) for t in sizes])
 
@@ -455,7 +479,7 @@ def test_a_directive_coordinator_tells_members_to_join_and_overrules_the_unwilli
               overrule_penalty=0.5)
     w.orgs.attending[:] = True
     before = w.orgs.trust_in_network.copy()
-    team = decisions.recruit(item(), w.orgs, w.ties, w.coordinator, w.params, w.rng)
+    team = recruit(w, item())
     assert team is not None and len(team) == w.params["team_size"]
     # hardly anyone would have agreed, so most of the group was told and lost trust
     overruled = w.orgs.trust_in_network[team] < before[team] + w.params["inclusion_gain"] * (

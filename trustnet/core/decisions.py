@@ -37,9 +37,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trustnet.core.compiled import jit, maximum, minimum, pairwise_sum
+from trustnet.core.compiled import helper, jit, maximum, minimum, pairwise_sum
 from trustnet.core.coordinator import Coordinator
-from trustnet.core.organisations import Organisations
+from trustnet.core.organisations import Organisations, overrule_member
 from trustnet.core.projects import ORIGINS, Portfolio
 from trustnet.core.ties import Ties
 
@@ -227,9 +227,12 @@ def _decide(needs, bonus, origin, proposer, deferrals, present, sector, trust_in
     return outcome, overruled, acted
 
 
-def recruit(item: Proposal, orgs: Organisations, ties: Ties, coordinator: Coordinator,
-            params: dict, rng: np.random.Generator) -> np.ndarray | None:
-    """The working group for an adopted item, or None when fewer than two accept.
+def form_groups(items: list[Proposal], orgs: Organisations, ties: Ties,
+                coordinator: Coordinator, projects: Portfolio, params: dict,
+                rng: np.random.Generator, step: int) -> list[np.ndarray]:
+    """Recruit a working group for each adopted item in turn; each group of at least two
+    becomes a project, whose work required is set from the time its members can spare for it
+    now. Returns the groups formed.
 
     Members who were not at the meeting only hear of it from the notes, unless a coordinating
     coordinator approaches them because their sector is needed; members join more readily a
@@ -240,30 +243,81 @@ def recruit(item: Proposal, orgs: Organisations, ties: Ties, coordinator: Coordi
     spends time recruiting and gains ties with those it asked.
     """
     p = params
-    style = coordinator.meeting_style()
     pool = orgs.active.nonzero()[0]
-    if len(pool) < MIN_TEAM:
-        return None
-    order_draw, accept_draw = rng.random((2, len(pool)))
+    if not items or len(pool) < MIN_TEAM:
+        return []
+    style = coordinator.meeting_style()
+    draws = rng.random((len(items), 2, len(pool)))  # per item: the order asked, acceptance
+    teams, sizes, planned, missing, workload = _form_groups(
+        pool, np.array([it.needs for it in items]), np.array([it.proposer for it in items]),
+        draws, orgs.sector, orgs.attending, ties.trust_in_others(), orgs.commitment,
+        orgs.availability, orgs.load, orgs.volunteering, orgs.capacity, orgs.power,
+        orgs.coordinator_tie, orgs.trust_in_network, MEETING_STYLE_CODES[style],
+        coordinator.legitimacy, coordinator.workload, p["acceptance_trust_link"],
+        p["initial_trust"], p["team_size"], p["overrule_penalty"], p["inclusion_gain"])
     if style is not None:
-        coordinator.workload += RECRUITMENT_WORK
-    team, resents = _recruit(
-        pool, item.needs, orgs.sector, order_draw, accept_draw, orgs.attending,
-        ties.trust_in_others(), orgs.commitment, orgs.availability, orgs.load,
-        orgs.volunteering, orgs.capacity, orgs.power, orgs.coordinator_tie,
-        MEETING_STYLE_CODES[style], coordinator.legitimacy, p["acceptance_trust_link"],
-        p["initial_trust"], item.proposer, p["team_size"])
-    if len(team) < MIN_TEAM:
-        return None
-    orgs.overrule(team[resents], p)
-    orgs.trust_in_network[team] += p["inclusion_gain"] * (1.0 - orgs.trust_in_network[team])
-    return team
+        coordinator.workload = workload
+    formed = []
+    for x, item in enumerate(items):
+        if sizes[x]:
+            team = teams[x, :sizes[x]]
+            projects.add(ambition=item.ambition, level=item.level, needs=item.needs,
+                         members=team, start=step, duration=p["project_duration"],
+                         planned_capacity=float(planned[x]), origin=item.origin,
+                         missing=int(missing[x]))
+            ties.mark_worked(team)
+            formed.append(team)
+    return formed
+
+
+@jit
+def _form_groups(pool, needs, proposer, draws, sector, attending, trust_in_others, commitment,
+                 availability, load, volunteering, capacity, power, coordinator_tie,
+                 trust_in_network, style, legitimacy, workload, trust_link, initial_trust,
+                 team_size, overrule_penalty, inclusion_gain):  # pragma: no cover - compiled
+    """Each item's group (padded with -1) and its size (0: none formed), the time its
+    members can spare for it (the project's planned capacity), the needed sectors it lacks,
+    and the coordinator's workload after recruiting."""
+    n_items = len(proposer)
+    teams = np.full((n_items, team_size), -1, dtype=np.int64)
+    sizes = np.zeros(n_items, dtype=np.int64)
+    planned = np.zeros(n_items)
+    missing = np.zeros(n_items, dtype=np.int64)
+    for x in range(n_items):
+        if style != 0:
+            workload += RECRUITMENT_WORK
+        team, resents = _recruit(
+            pool, needs[x], sector, draws[x, 0], draws[x, 1], attending, trust_in_others,
+            commitment, availability, load, volunteering, capacity, power, coordinator_tie,
+            style, legitimacy, trust_link, initial_trust, proposer[x], team_size)
+        k = len(team)
+        if k < MIN_TEAM:
+            continue
+        for a in range(k):
+            m = team[a]
+            if resents[a]:
+                overrule_member(m, power, trust_in_network, commitment, overrule_penalty)
+        spare = np.empty(k)
+        covered = np.zeros(needs.shape[1], dtype=np.bool_)
+        for a in range(k):
+            m = team[a]
+            trust_in_network[m] += inclusion_gain * (1.0 - trust_in_network[m])
+            spare[a] = capacity[m] * commitment[m] / (load[m] + 1.0)
+            load[m] += 1
+            covered[sector[m]] = True
+            teams[x, a] = m
+        sizes[x] = k
+        planned[x] = pairwise_sum(spare)
+        for s in range(needs.shape[1]):
+            if needs[x, s] and not covered[s]:
+                missing[x] += 1
+    return teams, sizes, planned, missing, workload
 
 
 MEETING_STYLE_CODES = {None: 0, "coordinating": 1, "directive": 2}  # for the kernel
 
 
-@jit
+@helper
 def _recruit(pool, needs, sector, order_draw, accept_draw, attending, trust_in_others,
              commitment, availability, load, volunteering, capacity, power, coordinator_tie,
              style, legitimacy, trust_link, initial_trust, proposer, team_size
@@ -310,20 +364,3 @@ def _recruit(pool, needs, sector, order_draw, accept_draw, attending, trust_in_o
         taken[best] = True
         accepted[t] = yes[best]
     return pool[accepted], ~agrees[accepted]
-
-
-def start_project(item: Proposal, team: np.ndarray, orgs: Organisations, projects: Portfolio,
-                  params: dict, step: int) -> int:
-    """The working group takes the item on as a project; returns its row in the portfolio.
-
-    The work required is set from the time its members can spare for it now.
-    """
-    spare = orgs.capacity[team] * orgs.commitment[team] / (orgs.load[team] + 1.0)
-    orgs.load[team] += 1
-    covered = np.zeros_like(item.needs)
-    covered[orgs.sector[team]] = True
-    return projects.add(
-        ambition=item.ambition, level=item.level, needs=item.needs, members=team, start=step,
-        duration=params["project_duration"], planned_capacity=float(spare.sum()),
-        origin=item.origin, missing=int(np.count_nonzero(item.needs & ~covered)),
-    )

@@ -288,11 +288,7 @@ class TrustNetworkModel(mesa.Model):
         agenda = self.agenda + decisions.propose(present, orgs, ties, coordinator, p, rng)
         adopted, self.agenda = decisions.decide(agenda, present, orgs, ties, coordinator, p,
                                                 rng)
-        for item in adopted:
-            team = decisions.recruit(item, orgs, ties, coordinator, p, rng)
-            if team is not None:
-                decisions.start_project(item, team, orgs, self.projects, p, t)
-                ties.mark_worked(team)
+        decisions.form_groups(adopted, orgs, ties, coordinator, self.projects, p, rng, t)
         self.last_meeting = t
 
     def _work(self, t: int) -> None:

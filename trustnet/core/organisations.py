@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
-from trustnet.core.compiled import jit, maximum, minimum
+from trustnet.core.compiled import helper, jit, maximum, minimum
 from trustnet.core.sectors import BUILT_IN, Sectors
 
 if TYPE_CHECKING:
@@ -164,11 +164,9 @@ class Organisations:
         The loss grows with how little say a member had: a directive coordinator consults the
         powerful, whose objections shape the item, so the most powerful member loses nothing.
         """
-        if len(who) == 0:
-            return
-        penalty = params["overrule_penalty"] * (1.0 - self.power[who])
-        self.trust_in_network[who] *= 1.0 - penalty
-        self.commitment[who] *= 1.0 - 0.5 * penalty
+        if len(who):  # one by one: a member overruled twice loses twice
+            _overrule(who, self.power, self.trust_in_network, self.commitment,
+                      params["overrule_penalty"])
 
 
 class Organisation(mesa.Agent):
@@ -217,3 +215,19 @@ def _signal(who, values, perceived_progress, commitment, trust_in_network, disil
         trust_in_network[m] = t + 0.5 * rate * pp * (1 - t if up else t)
         d = disillusionment[m]
         disillusionment[m] = d - disillusion_rate * pp * (d if up else 1 - d)
+
+
+@helper
+def overrule_member(m, power, trust_in_network, commitment,
+                    overrule_penalty):  # pragma: no cover - compiled
+    """Member ``m``'s view was set aside (:meth:`Organisations.overrule`)."""
+    penalty = overrule_penalty * (1.0 - power[m])
+    trust_in_network[m] *= 1.0 - penalty
+    commitment[m] *= 1.0 - 0.5 * penalty
+
+
+@jit
+def _overrule(who, power, trust_in_network, commitment,
+              overrule_penalty):  # pragma: no cover - compiled
+    for x in range(len(who)):
+        overrule_member(who[x], power, trust_in_network, commitment, overrule_penalty)

@@ -248,8 +248,7 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
     if present:
         coordinator.workload = workload
         coordinator.acted_directively |= acted
-    for x in range(len(overruled)):  # one by one, in the order the tasks were assigned
-        orgs.overrule(overruled[x:x + 1], p)
+    orgs.overrule(overruled, p)  # in the order the tasks were assigned
     return member_effort, coordinator_effort
 
 
