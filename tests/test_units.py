@@ -406,6 +406,24 @@ def test_commitment_recovers_towards_a_motivation_that_follows_trust_in_the_netw
     assert np.allclose(w.orgs.commitment, w.orgs.commitment_base)
 
 
+def test_an_item_needs_one_or_two_sectors_drawn_by_share_and_its_proposers_own():
+    def items(**overrides):
+        w = world(n=20, external_project_rate=0.0, lead_interest_bias=0.0, **overrides)
+        return w, [it for _ in range(400) for it in decisions.propose(
+            np.arange(20), w.orgs, w.ties, w.coordinator, w.params, w.rng)]
+
+    w, theirs = items(proposal_rate=0.0, coordinator_initiative=1.0)  # the NAO's: no proposer
+    assert len(theirs) == 400 and all(it.proposer == -1 for it in theirs)
+    sizes = np.array([it.needs.sum() for it in theirs])
+    assert set(sizes) == {1, 2} and 0.4 < np.mean(sizes == 1) < 0.6  # one or two, by a coin
+    needed = np.mean([it.needs for it in theirs], axis=0)  # in proportion to the share
+    assert np.argmax(needed) == np.argmax(w.orgs.sectors.share)
+    w, members = items(proposal_rate=4.0, coordinator_initiative=0.0)
+    assert len(members) > 400
+    assert all(it.needs[w.orgs.sector[it.proposer]] and it.needs.sum() <= 3 for it in members)
+    assert all(it.level in (1, 2, 3) and it.ambition > 0 for it in theirs + members)
+
+
 def test_members_who_trust_the_network_propose_more():
     def proposals(trust_in_network, link=1.0):
         w = world(n=20, coordinator_initiative=0.0, initiative_trust_link=link)

@@ -103,26 +103,53 @@ def propose(present: np.ndarray, orgs: Organisations, ties: Ties, coordinator: C
     share = orgs.sectors.share
     keys = rng.random((m, len(share))) ** (1.0 / np.maximum(share, 1e-300))
     draws = rng.random((m, 4))  # number of sectors, proposer, lead's bias, level
-    top = -np.sort(-keys, axis=1)
-    second = top[:, 1:2] if len(share) > 1 else top[:, :1]
-    needs = keys >= np.where(draws[:, :1] < 0.5, top[:, :1], second)
-    needs &= share > 0  # a sector without members in the composition is never drawn
     noise = np.exp(0.2 * rng.standard_normal(m) - 0.02)
-    items = []
-    for row, origin in enumerate(origins):
-        proposer = int(present[int(draws[row, 1] * k)]) if origin == MEMBER and k else -1
-        if proposer >= 0:
-            needs[row, orgs.sector[proposer]] = True
-        if lead is not None and draws[row, 2] < p["lead_interest_bias"]:
-            needs[row, orgs.sector[lead]] = True
-        level_draw = draws[row, 3]
-        if origin == EXTERNAL:
-            level, ambition = 3, 1.5 * p["ambition"]
+    origin = np.array(origins, dtype=np.int64)
+    needs, proposer, level, ambition = _proposals(
+        keys, draws, share, origin, present, orgs.sector, -1 if lead is None else lead,
+        p["lead_interest_bias"], p_collab, p_coord, p["ambition"], growth, noise)
+    return [Proposal(int(origin[x]), int(proposer[x]), needs[x], int(level[x]), ambition[x])
+            for x in range(m)]
+
+
+@jit
+def _proposals(keys, draws, share, origin, present, sector, lead, lead_bias, p_collab,
+               p_coord, ambition, growth, noise):  # pragma: no cover - compiled
+    """Each item's needed sectors, proposer (-1: none), required level and ambition."""
+    m, n_sectors = keys.shape
+    k = len(present)
+    needs = np.zeros((m, n_sectors), dtype=np.bool_)
+    proposer = np.full(m, -1, dtype=np.int64)
+    level = np.empty(m, dtype=np.int64)
+    ambitions = np.empty(m)
+    for x in range(m):
+        # the largest key and the second largest (the largest again with one sector)
+        first = 0
+        for s in range(1, n_sectors):
+            if keys[x, s] > keys[x, first]:
+                first = s
+        second = keys[x, first]
+        if n_sectors > 1:
+            second = -np.inf
+            for s in range(n_sectors):
+                if s != first and keys[x, s] > second:
+                    second = keys[x, s]
+        bar = keys[x, first] if draws[x, 0] < 0.5 else second
+        for s in range(n_sectors):
+            needs[x, s] = keys[x, s] >= bar and share[s] > 0
+        if origin[x] == MEMBER and k:
+            proposer[x] = present[int(draws[x, 1] * k)]
+            needs[x, sector[proposer[x]]] = True
+        if lead >= 0 and draws[x, 2] < lead_bias:
+            needs[x, sector[lead]] = True
+        level_draw = draws[x, 3]
+        if origin[x] == EXTERNAL:
+            level[x], value = 3, 1.5 * ambition
         else:
-            level = 3 if level_draw < p_collab else 2 if level_draw < p_collab + p_coord else 1
-            ambition = p["ambition"] * growth
-        items.append(Proposal(origin, proposer, needs[row], level, ambition * noise[row]))
-    return items
+            level[x] = 3 if level_draw < p_collab else 2 if level_draw < p_collab + p_coord else 1
+            value = ambition * growth
+        ambitions[x] = value * noise[x]
+    return needs, proposer, level, ambitions
 
 
 def decide(agenda: list[Proposal], present: np.ndarray, orgs: Organisations, ties: Ties,
