@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trustnet.core.compiled import jit
+from trustnet.core.compiled import helper, jit
 from trustnet.core.sectors import SECTORS
 from trustnet.core.ties import LEVELS
 
@@ -170,6 +170,13 @@ NOBODY_LEFT = np.empty(0, dtype=bool)  # for _team_pairs: every listed member is
 
 @jit
 def _team_pairs(members, active):  # pragma: no cover - compiled
+    return pairs_within(members, active)
+
+
+@helper
+def pairs_within(members, active):  # pragma: no cover - compiled
+    """The ordered pairs within each row of ``members`` (see :func:`team_pairs`), as rows of
+    one array: row, i, j, slot of i, slot of j."""
     rows, k = members.shape
     if len(active):  # members not active as empty slots
         members = members.copy()

@@ -46,6 +46,7 @@ from trustnet.core.projects import (
     SUCCEEDED,
     Portfolio,
     meaning,
+    pairs_within,
     success_probability,
     team_pairs,
 )
@@ -394,17 +395,37 @@ def credit_joint_work(rows: np.ndarray, projects: Portfolio, orgs: Organisations
     that member volunteered.
     """
     p = params
-    row, i, j, slot = team_pairs(projects.members[rows], active=orgs.active)
-    if len(row) == 0:
-        return row, i, j
-    months = projects.joint_months[rows]
-    gain = 1.0 - (1.0 - p["strength_gain_work"]) ** months
-    ties.strengthen(i, j, gain[row])
-    credit = projects.volunteered[rows][row, slot] * p["volunteer_credit"]
-    ties.add_evidence(i, j, credit)
-    projects.joint_months[rows] = 0.0
-    projects.volunteered[rows] = 0
+    gain = 1.0 - (1.0 - p["strength_gain_work"]) ** projects.joint_months[rows]
+    (row, i, j), (strength_gain, credit) = _joint_work(
+        projects.members, rows, orgs.active, gain, projects.joint_months,
+        projects.volunteered, p["volunteer_credit"])
+    if len(row):
+        ties.strengthen(i, j, strength_gain)
+        ties.add_evidence(i, j, credit)
     return row, i, j
+
+
+@jit
+def _joint_work(members, rows, active, gain, joint_months, volunteered,
+                volunteer_credit):  # pragma: no cover - compiled
+    """The pairs of active members within each project of ``rows`` (row, i, j), each pair's
+    strength gain and the evidence i gains of j's volunteering; the credited work is reset
+    (unless no project has a pair)."""
+    teams = np.empty((len(rows), members.shape[1]), dtype=np.int64)
+    for x in range(len(rows)):
+        teams[x] = members[rows[x]]
+    pairs = pairs_within(teams, active)  # row, i, j, slot of i, slot of j
+    size = pairs.shape[1]
+    values = np.empty((2, size))
+    for x in range(size):
+        r = pairs[0, x]
+        values[0, x] = gain[r]
+        values[1, x] = volunteered[rows[r], pairs[4, x]] * volunteer_credit
+    if size:
+        for x in range(len(rows)):
+            joint_months[rows[x]] = 0.0
+            volunteered[rows[x]] = 0
+    return pairs[:3], values
 
 
 @dataclass
