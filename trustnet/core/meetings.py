@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trustnet.core.compiled import jit
+from trustnet.core.compiled import jit, maximum, pairwise_sum
 from trustnet.core.organisations import Organisations
 from trustnet.core.projects import Portfolio, meaning
 from trustnet.core.ties import Ties
@@ -40,13 +40,31 @@ class Outcomes:
 
 def draw_attendance(orgs: Organisations, params: dict, rng: np.random.Generator) -> np.ndarray:
     """Who attends this meeting."""
-    chance = (orgs.base_attendance * (0.4 + 0.9 * orgs.commitment)
-              * (1.0 + params["coordinator_pull"] * orgs.coordinator_tie))
-    if params["mandated"]:
-        chance = np.maximum(chance, params["mandated_attendance"])
-    attending = (rng.random(orgs.n) < chance) & orgs.active  # a chance above 1 is certainty
-    orgs.attending = attending
-    return attending.nonzero()[0]
+    draws = rng.random(orgs.n)
+    return _attend(draws, orgs.base_attendance, orgs.commitment, orgs.coordinator_tie,
+                   orgs.active, orgs.attending, params["coordinator_pull"],
+                   params["mandated_attendance"] if params["mandated"] else -1.0)
+
+
+@jit
+def _attend(draws, base_attendance, commitment, coordinator_tie, active, attending, pull,
+            floor):  # pragma: no cover - compiled
+    """Who attends (``attending``, and returned as indices); a floor below 0 is none."""
+    count = 0
+    for m in range(len(draws)):
+        chance = base_attendance[m] * (0.4 + 0.9 * commitment[m]) * (
+            1.0 + pull * coordinator_tie[m])
+        if floor >= 0:
+            chance = maximum(chance, floor)
+        attending[m] = draws[m] < chance and active[m]  # a chance above 1 is certainty
+        count += attending[m]
+    present = np.empty(count, dtype=np.int64)
+    at = 0
+    for m in range(len(draws)):
+        if attending[m]:
+            present[at] = m
+            at += 1
+    return present
 
 
 def hold_conversations(ties: Ties, present: np.ndarray, commitment: np.ndarray,
@@ -127,16 +145,27 @@ def report_progress(orgs: Organisations, projects: Portfolio, present: np.ndarra
     total, count = outcomes.total, outcomes.count
     running = projects.active()
     if len(running):
-        start = projects.start[running]
-        elapsed = (step - start) / np.maximum(projects.deadline[running] - start, 1)
-        on_track = projects.progress[running] >= 0.9 * elapsed * projects.required[running]
         # progress on a trivial project is trivial progress
         worth = meaning(projects.ambition[running], params["meaningful_ambition"])
-        total += ON_TRACK_SIGNAL * float(np.where(on_track, worth, -1.0).sum())
+        total += ON_TRACK_SIGNAL * _on_track(running, worth, projects.start, projects.deadline,
+                                             projects.progress, projects.required, step)
         count += len(running)
     signal = total / count if count else -params["idle_penalty"]
     orgs.signal(present, signal, params)
     return signal
+
+
+@jit
+def _on_track(running, worth, start, deadline, progress, required,
+              step):  # pragma: no cover - compiled
+    """The sum over running projects of their meaning when on track, else -1."""
+    reported = np.empty(len(running))
+    for x in range(len(running)):
+        r = running[x]
+        elapsed = (step - start[r]) / max(deadline[r] - start[r], 1)
+        on_track = progress[r] >= 0.9 * elapsed * required[r]
+        reported[x] = worth[x] if on_track else -1.0
+    return pairwise_sum(reported)
 
 
 def members_leave(orgs: Organisations, params: dict, rng: np.random.Generator) -> np.ndarray:

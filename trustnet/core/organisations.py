@@ -133,10 +133,8 @@ class Organisations:
         how its trust in the network has changed since (so commitment carries the network's
         history instead of returning to where it started)."""
         keep = (1.0 - params["commitment_recovery"]) ** months
-        motivation = np.minimum(np.maximum(self.commitment_base + params["motivation_trust_link"]
-                                           * (self.trust_in_network - self.trust_in_network_start),
-                                           0.02), 1.0)
-        self.commitment += (1.0 - keep) * (motivation - self.commitment)
+        _recover(self.commitment, self.commitment_base, self.trust_in_network,
+                 self.trust_in_network_start, params["motivation_trust_link"], 1.0 - keep)
 
     def signal(self, who: np.ndarray, value: np.ndarray | float, params: dict) -> None:
         """Perceived progress of members ``who`` moves with a signal in [-1, 1] (M2).
@@ -145,7 +143,9 @@ class Organisations:
         disillusions. Each update moves a share (a rate in [0, 1]) of the way to a bound, so
         every state stays within [0, 1] without clipping. ``who`` holds each member once.
         """
-        values = np.asarray(value, dtype=np.float64).reshape(-1)  # one for all, or one each
+        values = (value if type(value) is np.ndarray and value.ndim == 1  # one each
+                  and value.dtype == np.float64
+                  else np.asarray(value, dtype=np.float64).reshape(-1))  # one for all
         if len(values) not in (1, len(who)):
             raise ValueError(f"signal: got {len(values)} values for {len(who)} members; "
                              "allowed: one for all or one each")
@@ -231,3 +231,13 @@ def _overrule(who, power, trust_in_network, commitment,
               overrule_penalty):  # pragma: no cover - compiled
     for x in range(len(who)):
         overrule_member(who[x], power, trust_in_network, commitment, overrule_penalty)
+
+
+@jit
+def _recover(commitment, commitment_base, trust_in_network, trust_in_network_start, link,
+             share):  # pragma: no cover - compiled
+    for m in range(len(commitment)):
+        motivation = minimum(maximum(
+            commitment_base[m] + link * (trust_in_network[m] - trust_in_network_start[m]),
+            0.02), 1.0)
+        commitment[m] += share * (motivation - commitment[m])
