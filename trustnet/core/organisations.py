@@ -155,8 +155,7 @@ class Organisations:
 
     def recover_volunteering(self, params: dict) -> None:
         """Willingness to volunteer relaxes towards each member's own propensity."""
-        self.volunteering += params["volunteering_recovery"] * (
-            self.volunteering_base - self.volunteering)
+        _relax(self.volunteering, self.volunteering_base, params["volunteering_recovery"])
 
     def overrule(self, who: np.ndarray, params: dict) -> None:
         """Members whose view was set aside lose trust in the network and some commitment (M5).
@@ -241,3 +240,10 @@ def _recover(commitment, commitment_base, trust_in_network, trust_in_network_sta
             commitment_base[m] + link * (trust_in_network[m] - trust_in_network_start[m]),
             0.02), 1.0)
         commitment[m] += share * (motivation - commitment[m])
+
+
+@jit
+def _relax(values, towards, rate):  # pragma: no cover - compiled
+    """``values += rate * (towards - values)``."""
+    for m in range(len(values)):
+        values[m] += rate * (towards[m] - values[m])

@@ -80,14 +80,8 @@ class Teams:
     key: tuple
     act: np.ndarray  # project rows
     team: np.ndarray  # members, -1 for empty slots or members who left
-    valid: np.ndarray
-    safe: np.ndarray  # team with 0 in empty slots, for gathering
     per_project: np.ndarray  # 1 / number of projects of each member, 0 in empty slots
     size_factor: np.ndarray  # group size ** -volunteer_group_exponent
-    task: np.ndarray  # size of the monthly open task
-    start: np.ndarray  # the month each project started
-    pace: np.ndarray  # effort due per month (required over planned months)
-    deadline: np.ndarray
     efficiency: np.ndarray | None = None
     teammate_trust: np.ndarray | None = None  # each member's mean trust in its teammates
     ties_version: int = -1
@@ -103,54 +97,55 @@ def active_teams(projects: Portfolio, orgs: Organisations, params: dict, step: i
     key = (projects.version, orgs.exits)
     if cached is not None and cached.key == key:
         return cached
-    act = projects.active()
-    team, valid, safe, load, size, per_project, empty = _groups(projects.members[act],
-                                                                orgs.active)
+    act, team, load, size, per_project, empty = _groups(projects.members, projects.status,
+                                                        projects.count, orgs.active)
     if len(empty):  # a group whose members have all left is abandoned
         projects.end(act[empty], ABANDONED, step)
         keep = np.ones(len(act), dtype=bool)
         keep[empty] = False
-        act, team, valid, safe = act[keep], team[keep], valid[keep], safe[keep]
-        size, per_project = size[keep], per_project[keep]
+        act, team, size, per_project = act[keep], team[keep], size[keep], per_project[keep]
         key = (projects.version, orgs.exits)
     orgs.load = load
-    return Teams(
-        key=key, act=act, team=team, valid=valid, safe=safe, per_project=per_project,
-        size_factor=np.maximum(size, 1) ** -params["volunteer_group_exponent"],
-        task=params["open_task_share"] * projects.planned_capacity[act],
-        start=(start := projects.start[act]), deadline=(deadline := projects.deadline[act]),
-        pace=projects.required[act] / np.maximum(deadline - start, 1),
-    )
+    return Teams(key=key, act=act, team=team, per_project=per_project,
+                 size_factor=size ** -params["volunteer_group_exponent"])
 
 
 @jit
-def _groups(members, active):  # pragma: no cover - compiled
-    """The groups' active members (-1 elsewhere), where they are, the same with 0 for gathering,
-    each member's number of groups, each group's size, each slot's share of its member's
-    groups (1 / their number, 0 in empty slots) and the groups left with nobody."""
-    rows, k = members.shape
+def _groups(members, status, count, active):  # pragma: no cover - compiled
+    """The active projects' rows, their groups' active members (-1 elsewhere), each member's
+    number of groups, each group's size (at least 1), each slot's share of its member's groups
+    (1 / their number, 0 in empty slots) and the groups left with nobody."""
+    rows = 0
+    for p in range(count):
+        rows += status[p] == ACTIVE
+    act = np.empty(rows, dtype=np.int64)
+    at = 0
+    for p in range(count):
+        if status[p] == ACTIVE:
+            act[at] = p
+            at += 1
+    k = members.shape[1]
     team = np.full((rows, k), -1, dtype=np.int64)
-    valid = np.zeros((rows, k), dtype=np.bool_)
-    safe = np.zeros((rows, k), dtype=np.int64)
     load = np.zeros(len(active), dtype=np.int64)
-    size = np.zeros(rows, dtype=np.int64)
+    size = np.zeros(rows)
     share = np.zeros((rows, k))
     empty = []
     for r in range(rows):
+        filled = 0
         for a in range(k):
-            who = members[r, a]
+            who = members[act[r], a]
             if who >= 0 and active[who]:
-                team[r, a] = safe[r, a] = who
-                valid[r, a] = True
+                team[r, a] = who
                 load[who] += 1
-                size[r] += 1
-        if size[r] == 0:
+                filled += 1
+        if filled == 0:
             empty.append(r)
+        size[r] = max(filled, 1)
     for r in range(rows):
         for a in range(k):
-            if valid[r, a]:
-                share[r, a] = 1.0 / max(load[safe[r, a]], 1)
-    return team, valid, safe, load, size, share, np.array(empty, dtype=np.int64)
+            if team[r, a] >= 0:
+                share[r, a] = 1.0 / max(load[team[r, a]], 1)
+    return act, team, load, size, share, np.array(empty, dtype=np.int64)
 
 
 def tie_effects(teams: Teams, ties: Ties, projects: Portfolio, params: dict
@@ -174,15 +169,15 @@ def tie_effects(teams: Teams, ties: Ties, projects: Portfolio, params: dict
     # plans allow for the cost expected at the starting trust, so a group that trusts more than
     # that delivers more than planned, one that trusts less delivers less
     teams.efficiency, teams.teammate_trust = _tie_effects(
-        row, cell, pairs, ties.level_of(i, j), ties.trust_of(i, j),
-        projects.level[teams.act], teams.team.shape[1], ties.prior_mean,
+        row, cell, pairs, ties.level_of(i, j), ties.trust_of(i, j), projects.level, teams.act,
+        teams.team.shape[1], ties.prior_mean,
         params["integration_quorum"], params["misfit_efficiency"], params["transaction_cost"])
     teams.ties_version = ties.version
     return teams.efficiency, teams.teammate_trust
 
 
 @jit
-def _tie_effects(row, cell, pairs, level, trust, required, k, prior_mean, quorum, floor,
+def _tie_effects(row, cell, pairs, level, trust, required, act, k, prior_mean, quorum, floor,
                  transaction_cost):  # pragma: no cover - compiled
     n = len(pairs)
     at_level = np.zeros(n)
@@ -191,7 +186,7 @@ def _tie_effects(row, cell, pairs, level, trust, required, k, prior_mean, quorum
     count = np.zeros(n * k, dtype=np.int64)
     for x in range(len(row)):
         r = row[x]
-        if level[x] >= required[r]:
+        if level[x] >= required[act[r]]:
             at_level[r] += 1.0
         t = np.float64(trust[x])
         mutual_sum[r] += t
@@ -231,11 +226,11 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
     efficiency, teammate_trust = tie_effects(teams, ties, projects, p)
     # one draw per slot for the volunteer round, then per project: compliance with an
     # assignment, takeover and rescue (drawn whether needed or not, for common random numbers)
-    draws = rng.random(teams.safe.size + 3 * n_act)
+    draws = rng.random(teams.team.size + 3 * n_act)
     present = coordinator.present
     out = _work(
-        teams.safe, teams.valid, teams.per_project, teams.size_factor, teams.task,
-        teams.start, teams.deadline, teams.pace, efficiency, teammate_trust, act,
+        teams.team, teams.per_project, teams.size_factor, projects.planned_capacity,
+        projects.start, projects.deadline, projects.required, efficiency, teammate_trust, act,
         orgs.capacity, orgs.commitment, orgs.capacity_used, orgs.volunteering,
         orgs.coordinator_tie, projects.progress, projects.effort_members,
         projects.effort_coordinator, projects.joint_months, projects.volunteered, draws, step,
@@ -254,20 +249,27 @@ def work_month(teams: Teams, orgs: Organisations, projects: Portfolio, ties: Tie
 
 
 @jit
-def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, efficiency,
-          teammate_trust, act, capacity, commitment, capacity_used, volunteering,
+def _work(team, per_project, size_factor, planned_capacity, start, deadline, required,
+          efficiency, teammate_trust, act, capacity, commitment, capacity_used, volunteering,
           coordinator_tie, progress, effort_members, effort_coordinator, joint_months,
           volunteered, draws, step, open_task_share, takeover, reliance_erosion, present, style,
           legitimacy, beyond, effective_capacity, workload, ceiling
           ):  # pragma: no cover - compiled
-    n_act, k = safe.shape
-    # what each member can spare this month
-    spare = np.empty((n_act, k))
+    n_act, k = team.shape
+    # each project's monthly open task and the effort due per month (required over planned
+    # months); what each member can spare this month (nothing in an empty slot)
+    task = np.empty(n_act)
+    pace = np.empty(n_act)
+    spare = np.zeros((n_act, k))
     for r in range(n_act):
+        row = act[r]
+        task[r] = open_task_share * planned_capacity[row]
+        pace[r] = required[row] / max(deadline[row] - start[row], 1)
         for c in range(k):
-            m = safe[r, c]
-            free = 1.0 - capacity_used[m]
-            spare[r, c] = capacity[m] * commitment[m] * maximum(free, 0.0)
+            m = team[r, c]
+            if m >= 0:
+                free = 1.0 - capacity_used[m]
+                spare[r, c] = capacity[m] * commitment[m] * maximum(free, 0.0)
     # routine work, at the group's efficiency; the open task's volunteer round: willingness
     # falls with group size and grows with trust in the teammates (twice the propensity at
     # full trust, none at none)
@@ -280,10 +282,12 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
             shares[c] = spare[r, c] * per_project[r, c]
         routine[r] = (1.0 - open_task_share) * pairwise_sum(shares) * efficiency[r]
         for c in range(k):
-            m = safe[r, c]
+            m = team[r, c]
+            if m < 0:
+                continue
             willing = (volunteering[m] * commitment[m] * size_factor[r] * 2.0
                        * teammate_trust[r, c])
-            if valid[r, c] and draws[r * k + c] < willing:
+            if draws[r * k + c] < willing:
                 volunteers[r, c] = True
                 has_volunteer[r] = True
     comply_at, takeover_at, rescue_at = n_act * k, n_act * k + n_act, n_act * k + 2 * n_act
@@ -292,7 +296,7 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
     # the progress each project should have made by the end of this month
     due = np.empty(n_act)
     for r in range(n_act):
-        due[r] = (step - start[r] + 1) * pace[r]
+        due[r] = (step - start[act[r]] + 1) * pace[r]
     acted = False
     overruled = np.empty(n_act, dtype=np.int64)  # members told to do a task, in turn
     n_overruled = 0
@@ -302,7 +306,7 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
             if has_volunteer[r]:
                 continue
             # a deadline looms when it is this month or next and the project is behind
-            looms = deadline[r] - step <= 1 and progress[act[r]] < due[r]
+            looms = deadline[act[r]] - step <= 1 and progress[act[r]] < due[r]
             assigns = style == 1 or (style == 2 and looms)
             acted |= assigns
             if assigns:
@@ -310,12 +314,12 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
                 # coordinator's authority, and resents being overruled
                 slot, best = 0, -np.inf
                 for c in range(k):
-                    value = spare[r, c] if valid[r, c] else -1.0
+                    value = spare[r, c] if team[r, c] >= 0 else -1.0
                     if value > best:
                         slot, best = c, value
                 if draws[comply_at + r] < legitimacy:
                     done_by_member[r] = True
-                    overruled[n_overruled] = safe[r, slot]
+                    overruled[n_overruled] = team[r, slot]
                     n_overruled += 1
                     continue
             # within its free time it takes the task with propensity ``takeover``; beyond it,
@@ -367,8 +371,8 @@ def _work(safe, valid, per_project, size_factor, task, start, deadline, pace, ef
         for r in range(n_act):
             if coordinator_effort[r] > 0:
                 for c in range(k):
-                    if valid[r, c]:
-                        reliant[safe[r, c]] = True
+                    if team[r, c] >= 0:
+                        reliant[team[r, c]] = True
         for m in range(len(volunteering)):
             if reliant[m]:
                 volunteering[m] *= 1.0 - reliance_erosion
