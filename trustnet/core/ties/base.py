@@ -171,14 +171,18 @@ class Ties:
             self.worked_i = np.concatenate([self.worked_i, rows])
             self.worked_j = np.concatenate([self.worked_j, cols])
             self._newly_worked = []
-        rows, cols = self.worked_i, self.worked_j
-        keep = self.active[rows] & self.active[cols]
-        trust = self.trust_of(rows[keep], cols[keep])
+        total, count = self._active_sum(self.worked_i, self.worked_j)
         # the sum over the count: ndarray.mean's arithmetic without its overhead
-        value = (float(np.add.reduce(trust, dtype=np.float64)) / len(trust) if len(trust)
-                 else self.prior_mean)
+        value = total / count if count else self.prior_mean
         self._working = (key, value)
         return value
+
+    def _active_sum(self, rows: np.ndarray, cols: np.ndarray) -> tuple[float, int]:
+        """The double-precision sum of the trust of the pairs (rows, cols) of two active
+        members, and their number."""
+        keep = self.active[rows] & self.active[cols]
+        trust = self.trust_of(rows[keep], cols[keep])
+        return float(np.add.reduce(trust, dtype=np.float64)), len(trust)
 
     def _derive(self, r, s, strength):
         """Trust and level of the given pairs."""

@@ -61,11 +61,14 @@ class DenseTies(Ties):
     def _trust_sums(self, members: np.ndarray) -> np.ndarray:
         return _row_units(self._trust, np.asarray(members, dtype=np.int64))
 
-    def _has_worked(self, keys: np.ndarray) -> np.ndarray:
-        return self._worked_mask.ravel()[keys]
+    def _active_sum(self, rows: np.ndarray, cols: np.ndarray) -> tuple[float, int]:
+        return _active_sum(self._trust, rows, cols, self.active)
 
-    def _add_worked(self, keys: np.ndarray) -> None:
-        self._worked_mask.ravel()[keys] = True
+    def mark_worked(self, team: np.ndarray) -> None:
+        new = _mark_worked(np.asarray(team, dtype=np.int64), self._worked_mask)
+        if len(new):
+            self._newly_worked.append(new)
+            self._working = None
 
     # --- changing ------------------------------------------------------------------------
     def add_evidence(self, i: np.ndarray, j: np.ndarray, good: np.ndarray | float,
@@ -358,3 +361,31 @@ def _level_counts(level, members):  # pragma: no cover - compiled
             for at in range(min(lv, 3)):
                 counts[at] += 1.0
     return counts
+
+
+@jit
+def _active_sum(trust, rows, cols, active):  # pragma: no cover - compiled
+    kept = np.empty(len(rows), dtype=np.float32)
+    count = 0
+    for x in range(len(rows)):
+        if active[rows[x]] and active[cols[x]]:
+            kept[count] = trust[rows[x], cols[x]]
+            count += 1
+    return sum64(kept[:count]), count
+
+
+@jit
+def _mark_worked(team, worked):  # pragma: no cover - compiled
+    """Mark the pairs of ``team`` as working ties; the keys ``i * n + j`` of those that were
+    not, in the group's order (first member's pairs first)."""
+    k, n = len(team), worked.shape[0]
+    new = np.empty(k * (k - 1), dtype=np.int64)
+    count = 0
+    for a in range(k):
+        for b in range(k):
+            i, j = team[a], team[b]
+            if a != b and not worked[i, j]:
+                worked[i, j] = True
+                new[count] = i * n + j
+                count += 1
+    return new[:count]
