@@ -113,7 +113,7 @@ class Portfolio:
         if np.ndim(status) == 0:
             self.status_counts[status] += len(rows)
         else:
-            np.add.at(self.status_counts, status, 1)
+            self.status_counts += np.bincount(status, minlength=len(STATUSES))
         self.version += 1
 
     def active(self) -> np.ndarray:

@@ -456,20 +456,19 @@ def close_projects(projects: Portfolio, teams: Teams | None, orgs: Organisations
     """
     p = params
     act = teams.act if teams is not None else projects.active()
-    due = act[projects.deadline[act] <= step]
+    due = _due(act, projects.deadline, projects.status, step)
     if len(due) == 0:
         return NOTHING_ENDED
-    due = due[projects.status[due] == ACTIVE]
     chance = success_probability(projects.required[due], projects.progress[due],
                                  projects.missing[due], p)
+    value = meaning(projects.ambition[due], p["meaningful_ambition"])
     success = rng.random(len(due)) < chance
     projects.end(due, np.where(success, SUCCEEDED, FAILED), step)
-    value = meaning(projects.ambition[due], p["meaningful_ambition"])
     row, i, j = credit_joint_work(due, projects, orgs, ties, p)
     good, bad, outcome, output, who, felt = _outcomes(
-        success, value, projects.effort_members[due], projects.effort_coordinator[due],
-        projects.ambition[due], projects.members[due], orgs.active, row,
-        p["outcome_evidence"], p["failure_weight"], p["progress_expectation"])
+        due, success, value, projects.effort_members, projects.effort_coordinator,
+        projects.ambition, projects.members, orgs.active, row, p["outcome_evidence"],
+        p["failure_weight"], p["progress_expectation"])
     ties.add_evidence(i, j, good, bad)
     ties.touch(i, j)
     orgs.signal(who, felt, p)
@@ -477,10 +476,22 @@ def close_projects(projects: Portfolio, teams: Teams | None, orgs: Organisations
 
 
 @jit
-def _outcomes(success, value, effort_members, effort_coordinator, ambition, members, active,
-              row, outcome_evidence, failure_weight,
+def _due(act, deadline, status, step):  # pragma: no cover - compiled
+    """The projects of ``act`` still active at or past their deadline."""
+    due = np.empty(len(act), dtype=np.int64)
+    count = 0
+    for x in range(len(act)):
+        if deadline[act[x]] <= step and status[act[x]] == ACTIVE:
+            due[count] = act[x]
+            count += 1
+    return due[:count]
+
+
+@jit
+def _outcomes(due, success, value, effort_members, effort_coordinator, ambition, members,
+              active, row, outcome_evidence, failure_weight,
               progress_expectation):  # pragma: no cover - compiled
-    """What the members of projects that ended learn and perceive.
+    """What the members of projects ``due``, which ended, learn and perceive.
 
     Returns the evidence for and against each pair (rows ``row``), in proportion to the
     members' part of the effort; each project's outcome as perceived against what members
@@ -493,13 +504,14 @@ def _outcomes(success, value, effort_members, effort_coordinator, ambition, memb
     delivered = np.empty(ended)
     won = 0
     for x in range(ended):
-        total = effort_members[x] + effort_coordinator[x]
-        learnt = (effort_members[x] / total if total > 0 else 0.0) * outcome_evidence
+        p = due[x]
+        total = effort_members[p] + effort_coordinator[p]
+        learnt = (effort_members[p] / total if total > 0 else 0.0) * outcome_evidence
         good_of[x] = (value[x] if success[x] else 0.0) * learnt
         bad_of[x] = (0.0 if success[x] else failure_weight) * learnt
         outcome[x] = value[x] - progress_expectation if success[x] else -1.0
         if success[x]:
-            delivered[won] = ambition[x]
+            delivered[won] = ambition[p]
             won += 1
     good, bad = np.empty(len(row)), np.empty(len(row))
     for x in range(len(row)):
@@ -508,7 +520,7 @@ def _outcomes(success, value, effort_members, effort_coordinator, ambition, memb
     who, felt = [], []
     for x in range(ended):
         for a in range(members.shape[1]):
-            member = members[x, a]
+            member = members[due[x], a]
             if member >= 0 and active[member]:
                 who.append(member)
                 felt.append(outcome[x])
