@@ -101,15 +101,17 @@ def propose(present: np.ndarray, orgs: Organisations, ties: Ties, coordinator: C
     # one or two sectors drawn in proportion to their share, without replacement
     # (keys u ** (1 / weight), Efraimidis & Spirakis 2006), plus the proposer's own sector
     share = orgs.sectors.share
-    keys = rng.random((m, len(share))) ** (1.0 / np.maximum(share, 1e-300))
-    draws = rng.random((m, 4))  # number of sectors, proposer, lead's bias, level
+    s = len(share)
+    # then per item: the number of sectors, the proposer, the lead's bias, the level
+    draws = rng.random(m * (s + 4))
+    keys = draws[:m * s].reshape(m, s) ** orgs.sectors.key_exponent
     noise = np.exp(0.2 * rng.standard_normal(m) - 0.02)
-    origin = np.array(origins, dtype=np.int64)
     needs, proposer, level, ambition = _proposals(
-        keys, draws, share, origin, present, orgs.sector, -1 if lead is None else lead,
-        p["lead_interest_bias"], p_collab, p_coord, p["ambition"], growth, noise)
-    return [Proposal(int(origin[x]), int(proposer[x]), needs[x], int(level[x]), ambition[x])
-            for x in range(m)]
+        keys, draws[m * s:].reshape(m, 4), share, np.array(origins), present, orgs.sector,
+        -1 if lead is None else lead, p["lead_interest_bias"], p_collab, p_coord,
+        p["ambition"], growth, noise)
+    return [Proposal(*item) for item in zip(origins, proposer.tolist(), needs,
+                                             level.tolist(), ambition.tolist())]
 
 
 @jit
@@ -175,18 +177,16 @@ def decide(agenda: list[Proposal], present: np.ndarray, orgs: Organisations, tie
     nobody_coordinates = not coordinator.present
     others_trust = (ties.mean_trust_within(present) if nobody_coordinates and k > 1
                     else np.empty(0))
-    outcome, overruled, acted = _decide(
+    outcome, acted = _decide(
         np.array([it.needs for it in agenda]), np.array([it.support_bonus for it in agenda]),
-        np.array([it.origin for it in agenda]), np.array([it.proposer for it in agenda]),
-        np.array([it.deferrals for it in agenda]), present, orgs.sector, orgs.trust_in_network,
-        orgs.power, draws, veto_draws, others_trust, p["goal_consensus"],
-        p["consensus_quorum"], nobody_coordinates, coordinator.style_code,
-        coordinator.legitimacy)
+        np.array([(it.origin, it.proposer, it.deferrals) for it in agenda], dtype=np.int64),
+        present, orgs.sector, orgs.trust_in_network, orgs.commitment, orgs.power, draws,
+        veto_draws, others_trust, p["goal_consensus"], p["consensus_quorum"],
+        nobody_coordinates, coordinator.style_code, coordinator.legitimacy,
+        p["overrule_penalty"])
     coordinator.acted_directively |= acted
     adopted, deferred = [], []
     for row, item in enumerate(agenda):
-        if overruled[row].any():
-            orgs.overrule(present[overruled[row]], p)
         if outcome[row] == ADOPTED:
             adopted.append(item)
         elif outcome[row] != DROPPED:
@@ -201,9 +201,13 @@ ADOPTED, DELIBERATED, DEFERRED, DROPPED = range(4)  # what the kernel decided of
 
 
 @jit
-def _decide(needs, bonus, origin, proposer, deferrals, present, sector, trust_in_network,
-            power, draws, veto_draws, others_trust, goal_consensus, consensus_quorum,
-            nobody_coordinates, style, legitimacy):  # pragma: no cover - compiled
+def _decide(needs, bonus, items, present, sector, trust_in_network, commitment, power, draws,
+            veto_draws, others_trust, goal_consensus, consensus_quorum, nobody_coordinates,
+            style, legitimacy, overrule_penalty):  # pragma: no cover - compiled
+    """What becomes of each item (``items``: origin, proposer, deferrals per row), and
+    whether the coordinator decided directively; those overruled, item by item, once every
+    item is decided."""
+    origin, proposer, deferrals = items[:, 0], items[:, 1], items[:, 2]
     n_items, k = draws.shape
     outcome = np.empty(n_items, dtype=np.int64)
     overruled = np.zeros((n_items, k), dtype=np.bool_)
@@ -251,7 +255,12 @@ def _decide(needs, bonus, origin, proposer, deferrals, present, sector, trust_in
             outcome[row] = ADOPTED
         else:
             outcome[row] = DELIBERATED if deferrals[row] < MAX_DEFERRALS else DROPPED
-    return outcome, overruled, acted
+    for row in range(n_items):
+        for c in range(k):
+            if overruled[row, c]:
+                overrule_member(present[c], power, trust_in_network, commitment,
+                                overrule_penalty)
+    return outcome, acted
 
 
 def form_groups(items: list[Proposal], orgs: Organisations, ties: Ties,

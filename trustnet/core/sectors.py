@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,11 @@ class Sectors:
 
     def __len__(self) -> int:
         return len(self.names)
+
+    @cached_property
+    def key_exponent(self) -> np.ndarray:
+        """1 / share: a proposal's sectors are drawn with keys ``u ** (1 / share)``."""
+        return 1.0 / np.maximum(self.share, 1e-300)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sectors) and self.key() == other.key()

@@ -354,12 +354,15 @@ def _row_units(trust, members):  # pragma: no cover - compiled
 @jit
 def _level_counts(level, members):  # pragma: no cover - compiled
     """Ordered pairs within ``members`` at or above each level 1..3."""
-    counts = np.zeros(3)
+    one = two = three = 0
     for a in members:
         for b in members:
             lv = level[a, b]  # the diagonal is level 0
-            for at in range(min(lv, 3)):
-                counts[at] += 1.0
+            one += lv >= 1
+            two += lv >= 2
+            three += lv >= 3
+    counts = np.empty(3)
+    counts[0], counts[1], counts[2] = one, two, three
     return counts
 
 
