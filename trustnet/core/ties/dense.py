@@ -268,6 +268,32 @@ def _count(trust, level, rows, cols, trusting, counts,
     return total + pairwise_sum(buffer[:k]) if k else total
 
 
+@helper
+def _count_all(trust, level, trusting, counts):  # pragma: no cover - compiled
+    """:func:`_count` over every pair (the flat arrays, in row order), in simple loops the
+    compiler can vectorise."""
+    buffer = np.empty(8192)
+    total = 0.0
+    for lo in range(0, len(trust), 8192):
+        size = min(8192, len(trust) - lo)
+        for k in range(size):
+            buffer[k] = trust[lo + k]
+        total += pairwise_sum(buffer[:size])
+    above = one = two = three = 0
+    for x in range(len(trust)):
+        above += trust[x] > trusting
+    for x in range(len(level)):
+        lv = level[x]
+        one += lv >= 1
+        two += lv >= 2
+        three += lv >= 3
+    counts[0] += above
+    counts[1] += one
+    counts[2] += two
+    counts[3] += three
+    return total
+
+
 @jit
 def _tally(trust, level, active, trusting):  # pragma: no cover - compiled
     """Sum of trust between active members, the pairs trusting and those at or above each
@@ -277,7 +303,7 @@ def _tally(trust, level, active, trusting):  # pragma: no cover - compiled
     everyone = np.arange(n)
     gone = np.flatnonzero(~active)
     counts = np.zeros(4, dtype=np.int64)
-    total = _count(trust, level, everyone, everyone, trusting, counts, False)
+    total = _count_all(trust.ravel(), level.ravel(), trusting, counts)
     if len(gone):
         out = np.zeros(4, dtype=np.int64)
         total -= _count(trust, level, gone, everyone, trusting, out, False)
