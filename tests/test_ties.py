@@ -72,3 +72,23 @@ def test_large_networks_store_ties_sparsely():
 def test_unknown_storage_is_refused():
     with pytest.raises(ValueError, match=r"'tie_storage'.*auto, dense, sparse"):
         TrustNetworkModel(tie_storage="compressed")
+
+
+def test_pair_metrics_follow_pairs_changed_after_the_last_refresh():
+    from trustnet.core.parameters import resolve
+
+    n = 12
+    ties = DenseTies(np.full(n, 0.2), resolve({"n_orgs": n}))
+    i, j = np.nonzero(~np.eye(n, dtype=bool))
+    ties.add_evidence(i, j, np.random.default_rng(3).random(len(i)) * 3)
+    ties.refresh()
+    ties.add_evidence(i[:30], j[:30], 5.0)  # changed after the refresh, then members leave
+    ties.touch(i[:30], j[:30])
+    active = np.ones(n, dtype=bool)
+    active[[2, 7]] = False
+    ties.set_active(active)
+    within = np.ix_(active, active)
+    trust, level = ties.trust()[within], ties.level_matrix()[within]
+    assert ties.sum_trust == pytest.approx(trust.sum(dtype=np.float64), rel=1e-12)
+    assert ties.n_trusting == np.count_nonzero(trust > ties.trusting_level)
+    assert list(ties.at_least) == [np.count_nonzero(level >= k) for k in (1, 2, 3)]

@@ -23,6 +23,7 @@ class DenseTies(Ties):
         self._work = np.empty((n, n), dtype=np.float32)  # scratch space of refresh
         self._product_fresh = False
         self._worked_mask = np.zeros((n, n), dtype=bool)  # working ties, for marking
+        self._all_pairs: tuple | None = None  # refresh's metrics over every pair
         self.refresh()
 
     # --- reading -------------------------------------------------------------------------
@@ -114,6 +115,7 @@ class DenseTies(Ties):
         t1, t2, t3 = self.thresholds
         _refresh(self.r, self.s, self.strength, np.float32(self.prior_weight),
                  np.float32(self.a0), t1, t2, t3, self._trust, self.level, self._work)
+        self._all_pairs = _count_every(self._trust, self.level, self.trusting_level)
         self._product_fresh = True  # ``work`` holds trust x strength (0 on the diagonal)
         self._sums()
         self.version += 1
@@ -121,8 +123,10 @@ class DenseTies(Ties):
     def _sums(self) -> None:
         k = int(np.count_nonzero(self.active))
         self.n_pairs = k * (k - 1)
+        # the metrics over every pair as the last refresh left them, unless a pair changed
+        every = self._all_pairs if self._all_pairs is not None else NOT_COUNTED
         total, self.n_trusting, *at_least = _tally(self._trust, self.level, self.active,
-                                                   self.trusting_level)
+                                                   self.trusting_level, every)
         self.sum_trust = total
         self.at_least = at_least
 
@@ -156,6 +160,7 @@ class DenseTies(Ties):
                         np.float32(self.a0), t1, t2, t3, self._trust, self.level,
                         self.active, self.trusting_level)
         self._product_fresh = False
+        self._all_pairs = None
         self.sum_trust += change[0]
         self.n_trusting += change[1]
         self.at_least = [a + b for a, b in zip(self.at_least, change[2:])]
@@ -241,6 +246,17 @@ def _refresh(r, s, strength, prior_weight, a0, t1, t2, t3, trust, level,
         level[a, a] = 0
 
 
+@jit
+def _count_every(trust, level, trusting):  # pragma: no cover - compiled
+    """The metrics over every pair (:func:`_count_all`): sum, trusting, at each level."""
+    counts = np.zeros(4, dtype=np.int64)
+    total = _count_all(trust.ravel(), level.ravel(), trusting, counts)
+    return total, counts[0], counts[1], counts[2], counts[3]
+
+
+NOT_COUNTED = (np.nan, -1, -1, -1, -1)  # for _tally: count every pair anew
+
+
 @helper
 def _count(trust, level, rows, cols, trusting, counts,
            by_column):  # pragma: no cover - compiled
@@ -295,15 +311,19 @@ def _count_all(trust, level, trusting, counts):  # pragma: no cover - compiled
 
 
 @jit
-def _tally(trust, level, active, trusting):  # pragma: no cover - compiled
+def _tally(trust, level, active, trusting, every):  # pragma: no cover - compiled
     """Sum of trust between active members, the pairs trusting and those at or above each
-    level 1..3: over all pairs, less the rows and columns of members not active, plus their
-    block (numpy's sums in that order)."""
+    level 1..3: over all pairs (``every``, unless it is NOT_COUNTED), less the rows and
+    columns of members not active, plus their block (numpy's sums in that order)."""
     n = trust.shape[0]
     everyone = np.arange(n)
     gone = np.flatnonzero(~active)
     counts = np.zeros(4, dtype=np.int64)
-    total = _count_all(trust.ravel(), level.ravel(), trusting, counts)
+    if every[1] < 0:
+        total = _count_all(trust.ravel(), level.ravel(), trusting, counts)
+    else:
+        total = every[0]
+        counts[0], counts[1], counts[2], counts[3] = every[1], every[2], every[3], every[4]
     if len(gone):
         out = np.zeros(4, dtype=np.int64)
         total -= _count(trust, level, gone, everyone, trusting, out, False)
@@ -357,33 +377,46 @@ SCALE = np.float32(1.0 / UNIT)  # ``in_units``' factor
 def _weighted_units(trust, strength, product, fresh, members):  # pragma: no cover - compiled
     """Sums over the pairs within ``members`` of trust x strength and of strength, in whole
     units (``in_units``: each value times 2^24 in single precision, rounded down)."""
+    among = _mask(members, trust.shape[0])
     weighted = total = 0
-    for a in members:
-        for b in members:
+    for a in members:  # whole rows, masked: faster than gathering the members' columns
+        for b in range(len(among)):
             st = strength[a, b]  # 0 on the diagonal
             pr = product[a, b] if fresh else np.float32(trust[a, b] * st)
-            weighted += int(np.float32(pr * SCALE))
-            total += int(np.float32(st * SCALE))
+            weighted += int(np.float32(pr * SCALE)) if among[b] else 0
+            total += int(np.float32(st * SCALE)) if among[b] else 0
     return weighted, total
+
+
+@helper
+def _mask(members, n):  # pragma: no cover - compiled
+    among = np.zeros(n, dtype=np.bool_)
+    for a in members:
+        among[a] = True
+    return among
 
 
 @jit
 def _row_units(trust, members):  # pragma: no cover - compiled
     """Each member's summed trust in the other ``members``, in whole units (int64)."""
+    among = _mask(members, trust.shape[0])
     sums = np.zeros(len(members), dtype=np.int64)
     for k, a in enumerate(members):
-        for b in members:
-            sums[k] += int(np.float32(trust[a, b] * SCALE))  # the diagonal holds 0
+        row = 0
+        for b in range(len(among)):  # the diagonal holds 0
+            row += int(np.float32(trust[a, b] * SCALE)) if among[b] else 0
+        sums[k] = row
     return sums
 
 
 @jit
 def _level_counts(level, members):  # pragma: no cover - compiled
     """Ordered pairs within ``members`` at or above each level 1..3."""
+    among = _mask(members, level.shape[0])
     one = two = three = 0
     for a in members:
-        for b in members:
-            lv = level[a, b]  # the diagonal is level 0
+        for b in range(len(among)):
+            lv = level[a, b] if among[b] else 0  # the diagonal is level 0
             one += lv >= 1
             two += lv >= 2
             three += lv >= 3
