@@ -89,17 +89,11 @@ class Portfolio:
         if self.count == self.capacity:
             self._allocate(2 * self.capacity)
         p = self.count
-        self.ambition[p] = ambition
-        self.level[p] = level
-        self.needs[p] = needs
-        self.members[p, : len(members)] = members
-        self.start[p] = start
-        self.deadline[p] = start + duration
-        self.planned_capacity[p] = planned_capacity
-        self.required[p] = ambition * planned_capacity * duration
-        self.origin[p] = origin
-        self.missing[p] = missing
-        self.status[p] = ACTIVE
+        _store(p, self.ambition, self.level, self.needs, self.members, self.start,
+               self.deadline, self.planned_capacity, self.required, self.origin, self.missing,
+               self.status, ambition, level, np.asarray(needs, dtype=np.bool_),
+               np.asarray(members, dtype=np.int64), start, duration, planned_capacity, origin,
+               missing)
         self.count += 1
         self.version += 1
         self.status_counts[ACTIVE] += 1
@@ -148,6 +142,24 @@ class Portfolio:
             "status": [STATUSES[s] for s in self.status[:n]],
         })
 
+
+
+@jit
+def _store(p, ambitions, levels, needs_of, members_of, starts, deadlines, planned, required,
+           origins, missings, status, ambition, level, needs, members, start, duration,
+           planned_capacity, origin, missing):  # pragma: no cover - compiled
+    """Row ``p`` of the portfolio: a project that starts now."""
+    ambitions[p] = ambition
+    levels[p] = level
+    needs_of[p] = needs
+    members_of[p, :len(members)] = members
+    starts[p] = start
+    deadlines[p] = start + duration
+    planned[p] = planned_capacity
+    required[p] = ambition * planned_capacity * duration
+    origins[p] = origin
+    missings[p] = missing
+    status[p] = ACTIVE
 
 
 def team_pairs(members: np.ndarray, with_slot_of: str = "j", active: np.ndarray | None = None
