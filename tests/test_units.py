@@ -156,10 +156,14 @@ def item(origin=decisions.MEMBER, proposer=-1):
                               level=1, ambition=1.0)
 
 
-def recruit(w, proposal, step=4):
-    """The group formed for one adopted item (None if none), as a meeting forms it."""
+def recruit(w, proposal, step=4, again=True):
+    """The group formed for one adopted item (None if none), as a meeting forms it; ``again``
+    leaves members' load as it was, so that repeated calls are alike draws."""
+    load = w.orgs.load.copy()
     formed = decisions.form_groups([proposal], w.orgs, w.ties, w.coordinator, w.projects,
                                    w.params, w.rng, step)
+    if again:
+        w.orgs.load[:] = load
     return formed[0] if formed else None
 
 
@@ -231,7 +235,7 @@ def test_recruitment_forms_a_group_that_becomes_a_project():
     w.orgs.attending[:] = True
     trust_before = w.orgs.trust_in_network.copy()
     proposal = item(proposer=3)
-    team = recruit(w, proposal)
+    team = recruit(w, proposal, again=False)
     assert team is not None and 2 <= len(team) <= w.params["team_size"]
     assert np.all(w.orgs.active[team]) and len(set(team)) == len(team)
     assert np.all(w.orgs.trust_in_network[team] > trust_before[team])

@@ -321,3 +321,18 @@ def test_play_steps_a_month_only_after_the_last_is_shown(monkeypatch):
     monkeypatch.setattr(panels, "force_update", shown)
     panels.play_loop(model, playing, pace, threading.RLock(), drawn)
     assert events == ["step", "shown"] * 3
+
+
+def test_a_months_network_view_keeps_that_months_state():
+    from trustnet import TrustNetworkModel
+    from trustnet.viz.snapshot import snapshot
+
+    model = TrustNetworkModel(rng=3, n_orgs=30, meeting_interval=1)
+    model.step()
+    first = snapshot(model)
+    attending, commitment = first.attending.copy(), first.states["commitment"].copy()
+    for _ in range(5):
+        model.step()
+    assert not np.array_equal(model.orgs.attending, attending)  # the model moved on
+    assert np.array_equal(first.attending, attending)
+    assert np.array_equal(first.states["commitment"], commitment)

@@ -163,9 +163,12 @@ class Organisations:
         The loss grows with how little say a member had: a directive coordinator consults the
         powerful, whose objections shape the item, so the most powerful member loses nothing.
         """
+        who = np.asarray(who)
+        if who.dtype == np.bool_:
+            who = np.flatnonzero(who)
         if len(who):  # one by one: a member overruled twice loses twice
-            _overrule(who, self.power, self.trust_in_network, self.commitment,
-                      params["overrule_penalty"])
+            _overrule(who.astype(np.int64, copy=False), self.power, self.trust_in_network,
+                      self.commitment, params["overrule_penalty"])
 
 
 class Organisation(mesa.Agent):

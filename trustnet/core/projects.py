@@ -91,9 +91,9 @@ class Portfolio:
         p = self.count
         _store(p, self.ambition, self.level, self.needs, self.members, self.start,
                self.deadline, self.planned_capacity, self.required, self.origin, self.missing,
-               self.status, ambition, level, np.asarray(needs, dtype=np.bool_),
-               np.asarray(members, dtype=np.int64), start, duration, planned_capacity, origin,
-               missing)
+               self.status, float(ambition), level, np.asarray(needs, dtype=np.bool_),
+               np.asarray(members, dtype=np.int64), start, duration, float(planned_capacity),
+               origin, missing)
         self.count += 1
         self.version += 1
         self.status_counts[ACTIVE] += 1

@@ -32,12 +32,13 @@ def snapshot(model: Any) -> NetworkSnapshot:
     """The network view's data for the model's current month."""
     orgs = model.orgs
     return NetworkSnapshot(
-        sector=np.asarray(orgs.sector, dtype=int),
+        # copies: the model changes its arrays in place, a month's view must not change
+        sector=np.array(orgs.sector, dtype=int),
         sector_names=tuple(orgs.sectors.names),
-        capacity=np.asarray(orgs.capacity, dtype=float),
-        active=np.asarray(orgs.active, dtype=bool),
-        attending=np.asarray(orgs.attending, dtype=bool),
-        states={name: np.asarray(getattr(orgs, name), dtype=float) for name in NODE_STATES},
+        capacity=np.array(orgs.capacity, dtype=float),
+        active=np.array(orgs.active, dtype=bool),
+        attending=np.array(orgs.attending, dtype=bool),
+        states={name: np.array(getattr(orgs, name), dtype=float) for name in NODE_STATES},
         level=(model.ties.level_matrix().copy() if orgs.n <= MAX_DRAWN
                else np.zeros((0, 0), dtype=np.int8)),
         coordinator=coordinator_state(model),

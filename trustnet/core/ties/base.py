@@ -115,8 +115,8 @@ class Ties:
         return self._in_others[1]
 
     def mean_trust_within(self, members: np.ndarray) -> np.ndarray:
-        """Each member's mean trust in the other ``members`` (at least two); exact sums, the
-        same from either storage."""
+        """Each member's mean trust in the other ``members`` (at least two, distinct); exact
+        sums, the same from either storage."""
         return self._trust_sums(members) * UNIT / (len(members) - 1)
 
     def prior_trust_value(self) -> np.float32:
@@ -128,7 +128,7 @@ class Ties:
         raise NotImplementedError
 
     def core_trust_among(self, members: np.ndarray) -> float:
-        """Trust within ``members``, each pair weighted by its relationship strength.
+        """Trust within ``members`` (distinct), each pair weighted by its relationship strength.
 
         Pairs that work together (the core) count; pairs that hardly know each other do not.
         The initial trust when there are no relationships at all. Exact sums, the same from
@@ -143,7 +143,7 @@ class Ties:
         raise NotImplementedError
 
     def mark_worked(self, team: np.ndarray) -> None:
-        """The members of ``team`` now share a working group (working ties)."""
+        """The members of ``team`` (distinct) now share a working group (working ties)."""
         team = np.asarray(team, dtype=np.int64)
         a, b = slot_pairs(len(team))
         keys = team[a] * self.n + team[b]

@@ -53,7 +53,7 @@ class DenseTies(Ties):
                                np.asarray(members, dtype=np.int64))
 
     def level_shares_among(self, members: np.ndarray) -> np.ndarray:
-        """Share of ordered pairs within ``members`` at or above each level 1..3."""
+        """Share of ordered pairs within ``members`` (distinct) at or above each level 1..3."""
         k = len(members)
         if k < 2:
             return np.ones(3)
