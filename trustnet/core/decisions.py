@@ -284,26 +284,24 @@ def form_groups(items: list[Proposal], orgs: Organisations, ties: Ties,
         return []
     style = coordinator.meeting_style()
     draws = rng.random((len(items), 2, len(pool)))  # per item: the order asked, acceptance
+    needs = np.array([it.needs for it in items])
+    origin, proposer, level = np.array([(it.origin, it.proposer, it.level) for it in items]).T
     teams, sizes, planned, missing, workload = _form_groups(
-        pool, np.array([it.needs for it in items]), np.array([it.proposer for it in items]),
-        draws, orgs.sector, orgs.attending, ties.trust_in_others(), orgs.commitment,
-        orgs.availability, orgs.load, orgs.volunteering, orgs.capacity, orgs.power,
-        orgs.coordinator_tie, orgs.trust_in_network, MEETING_STYLE_CODES[style],
+        pool, needs, proposer, draws, orgs.sector, orgs.attending, ties.trust_in_others(),
+        orgs.commitment, orgs.availability, orgs.load, orgs.volunteering, orgs.capacity,
+        orgs.power, orgs.coordinator_tie, orgs.trust_in_network, MEETING_STYLE_CODES[style],
         coordinator.legitimacy, coordinator.workload, p["acceptance_trust_link"],
         p["initial_trust"], p["team_size"], p["overrule_penalty"], p["inclusion_gain"])
     if style is not None:
         coordinator.workload = workload
-    formed = []
-    for x, item in enumerate(items):
-        if sizes[x]:
-            team = teams[x, :sizes[x]]
-            projects.add(ambition=item.ambition, level=item.level, needs=item.needs,
-                         members=team, start=step, duration=p["project_duration"],
-                         planned_capacity=float(planned[x]), origin=item.origin,
-                         missing=int(missing[x]))
-            ties.mark_worked(team)
-            formed.append(team)
-    return formed
+    formed = sizes > 0
+    projects.add_many(ambition=np.array([it.ambition for it in items]), level=level,
+                      needs=needs, members=teams, start=step, duration=p["project_duration"],
+                      planned_capacity=planned, origin=origin, missing=missing, keep=formed)
+    groups = [teams[x, :sizes[x]] for x in np.flatnonzero(formed).tolist()]
+    for team in groups:
+        ties.mark_worked(team)
+    return groups
 
 
 @jit

@@ -86,18 +86,34 @@ class Portfolio:
     def add(self, *, ambition: float, level: int, needs: np.ndarray, members: np.ndarray,
             start: int, duration: int, planned_capacity: float, origin: int,
             missing: int) -> int:
-        if self.count == self.capacity:
+        """Start one project now; returns its row."""
+        team = np.full((1, self.team_size), -1, dtype=np.int64)
+        team[0, :len(members)] = members
+        return int(self.add_many(
+            ambition=np.array([ambition], dtype=float), level=np.array([level]),
+            needs=np.asarray(needs, dtype=bool)[None], members=team, start=start,
+            duration=duration, planned_capacity=np.array([planned_capacity], dtype=float),
+            origin=np.array([origin]), missing=np.array([missing]))[0])
+
+    def add_many(self, *, ambition: np.ndarray, level: np.ndarray, needs: np.ndarray,
+                 members: np.ndarray, start: int, duration: int,
+                 planned_capacity: np.ndarray, origin: np.ndarray, missing: np.ndarray,
+                 keep: np.ndarray | None = None) -> np.ndarray:
+        """Start projects now, one per row of the arguments (``members`` padded with -1),
+        only the rows ``keep`` (bool) if it is given; returns their rows in the portfolio."""
+        wanted = len(ambition) if keep is None else int(np.count_nonzero(keep))
+        while self.count + wanted > self.capacity:
             self._allocate(2 * self.capacity)
-        p = self.count
-        _store(p, self.ambition, self.level, self.needs, self.members, self.start,
+        first = self.count
+        _store(first, self.ambition, self.level, self.needs, self.members, self.start,
                self.deadline, self.planned_capacity, self.required, self.origin, self.missing,
-               self.status, float(ambition), level, np.asarray(needs, dtype=np.bool_),
-               np.asarray(members, dtype=np.int64), start, duration, float(planned_capacity),
-               origin, missing)
-        self.count += 1
-        self.version += 1
-        self.status_counts[ACTIVE] += 1
-        return p
+               self.status, ambition, level, needs, members, start, duration,
+               planned_capacity, origin, missing,
+               np.ones(len(ambition), dtype=bool) if keep is None else keep)
+        self.count += wanted
+        self.version += wanted
+        self.status_counts[ACTIVE] += wanted
+        return np.arange(first, first + wanted)
 
     def end(self, rows: np.ndarray, status: np.ndarray | int, step: int) -> None:
         """Projects ``rows`` end now with the given (final) status."""
@@ -145,21 +161,27 @@ class Portfolio:
 
 
 @jit
-def _store(p, ambitions, levels, needs_of, members_of, starts, deadlines, planned, required,
+def _store(first, ambitions, levels, needs_of, members_of, starts, deadlines, planned, required,
            origins, missings, status, ambition, level, needs, members, start, duration,
-           planned_capacity, origin, missing):  # pragma: no cover - compiled
-    """Row ``p`` of the portfolio: a project that starts now."""
-    ambitions[p] = ambition
-    levels[p] = level
-    needs_of[p] = needs
-    members_of[p, :len(members)] = members
-    starts[p] = start
-    deadlines[p] = start + duration
-    planned[p] = planned_capacity
-    required[p] = ambition * planned_capacity * duration
-    origins[p] = origin
-    missings[p] = missing
-    status[p] = ACTIVE
+           planned_capacity, origin, missing, keep):  # pragma: no cover - compiled
+    """Rows ``first``, ``first + 1``, ... of the portfolio: the projects ``keep`` of the
+    arguments, which start now."""
+    p = first
+    for x in range(len(ambition)):
+        if not keep[x]:
+            continue
+        ambitions[p] = ambition[x]
+        levels[p] = level[x]
+        needs_of[p] = needs[x]
+        members_of[p] = members[x]
+        starts[p] = start
+        deadlines[p] = start + duration
+        planned[p] = planned_capacity[x]
+        required[p] = ambition[x] * planned_capacity[x] * duration
+        origins[p] = origin[x]
+        missings[p] = missing[x]
+        status[p] = ACTIVE
+        p += 1
 
 
 def team_pairs(members: np.ndarray, with_slot_of: str = "j", active: np.ndarray | None = None

@@ -107,12 +107,15 @@ class Ties:
         alone); kept until trust changes."""
         key = self.version  # changes with trust and with membership
         if self._in_others is None or self._in_others[0] != key:
-            act = self.active.nonzero()[0]
-            mean = np.full(self.n, float(self.prior_trust_value()))
-            if len(act) > 1:
-                mean[act] = self.mean_trust_within(act)
-            self._in_others = (key, mean)
+            self._in_others = (key, self._mean_trust_in_others())
         return self._in_others[1]
+
+    def _mean_trust_in_others(self) -> np.ndarray:
+        act = self.active.nonzero()[0]
+        mean = np.full(self.n, float(self.prior_trust_value()))
+        if len(act) > 1:
+            mean[act] = self.mean_trust_within(act)
+        return mean
 
     def mean_trust_within(self, members: np.ndarray) -> np.ndarray:
         """Each member's mean trust in the other ``members`` (at least two, distinct); exact

@@ -59,6 +59,9 @@ class DenseTies(Ties):
             return np.ones(3)
         return _level_counts(self.level, np.asarray(members, dtype=np.int64)) / (k * (k - 1))
 
+    def _mean_trust_in_others(self) -> np.ndarray:
+        return _in_others(self._trust, self.active, float(self.prior_trust_value()))
+
     def _trust_sums(self, members: np.ndarray) -> np.ndarray:
         return _row_units(self._trust, np.asarray(members, dtype=np.int64))
 
@@ -397,7 +400,27 @@ def _mask(members, n):  # pragma: no cover - compiled
 
 
 @jit
+def _in_others(trust, active, prior):  # pragma: no cover - compiled
+    """``Ties.trust_in_others`` of the active members: ``mean_trust_within`` (their summed
+    trust in whole units, times UNIT, over the others' number), the prior elsewhere."""
+    n = len(active)
+    mean = np.full(n, prior)
+    members = np.flatnonzero(active)
+    k = len(members)
+    if k > 1:
+        units = _units_of_rows(trust, members)
+        for x in range(k):
+            mean[members[x]] = units[x] * UNIT / (k - 1)
+    return mean
+
+
+@jit
 def _row_units(trust, members):  # pragma: no cover - compiled
+    return _units_of_rows(trust, members)
+
+
+@helper
+def _units_of_rows(trust, members):  # pragma: no cover - compiled
     """Each member's summed trust in the other ``members``, in whole units (int64)."""
     among = _mask(members, trust.shape[0])
     sums = np.zeros(len(members), dtype=np.int64)
