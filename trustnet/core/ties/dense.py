@@ -23,7 +23,7 @@ class DenseTies(Ties):
         self._work = np.empty((n, n), dtype=np.float32)  # scratch space of refresh
         self._product_fresh = False
         self._worked_mask = np.zeros((n, n), dtype=bool)  # working ties, for marking
-        self._all_pairs: tuple | None = None  # refresh's metrics over every pair
+        self._all_pairs: tuple | None = None  # the metrics over every pair, until one changes
         self.refresh()
 
     # --- reading -------------------------------------------------------------------------
@@ -118,7 +118,7 @@ class DenseTies(Ties):
         t1, t2, t3 = self.thresholds
         _refresh(self.r, self.s, self.strength, np.float32(self.prior_weight),
                  np.float32(self.a0), t1, t2, t3, self._trust, self.level, self._work)
-        self._all_pairs = _count_every(self._trust, self.level, self.trusting_level)
+        self._all_pairs = None  # counted anew by _sums
         self._product_fresh = True  # ``work`` holds trust x strength (0 on the diagonal)
         self._sums()
         self.version += 1
@@ -126,10 +126,13 @@ class DenseTies(Ties):
     def _sums(self) -> None:
         k = int(np.count_nonzero(self.active))
         self.n_pairs = k * (k - 1)
-        # the metrics over every pair as the last refresh left them, unless a pair changed
-        every = self._all_pairs if self._all_pairs is not None else NOT_COUNTED
+        # the metrics over every pair, kept until a pair changes (members leaving or joining
+        # change only what is subtracted); numpy's own sum, which the kernels follow elsewhere
+        if self._all_pairs is None:
+            self._all_pairs = (float(self._trust.sum(dtype=np.float64)),
+                               *_count_every(self._trust, self.level, self.trusting_level))
         total, self.n_trusting, *at_least = _tally(self._trust, self.level, self.active,
-                                                   self.trusting_level, every)
+                                                   self.trusting_level, self._all_pairs)
         self.sum_trust = total
         self.at_least = at_least
 
@@ -251,13 +254,20 @@ def _refresh(r, s, strength, prior_weight, a0, t1, t2, t3, trust, level,
 
 @jit
 def _count_every(trust, level, trusting):  # pragma: no cover - compiled
-    """The metrics over every pair (:func:`_count_all`): sum, trusting, at each level."""
-    counts = np.zeros(4, dtype=np.int64)
-    total = _count_all(trust.ravel(), level.ravel(), trusting, counts)
-    return total, counts[0], counts[1], counts[2], counts[3]
+    """Over every pair: the number trusting and at or above each level 1..3 (flat loops the
+    compiler vectorises)."""
+    flat, levels = trust.ravel(), level.ravel()
+    above = one = two = three = 0
+    for x in range(len(flat)):
+        above += flat[x] > trusting
+    for x in range(len(levels)):
+        lv = levels[x]
+        one += lv >= 1
+        two += lv >= 2
+        three += lv >= 3
+    return above, one, two, three
 
 
-NOT_COUNTED = (np.nan, -1, -1, -1, -1)  # for _tally: count every pair anew
 
 
 @helper
@@ -287,46 +297,17 @@ def _count(trust, level, rows, cols, trusting, counts,
     return total + pairwise_sum(buffer[:k]) if k else total
 
 
-@helper
-def _count_all(trust, level, trusting, counts):  # pragma: no cover - compiled
-    """:func:`_count` over every pair (the flat arrays, in row order), in simple loops the
-    compiler can vectorise."""
-    buffer = np.empty(8192)
-    total = 0.0
-    for lo in range(0, len(trust), 8192):
-        size = min(8192, len(trust) - lo)
-        for k in range(size):
-            buffer[k] = trust[lo + k]
-        total += pairwise_sum(buffer[:size])
-    above = one = two = three = 0
-    for x in range(len(trust)):
-        above += trust[x] > trusting
-    for x in range(len(level)):
-        lv = level[x]
-        one += lv >= 1
-        two += lv >= 2
-        three += lv >= 3
-    counts[0] += above
-    counts[1] += one
-    counts[2] += two
-    counts[3] += three
-    return total
-
-
 @jit
 def _tally(trust, level, active, trusting, every):  # pragma: no cover - compiled
     """Sum of trust between active members, the pairs trusting and those at or above each
-    level 1..3: over all pairs (``every``, unless it is NOT_COUNTED), less the rows and
-    columns of members not active, plus their block (numpy's sums in that order)."""
+    level 1..3: over all pairs (``every``: sum and counts), less the rows and columns of
+    members not active, plus their block (numpy's sums in that order)."""
     n = trust.shape[0]
     everyone = np.arange(n)
     gone = np.flatnonzero(~active)
     counts = np.zeros(4, dtype=np.int64)
-    if every[1] < 0:
-        total = _count_all(trust.ravel(), level.ravel(), trusting, counts)
-    else:
-        total = every[0]
-        counts[0], counts[1], counts[2], counts[3] = every[1], every[2], every[3], every[4]
+    total = every[0]
+    counts[0], counts[1], counts[2], counts[3] = every[1], every[2], every[3], every[4]
     if len(gone):
         out = np.zeros(4, dtype=np.int64)
         total -= _count(trust, level, gone, everyone, trusting, out, False)
