@@ -168,7 +168,7 @@ def test_dense_derivation_and_pair_metrics_are_numpys(seed, leaving):
 def test_pair_metrics_sum_in_numpys_order(seed, leaving, n):
     # values over many magnitudes, so that the order of the double sum shows: numpy sums the
     # rows of those gone row by row and their columns (``trust[:, gone]``) column by column
-    from trustnet.core.ties.dense import _tally
+    from trustnet.core.ties.dense import _count_every, _tally
 
     rng = np.random.default_rng(seed)
     trust = (rng.random((n, n)) * 10.0 ** rng.uniform(-12, 0, (n, n))).astype(np.float32)
@@ -183,7 +183,11 @@ def test_pair_metrics_sum_in_numpys_order(seed, leaving, n):
     block = np.ix_(active, active)
     counts = (int(np.count_nonzero(trust[block] > np.float32(0.6))),
               *(int(np.count_nonzero(level[block] >= k)) for k in (1, 2, 3)))
-    got = _tally(trust, level, active, np.float32(0.6))
+    every = _count_every(trust, level, np.float32(0.6))  # then as the storage passes them
+    assert every == (int(np.count_nonzero(trust > np.float32(0.6))),
+                     *(int(np.count_nonzero(level >= k)) for k in (1, 2, 3)))
+    got = _tally(trust, level, active, np.float32(0.6),
+                 (float(trust.sum(dtype=np.float64)), *every))
     assert got[0] == expected and tuple(got[1:]) == counts
 
 
@@ -238,7 +242,8 @@ def test_an_empty_cache_is_filled_on_two_cores(tmp_path):
               "assert all(k.signatures for k in ours)\n"
               "assert not any(k.signatures for k in helpers)\n"
               "from trustnet.core.run import run_model\n"
-              "run_model(seed=1, steps=24)\n"
+              "for params in compiled.WARM_RUNS:  # between them they call every kernel\n"
+              "    run_model(params, seed=1, steps=24)\n"
               "assert all(k.signatures for k in helpers)  # loaded when first called\n")
     _in_a_fresh_process(script, cache=tmp_path)
 
