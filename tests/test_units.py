@@ -267,8 +267,7 @@ def test_the_groups_of_one_meeting_are_formed_in_turn():
 def test_the_proposer_is_asked_first():
     w = world(n=20, initial_commitment=1.0, base_attendance=1.0, primary_care_attendance=1.0)
     w.orgs.attending[:] = True
-    teams = [recruit(w, item(proposer=3))
-             for _ in range(20)]
+    teams = [recruit(w, item(proposer=3)) for _ in range(20)]
     with_proposer = [team for team in teams if team is not None and 3 in team]
     assert with_proposer and all(team[0] == 3 for team in with_proposer)
 
@@ -488,8 +487,7 @@ def test_members_join_a_network_they_trust_more_readily():
             w.ties.add_evidence(i[keep], j[keep], (trust - 0.5) * 2 / (1 - trust))
         w.ties.refresh()
         w.orgs.attending[:] = True
-        sizes = [recruit(w, item())
-                 for _ in range(300)]
+        sizes = [recruit(w, item()) for _ in range(300)]
         return np.mean([0 if t is None else len(t) for t in sizes])
 
     assert joined(0.8) > 1.1 * joined(0.5)

@@ -159,7 +159,6 @@ class Portfolio:
         })
 
 
-
 @jit
 def _store(first, ambitions, levels, needs_of, members_of, starts, deadlines, planned, required,
            origins, missings, status, ambition, level, needs, members, start, duration,

@@ -268,8 +268,6 @@ def _count_every(trust, level, trusting):  # pragma: no cover - compiled
     return above, one, two, three
 
 
-
-
 @helper
 def _count(trust, level, rows, cols, trusting, counts,
            by_column):  # pragma: no cover - compiled
