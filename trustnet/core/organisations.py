@@ -143,9 +143,7 @@ class Organisations:
         disillusions. Each update moves a share (a rate in [0, 1]) of the way to a bound, so
         every state stays within [0, 1] without clipping. ``who`` holds each member once.
         """
-        values = (value if type(value) is np.ndarray and value.ndim == 1  # one each
-                  and value.dtype == np.float64
-                  else np.asarray(value, dtype=np.float64).reshape(-1))  # one for all
+        values = np.asarray(value, dtype=np.float64).reshape(-1)  # one for all, or one each
         if len(values) not in (1, len(who)):
             raise ValueError(f"signal: got {len(values)} values for {len(who)} members; "
                              "allowed: one for all or one each")
