@@ -25,13 +25,13 @@ The core reads CSV through pandas; other formats belong to the applications.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from trustnet.core.sectors import BUILT_IN, SectorError, Sectors, read_sectors
+from trustnet.core.tables import check_columns, numbers, read_table
 
 MEMBER_COLUMNS = {  # column -> (low, high); None: not a number
     "name": None, "sector": None, "power": (1e-4, 1.0), "capacity": (1e-4, 1.0),
@@ -80,57 +80,6 @@ class GivenTies:
     strength: np.ndarray
 
 
-def _frame(source: Any, what: str, columns: dict, edges: bool = False) -> tuple[pd.DataFrame,
-                                                                                   str]:
-    """A DataFrame of ``source`` (a path, a DataFrame, or a networkx graph) and its name."""
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        if not path.is_file():
-            raise RosterError(f"{path}: no such {what} file (expected a CSV file)")
-        try:
-            return pd.read_csv(path, skipinitialspace=True), str(path)
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-            raise RosterError(f"{path}: not a readable CSV file: "
-                              f"{str(exc).splitlines()[0]}") from None
-    if isinstance(source, pd.DataFrame):
-        return source.copy(), f"<{what} table>"
-    if hasattr(source, "nodes") and hasattr(source, "edges"):  # a networkx graph
-        if edges:
-            rows = [{"source": a, "target": b, **data} for a, b, data in source.edges(data=True)]
-            frame = pd.DataFrame(rows, columns=None if rows else ["source", "target"])
-        else:
-            frame = pd.DataFrame([{"name": n, **data} for n, data in source.nodes(data=True)])
-        return frame, f"<graph {what}>"
-    raise RosterError(f"{what}: got {type(source).__name__}; allowed: a CSV file path, a "
-                      "pandas DataFrame or a networkx graph")
-
-
-def _check_columns(frame: pd.DataFrame, where: str, columns: dict, required: tuple[str, ...]
-                   ) -> None:
-    unknown = [c for c in frame.columns if c not in columns]
-    if unknown:
-        raise RosterError(f"{where}: unknown column '{unknown[0]}'; allowed: "
-                          f"{', '.join(columns)}")
-    for c in required:
-        if c not in frame.columns:
-            raise RosterError(f"{where}: missing column '{c}' (required: "
-                              f"{', '.join(required)})")
-
-
-def _numbers(frame: pd.DataFrame, where: str, column: str, low: float, high: float
-             ) -> np.ndarray:
-    if column not in frame.columns:
-        return np.full(len(frame), np.nan)
-    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-    for row, (raw, value) in enumerate(zip(frame[column], values), start=1):
-        if pd.isna(raw):
-            continue
-        if not np.isfinite(value) or not low <= value <= high:
-            raise RosterError(f"{where}: row {row}, column '{column}': got {raw!r}; allowed: a "
-                              f"number in [{low:g}, {high:g}] or empty")
-    return values
-
-
 def read_members(source: Any, sectors: Any = None) -> Roster:
     """The validated roster of ``source`` (see the module docstring), its sectors those of
     ``sectors`` (a sector table; None: the built-in ones)."""
@@ -143,8 +92,8 @@ def read_members(source: Any, sectors: Any = None) -> Roster:
         table = read_sectors(sectors)
     except SectorError as exc:
         raise RosterError(str(exc)) from None
-    frame, where = _frame(source, "members", MEMBER_COLUMNS)
-    _check_columns(frame, where, MEMBER_COLUMNS, ("name", "sector"))
+    frame, where = read_table(source, "members", RosterError, graphs=True)
+    check_columns(frame, where, MEMBER_COLUMNS, ("name", "sector"), RosterError)
     if len(frame) < 3:
         raise RosterError(f"{where}: {len(frame)} members; allowed: at least 3")
     names = []
@@ -168,12 +117,12 @@ def read_members(source: Any, sectors: Any = None) -> Roster:
             raise RosterError(f"{where}: row {row}, column 'sector': got {value!r}; allowed: "
                               f"one of {', '.join(table.names)}{more}")
         sector[row - 1] = table.index(text)
-    values = {c: _numbers(frame, where, c, *MEMBER_COLUMNS[c])
+    values = {c: numbers(frame, where, c, *MEMBER_COLUMNS[c], RosterError)
               for c in ("power", "capacity", "commitment", "attendance")}
     if "joins" in frame.columns:  # "never": only an event brings the member in
         never = frame["joins"].astype(str).str.strip().str.lower() == "never"
         frame["joins"] = frame["joins"].where(~never, NEVER)
-    joins = _numbers(frame, where, "joins", 0, NEVER)
+    joins = numbers(frame, where, "joins", 0, NEVER, RosterError)
     for row, month in enumerate(joins, start=1):
         if np.isfinite(month) and not float(month).is_integer():
             raise RosterError(f"{where}: row {row}, column 'joins': got {month!r}; allowed: a "
@@ -190,8 +139,8 @@ def read_ties(source: Any, roster: Roster) -> GivenTies:
     """The validated given ties of ``source`` between members of ``roster``."""
     if isinstance(source, GivenTies):
         return source
-    frame, where = _frame(source, "ties", TIE_COLUMNS, edges=True)
-    _check_columns(frame, where, TIE_COLUMNS, ("source", "target"))
+    frame, where = read_table(source, "ties", RosterError, graphs=True, edges=True)
+    check_columns(frame, where, TIE_COLUMNS, ("source", "target"), RosterError)
     index = roster.index()
     pairs = []
     for row, (a, b) in enumerate(zip(frame["source"], frame["target"]), start=1):
@@ -203,8 +152,8 @@ def read_ties(source: Any, roster: Roster) -> GivenTies:
         if i == j:
             raise RosterError(f"{where}: row {row}: a tie of '{a}' to itself")
         pairs.append((i, j))
-    trust = _numbers(frame, where, "trust", *TIE_COLUMNS["trust"])
-    strength = _numbers(frame, where, "strength", *TIE_COLUMNS["strength"])
+    trust = numbers(frame, where, "trust", *TIE_COLUMNS["trust"], RosterError)
+    strength = numbers(frame, where, "strength", *TIE_COLUMNS["strength"], RosterError)
     given = {}
     for row, ((i, j), t, s) in enumerate(zip(pairs, trust, strength), start=1):
         if (i, j) in given and given[(i, j)][2]:

@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from trustnet.core.tables import check_columns, numbers, read_table
 
 
 class SectorError(ValueError):
@@ -112,26 +113,8 @@ def read_sectors(source: Any) -> Sectors:
         return BUILT_IN
     if isinstance(source, Sectors):
         return source
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        if not path.is_file():
-            raise SectorError(f"{path}: no such sector file (expected a CSV file)")
-        try:
-            frame, where = pd.read_csv(path, skipinitialspace=True), str(path)
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-            raise SectorError(f"{path}: not a readable CSV file: "
-                              f"{str(exc).splitlines()[0]}") from None
-    elif isinstance(source, pd.DataFrame):
-        frame, where = source.copy(), "<sectors table>"
-    else:
-        raise SectorError(f"sectors: got {type(source).__name__}; allowed: a CSV file path or "
-                          "a pandas DataFrame")
-    unknown = [c for c in frame.columns if c not in COLUMNS]
-    if unknown:
-        raise SectorError(f"{where}: unknown column '{unknown[0]}'; allowed: "
-                          f"{', '.join(COLUMNS)}")
-    if "sector" not in frame.columns:
-        raise SectorError(f"{where}: missing column 'sector' (required)")
+    frame, where = read_table(source, "sector", SectorError)
+    check_columns(frame, where, COLUMNS, ("sector",), SectorError)
     if not len(frame):
         raise SectorError(f"{where}: no sectors; allowed: at least one row")
     names: list[str] = []
@@ -144,7 +127,9 @@ def read_sectors(source: Any) -> Sectors:
             raise SectorError(f"{where}: row {row}, column 'sector': '{text}' is also row "
                               f"{names.index(text) + 1}; names must be unique")
         names.append(text)
-    values = {c: _numbers(frame, where, c) for c in ("share", "power", "attendance")}
+    values = {c: numbers(frame, where, c, *COLUMNS[c], SectorError,
+                         "a number >= 0" if c == "share" else None)
+              for c in ("share", "power", "attendance")}
     share = values["share"]
     given = np.isfinite(share)
     if given.any() and not given.all():
@@ -165,17 +150,3 @@ def read_sectors(source: Any) -> Sectors:
                           if built is not None else "base_attendance")
     return Sectors(tuple(names), share, np.array(power), tuple(attendance), where)
 
-
-def _numbers(frame: pd.DataFrame, where: str, column: str) -> np.ndarray:
-    if column not in frame.columns:
-        return np.full(len(frame), np.nan)
-    low, high = COLUMNS[column]
-    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-    for row, (raw, value) in enumerate(zip(frame[column], values), start=1):
-        if pd.isna(raw):
-            continue
-        if not np.isfinite(value) or not low <= value <= high:
-            allowed = "a number >= 0" if column == "share" else f"a number in [{low:g}, {high:g}]"
-            raise SectorError(f"{where}: row {row}, column '{column}': got {raw!r}; allowed: "
-                              f"{allowed} or empty")
-    return values
