@@ -171,6 +171,29 @@ def test_a_sweep_says_how_long_it_will_take_and_refuses_what_the_disk_cannot_hol
     assert not (tmp_path / "p").exists()
 
 
+def test_the_estimate_times_whole_runs_when_they_are_short_and_first_months_otherwise(
+        monkeypatch):
+    # a run's later months cost more than its first, and its fixed costs do not grow with
+    # its months: whole runs are timed whenever that is cheap, and the kernels are compiled
+    # first (a first run on a fresh machine would otherwise run them as plain Python)
+    from trustnet.core import compiled
+    from trustnet.experiment import runner, worker
+
+    steps, warmed = [], []
+    real = worker.run_chunk
+    monkeypatch.setattr(worker, "run_chunk", lambda chunk: (steps.append(chunk.steps),
+                                                            real(chunk))[1])
+    monkeypatch.setattr(compiled, "warm", lambda: warmed.append(True))
+    spec = load_spec({"steps": 60, "replications": 10, "base": {"n_orgs": 10}})
+    seconds, size = runner.estimate_sweep(spec, workers=2)
+    assert warmed and steps == [12, 12, 60, 60] and seconds > 0 and size > 0
+    steps.clear()
+    monkeypatch.setattr(runner, "WHOLE_RUN_S", 0.0)  # as if a whole run took long
+    longer, _ = runner.estimate_sweep(load_spec({"steps": 600, "replications": 10,
+                                                 "base": {"n_orgs": 10}}), workers=2)
+    assert steps == [12, 12] and longer > seconds
+
+
 def test_workers_are_bounded_by_the_cores_and_by_the_work(tmp_path, capsys):
     spec = _write(tmp_path, SPEC)
     too_many = str(4 * default_workers() + 1)

@@ -205,7 +205,9 @@ def _execute(spec: Spec, design: Any, store: Any, fp: str, done: set[int], resum
 
 def estimate_sweep(spec: Spec, workers: int) -> tuple[float, float]:
     """About how many seconds a whole sweep takes on ``workers`` and how many bytes its tables
-    take on disk, from one short run of its first arm (a fraction of a second)."""
+    take on disk, from a run of its first arm: a whole run when one takes under
+    ``WHOLE_RUN_S``, else its first months (a fraction of a second), scaled to the run."""
+    from trustnet.core.compiled import warm
     from trustnet.core.scenarios import scenario_params
     from trustnet.experiment.design import build_design
     from trustnet.experiment.spec import expand_arms
@@ -215,24 +217,38 @@ def estimate_sweep(spec: Spec, workers: int) -> tuple[float, float]:
     _, _, scenario, values = next(expand_arms(spec))
     params = scenario_params(scenario, {k: v for k, v in values.items()
                                         if not (spec.samples and k in spec.samples.ranges)})
+
+    def timed(steps: int) -> tuple[float, list]:
+        chunk = Chunk(runs=((0, 0, params, ()),), steps=steps, series=spec.series,
+                      series_every=spec.series_every, projects=spec.projects,
+                      members=spec.members, ties=spec.ties, sectors=spec.sectors)
+        start = time.perf_counter()
+        records = run_chunk(chunk)
+        return time.perf_counter() - start, records
+
+    warm()  # the kernels compiled, as the sweep's workers will find them
     steps = min(spec.steps, 6 if params["n_orgs"] > 1000 else 12)
-    chunk = Chunk(runs=((0, 0, params, ()),), steps=steps, series=spec.series,
-                  series_every=spec.series_every, projects=spec.projects, members=spec.members,
-                  ties=spec.ties, sectors=spec.sectors)
-    records = run_chunk(chunk)  # the first run also pays for imports and caches
-    start = time.perf_counter()
-    records = run_chunk(chunk)
-    per_run = (time.perf_counter() - start) * spec.steps / steps
+    timed(steps)  # the first run also pays for imports and caches
+    per_run, records = timed(steps)
+    if steps < spec.steps and per_run * spec.steps / steps < WHOLE_RUN_S:
+        # a run's later months cost more than its first (projects accumulate), and what a
+        # run costs besides its months would be scaled with them: time whole runs
+        steps = spec.steps
+        per_run, records = min((timed(steps) for _ in range(2)), key=lambda t: t[0])
+    months = spec.steps / steps
+    per_run *= months
     one = replace(spec, arms=(), axes={}, samples=None, replications=1)
     runs, series, projects = build_tables(records, build_design(one), spec.series,
                                           spec.projects)
-    months = spec.steps / steps
     per_run_bytes = (runs.nbytes + PART_OVERHEAD_BYTES / default_chunk_size(spec.n_runs(),
                                                                             workers)
                      + COMPRESSED * months * sum(t.nbytes for t in (series, projects)
                                                  if t is not None))
     seconds = spec.n_runs() * per_run / max(1, workers)
     return seconds, spec.n_runs() * per_run_bytes
+
+
+WHOLE_RUN_S = 0.5  # below this a whole run is timed for the estimate, not its first months
 
 
 def _write_progress(store: Any, manifest: dict[str, Any]) -> float:
