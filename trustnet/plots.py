@@ -58,6 +58,23 @@ def _within_range(name: str, low: Any, high: Any) -> tuple[Any, Any]:
     return np.clip(low, bottom, top), np.clip(high, bottom, top)
 
 
+def _defined(data: Any, outcomes: Sequence[str]) -> Any:
+    """``data`` with each coordinator state (declared so) left empty where no coordinator
+    was ever in post: such a state reads 0 there, which a mean would take for a value."""
+    from trustnet.core.reporters import OUTCOMES
+
+    present = next((c for c in ("coordinator_present_mean", "coordinator_present")
+                    if c in data.columns), None)
+    states = [o for o in outcomes if o in data.columns and getattr(
+        OUTCOMES.get(o[: -len("_outcome")] if o.endswith("_outcome") else o), "coordinator",
+        False)]
+    if present is None or not states:
+        return data
+    data = data.copy()
+    data.loc[data[present] == 0, states] = float("nan")
+    return data
+
+
 def _legend(fig: Any, axes: Any, title: str) -> None:
     """One legend for the figure, below the panels (never over the data)."""
     handles, labels = axes[0].get_legend_handles_labels()
@@ -67,18 +84,67 @@ def _legend(fig: Any, axes: Any, title: str) -> None:
 
 
 def run_figure(series: Any, reporters: Sequence[str] | None = None, title: str = "") -> Any:
-    """One run: each reporter against the month."""
+    """One run: each reporter against the month (trust earned only where a trust shock made
+    it differ from mean trust; a coordinator's state only while one is in post)."""
+    import numpy as np
+
     reporters = list(reporters or [c for c in series.columns if series[c].dtype.kind in "fiu"])
+    if ("mean_trust" in reporters and "earned_trust" in reporters
+            and series["earned_trust"].equals(series["mean_trust"])):
+        reporters.remove("earned_trust")
+    data = _defined(series, reporters)
     fig, axes = _figure(len(reporters))
     steps = series.index.to_numpy()
     for ax, name in zip(axes, reporters):
-        ax.plot(steps, series[name].to_numpy(), lw=1.4)
+        values = data[name].to_numpy(dtype=float)
+        ax.plot(steps, values, lw=1.4)
+        _readable_span(ax, name, values)
+        if np.isnan(values).all() and len(steps):
+            ax.set_xlim(steps.min(), steps.max())
+            ax.set_yticks([])
+            ax.text(0.5, 0.5, "no coordinator in post", transform=ax.transAxes, ha="center",
+                    fontsize=8, color="0.4")
         ax.set_title(label_with_unit(name), fontsize=9)
         ax.set_xlabel("month", fontsize=8)
         ax.tick_params(labelsize=7)
     if title:
         fig.suptitle(title)
     return fig
+
+
+COUNTED = ("members", "projects", "coordinators")  # units that come in whole numbers
+
+
+def _readable_span(ax: Any, name: str, values: Any) -> None:
+    """At least four smallest effects of interest on the value axis, within the outcome's
+    declared range, so that a change smaller than one does not fill the panel; whole numbers
+    for what is counted."""
+    import numpy as np
+    from matplotlib.ticker import MaxNLocator
+
+    from trustnet.core.reporters import OUTCOMES
+
+    o = OUTCOMES.get(name)
+    finite = values[np.isfinite(values)]
+    if o is None or not len(finite):
+        return
+    counted = o.unit in COUNTED
+    if counted:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    need = 4 * o.margin(float(np.mean(finite)))
+    if counted:
+        need = max(need, 1.0)
+    low, high = ax.get_ylim()
+    if need <= 0 or high - low >= need:
+        return
+    middle = (low + high) / 2  # of what is drawn
+    low, high = middle - need / 2, middle + need / 2
+    if o.low is not None and low < o.low:
+        low, high = o.low, o.low + need
+    if o.high is not None and high > o.high:
+        low, high = o.high - need, o.high
+    pad = 0.05 * need  # a line at a bound stays clear of the frame
+    ax.set_ylim(low - pad, high + pad)
 
 
 def _mean_ci(frame: Any, by: list[str], outcome: str) -> Any:
@@ -98,7 +164,7 @@ def outcome_by(runs: Any, x: str, outcomes: Sequence[str], hue: str | None = Non
     one line per value of ``hue``; other swept parameters are averaged over."""
     import numpy as np
 
-    data = ok_runs(runs)
+    data = _defined(ok_runs(runs), outcomes)
     fig, axes = _figure(len(outcomes))
     hues = [None] if hue is None else list(dict.fromkeys(data[hue].tolist()))
     numeric = _is_numeric(data, x) and data[x].nunique() > 2
@@ -140,7 +206,7 @@ def outcome_by(runs: Any, x: str, outcomes: Sequence[str], hue: str | None = Non
 
 def outcome_scatter(runs: Any, x: str, outcomes: Sequence[str], title: str = "") -> Any:
     """Sampled parameter (Latin hypercube, Sobol): replication mean of each sample point."""
-    data = ok_runs(runs)
+    data = _defined(ok_runs(runs), outcomes)
     means = data.groupby("arm").agg({x: "first", **{o: "mean" for o in outcomes}})
     fig, axes = _figure(len(outcomes))
     for ax, outcome in zip(axes, outcomes):
@@ -157,7 +223,7 @@ def heatmaps(runs: Any, x: str, y: str, outcomes: Sequence[str], title: str = ""
     """Mean of each outcome over replications on the grid of two swept parameters."""
     import numpy as np
 
-    data = ok_runs(runs)
+    data = _defined(ok_runs(runs), outcomes)
     fig, axes = _figure(len(outcomes))
     xs = sorted(data[x].unique()) if _is_numeric(data, x) else list(dict.fromkeys(data[x]))
     ys = sorted(data[y].unique()) if _is_numeric(data, y) else list(dict.fromkeys(data[y]))
@@ -170,12 +236,13 @@ def heatmaps(runs: Any, x: str, y: str, outcomes: Sequence[str], title: str = ""
         ax.set_xticklabels([_short(v) for v in xs], rotation=45, ha="right", fontsize=6)
         ax.set_yticks(range(len(ys)))
         ax.set_yticklabels([_short(v) for v in ys], fontsize=6)
-        ax.set_xlabel(label_with_unit(x), fontsize=8)
-        ax.set_ylabel(label_with_unit(y), fontsize=8)
+        ax.set_xlabel(label(x), fontsize=8)  # with their units in the figure's title
+        ax.set_ylabel(label(y), fontsize=8)
         ax.set_title(label_with_unit(outcome), fontsize=9)
         if np.isnan(grid.to_numpy(dtype=float)).all():
             ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center")
-    fig.suptitle(title or f"mean outcomes over {label(x)} and {label(y)}", fontsize=11)
+    fig.suptitle(title or f"mean outcomes over {label_with_unit(x)} and {label_with_unit(y)}",
+                 fontsize=11)
     return fig
 
 
@@ -189,7 +256,7 @@ def series_by(series: Any, runs: Any, hue: str | None, reporters: Sequence[str],
     from trustnet.experiment.aggregation import aggregate
 
     ok = ok_runs(runs)[["run_id"] + ([hue] if hue else [])]
-    data = series.merge(ok, on="run_id")
+    data = _defined(series.merge(ok, on="run_id"), reporters)
     fig, axes = _figure(len(reporters))
     hues = [None] if hue is None else list(dict.fromkeys(data[hue].tolist()))[:MAX_HUE]
     for ax, name in zip(axes, reporters):
@@ -201,6 +268,7 @@ def series_by(series: Any, runs: Any, hue: str | None, reporters: Sequence[str],
             ax.fill_between(stats["step"], *_within_range(name, stats["ci_low"],
                                                           stats["ci_high"]),
                             alpha=0.2, color=line.get_color(), lw=0)
+        _readable_span(ax, name, data[name].to_numpy(dtype=float))
         first = data[data["step"] == data["step"].min()][name]
         if name in START and len(first) and first.nunique() == 1:  # where every run starts
             ax.axhline(float(first.iloc[0]), ls="--", lw=0.9, color="0.45", zorder=0,
@@ -281,7 +349,7 @@ def _int_if_whole(v: Any) -> Any:
 
 def distributions(runs: Any, outcomes: Sequence[str], title: str = "") -> Any:
     """Histogram of each outcome over runs (for specs that vary nothing but the seed)."""
-    data = ok_runs(runs)
+    data = _defined(ok_runs(runs), outcomes)
     fig, axes = _figure(len(outcomes))
     for ax, outcome in zip(axes, outcomes):
         ax.hist(data[outcome].dropna(), bins=20)

@@ -41,6 +41,8 @@ class Outcome:
     better: str | None = None  # HIGHER, LOWER, or None where neither is better in itself
     main: bool = False  # shown by default in figures and tables
     reporter: bool = True  # measured every month (False: a summary of the run only)
+    coordinator: bool = False  # a state of the coordinator in post: reads 0 where none is,
+    # so figures leave out runs that never had one (and months without one)
 
     def margin(self, reference_mean: float) -> float:
         """The SESOI in the outcome's unit, given the reference arm's mean."""
@@ -116,18 +118,18 @@ _REPORTERS = (
     _o("coordinator_strain", "coordinator's strain", "0-1",
        "burnout strain of the coordinator in post (0 when none is)", SHARE_SESOI,
        "a twentieth of the scale: strain is an index, not a survey score, and coarser",
-       high=1.0, better=LOWER, main=True),
+       high=1.0, better=LOWER, main=True, coordinator=True),
     _o("coordinator_disillusionment", "coordinator's disillusionment", "0-1",
        "disillusionment of the coordinator in post (0 when none is)", SHARE_SESOI,
        "a twentieth of the scale: the coordinator's state is one index, not a mean over "
-       "members", high=1.0, better=LOWER, main=True),
+       "members", high=1.0, better=LOWER, main=True, coordinator=True),
     _o("coordinator_exits", "coordinators who left", "coordinators",
        "coordinators who left their post so far (withdrawal not counted)", 0.2,
        "one coordinator more leaving in every fifth network over the run", better=LOWER,
        main=True),
     _o("coordinator_style_directive", "directive months", "share",
        "1 in a month the coordinator acted directively, else 0", SHARE_SESOI, SHARE_REASON,
-       high=1.0),
+       high=1.0, coordinator=True),
     _o("inclusion_gap", "inclusion gap", "0-1",
        "trust in the network of the more powerful half of active members less that of the "
        "less powerful half", TRUST_SESOI, "a gap on the trust scale: " + TRUST_REASON,
@@ -163,7 +165,7 @@ _SUMMARY_ONLY = (
     _o("mean_coordinator_tenure", "coordinator's tenure", "months",
        "mean length of the coordinators' tenures, the current one included", 6.0,
        "half a year in post: the least turnover a network notices", better=HIGHER,
-       reporter=False),
+       reporter=False, coordinator=True),
 )
 
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in (*_REPORTERS, *_RUN_MEAN_OUTCOMES,
