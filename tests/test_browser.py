@@ -69,6 +69,9 @@ def test_page_shows_network_plots_members_and_no_mesa_jargon(page):
         box = page.locator(f"img.{name}").first.bounding_box()
         assert box and box["width"] > 200 and box["height"] > 120, name
     assert "governance" in _status(page).lower()
+    # the tab says what it shows, also before the page has drawn
+    assert page.title().startswith("trustnet")
+    assert "<title>trustnet</title>" in page.request.get(page.url).text()
     text = page.locator("body").inner_text()
     for jargon in ("Use Threads", "Render Interval", "Play Interval"):
         assert jargon not in text

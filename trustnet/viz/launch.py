@@ -68,6 +68,7 @@ def environment(scenario: str, assets_dir: Path) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     env["SOLARA_ASSETS_PROXY_CACHE_DIR"] = str(assets_dir)
+    env["SOLARA_THEME_TITLE"] = "trustnet"  # the tab's title until the page names its scenario
     env[ENV_SCENARIO] = scenario
     return env
 
