@@ -212,3 +212,18 @@ def test_a_sweep_whose_runs_all_failed_is_named():
     result.runs["status"] = "error"
     with pytest.raises(CompareError, match="every run of the sweep failed"):
         compare(result, "base", ["output"])
+
+
+def test_the_table_leaves_out_a_change_relative_to_a_baseline_below_the_smallest_effect():
+    # inclusion gap's SESOI is 0.02: relative to a baseline of 0.005, any change looks huge
+    result = _result({"base": 0.0, "more": 1.0})
+    runs = result.runs
+    runs["inclusion_gap"] = np.where(runs["label"] == "base", 0.005, 0.03)
+    runs["output"] = np.where(runs["label"] == "base", 5.0, 6.0) + 0.01 * runs["replication"]
+    table = compare(result, "base", ["inclusion_gap", "output"])
+    rows = {line.split(" | ")[2]: line.split(" | ")
+            for line in markdown(table, "base").splitlines() if line.startswith("| more")}
+    gap = next(v for k, v in rows.items() if k.startswith("inclusion gap"))
+    output = next(v for k, v in rows.items() if k.startswith("output"))
+    assert gap[6] == "-" and output[6] == "+19%"  # 1 on a baseline of 5.145
+    assert table.set_index("outcome").loc["inclusion_gap", "relative"] == pytest.approx(5.0)

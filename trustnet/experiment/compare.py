@@ -217,14 +217,21 @@ def markdown(table: Any, baseline: str) -> str:
     from trustnet.experiment.tables import label_with_unit
 
     lines = [f"Each arm against the baseline **{baseline}**: the difference in the outcome's "
-             "unit with its 95% interval, the change relative to the baseline, and a flag from "
-             "the outcome's smallest effect of interest (SESOI).", "",
+             "unit with its 95% interval, the change relative to the baseline (left out where "
+             "the baseline itself is smaller than the SESOI), and a flag from the outcome's "
+             "smallest effect of interest (SESOI): *clearly better* or *worse* (*higher* or "
+             "*lower* where neither is better) when the difference is significant (p < 0.05, "
+             "the rank test agreeing) and at least the SESOI, *negligible* when two one-sided "
+             "tests place it within plus or minus the SESOI (its 90% interval lies inside, so "
+             "its 95% interval may reach beyond), "
+             "*not shown* otherwise.", "",
              "| arm | at | outcome | baseline | arm | difference (95% CI) | relative | SESOI "
              "| flag | n |", "|---|---|---|---|---|---|---|---|---|---|"]
     for r in table.itertuples():
         lines.append(f"| {r.arm} | {r.context or '-'} | {label_with_unit(r.outcome)} | "
                      f"{_num(r.baseline_mean)} | {_num(r.arm_mean)} | {_num(r.difference)} "
-                     f"({_num(r.ci_low)} to {_num(r.ci_high)}) | {_pct(r.relative)} | "
+                     f"({_num(r.ci_low)} to {_num(r.ci_high)}) | "
+                     f"{_pct(r.relative) if abs(r.baseline_mean) >= r.sesoi else '-'} | "
                      f"{_num(r.sesoi)} | {r.flag} | {r.n} |")
     methods = sorted(set(table["method"]))
     lines += ["", "Comparisons: " + "; ".join(methods) + "."]
