@@ -11,7 +11,7 @@ from typing import Any
 
 from trustnet import core
 
-__version__ = "0.3.7"
+__version__ = "0.3.8"
 __all__ = ["PARAMETERS", "REPORTERS", "SCENARIOS", "SUMMARY_OUTCOMES", "RunResult",
            "TrustNetworkModel", "resolve", "run_model", "scenario_params"]
 
