@@ -73,3 +73,35 @@ def test_a_run_without_a_coordinator_says_so_instead_of_drawing_zero(shared_run)
     strain = _panel(fig, OUTCOMES["coordinator_strain"].label)
     assert np.isnan(strain.lines[0].get_ydata()).all()
     assert any("no coordinator" in t.get_text() for t in strain.texts)
+
+
+def test_a_runs_final_state_counts_where_a_coordinator_was_in_post_at_the_end():
+    # the coordinator of the second run left for good half way: its final strain reads 0 and
+    # means nothing, its mean over the run does
+    runs = pd.DataFrame({"coordinator_present": [1.0, 0.0], "coordinator_present_mean": [1.0, 0.5],
+                         "coordinator_strain": [0.4, 0.0], "coordinator_strain_mean": [0.3, 0.2]})
+    kept = _defined(runs, ["coordinator_strain", "coordinator_strain_mean"])
+    assert kept["coordinator_strain"].isna().tolist() == [False, True]
+    assert kept["coordinator_strain_mean"].tolist() == [0.3, 0.2]
+
+
+def test_only_a_coordinators_state_says_no_coordinator_was_in_post():
+    series = pd.DataFrame({"inclusion_gap": np.full(5, np.nan), "coordinator_present": 0.0,
+                           "coordinator_strain": 0.0}, index=np.arange(5))
+    fig = run_figure(series, ["inclusion_gap", "coordinator_strain"])
+    gap = _panel(fig, OUTCOMES["inclusion_gap"].label)
+    strain = _panel(fig, OUTCOMES["coordinator_strain"].label)
+    assert not gap.texts and any("no coordinator" in t.get_text() for t in strain.texts)
+
+
+def test_trajectories_leave_out_runs_that_never_had_a_coordinator_without_its_series():
+    from trustnet.plots import series_by
+
+    runs = pd.DataFrame({"run_id": [0, 1], "status": "ok", "arm": ["shared", "nao"],
+                         "coordinator_present_mean": [0.0, 1.0]})
+    series = pd.DataFrame({"run_id": [0, 0, 1, 1], "step": [0, 1, 0, 1],
+                           "coordinator_strain": [0.0, 0.0, 0.1, 0.2]})
+    fig = series_by(series, runs, "arm", ["coordinator_strain"])
+    shared, nao = fig.axes[0].lines[:2]
+    assert np.isnan(np.asarray(shared.get_ydata(), dtype=float)).all()
+    assert np.asarray(nao.get_ydata(), dtype=float).tolist() == [0.1, 0.2]

@@ -59,19 +59,27 @@ def _within_range(name: str, low: Any, high: Any) -> tuple[Any, Any]:
 
 
 def _defined(data: Any, outcomes: Sequence[str]) -> Any:
-    """``data`` with each coordinator state (declared so) left empty where no coordinator
-    was ever in post: such a state reads 0 there, which a mean would take for a value."""
+    """``data`` with each coordinator state (declared so) left empty where no coordinator was
+    in post: such a state reads 0 there, which a mean would take for a value. A month's or a
+    run's final state counts where none was in post then (``coordinator_present``), a run's
+    mean or tenure where none ever was (``coordinator_present_mean``), the one a table has."""
     from trustnet.core.reporters import OUTCOMES
 
-    present = next((c for c in ("coordinator_present_mean", "coordinator_present")
-                    if c in data.columns), None)
-    states = [o for o in outcomes if o in data.columns and getattr(
-        OUTCOMES.get(o[: -len("_outcome")] if o.endswith("_outcome") else o), "coordinator",
-        False)]
-    if present is None or not states:
+    def base(name: str) -> str:
+        return name[: -len("_outcome")] if name.endswith("_outcome") else name
+
+    states = [o for o in outcomes
+              if o in data.columns and getattr(OUTCOMES.get(base(o)), "coordinator", False)]
+    if not states:
         return data
     data = data.copy()
-    data.loc[data[present] == 0, states] = float("nan")
+    for name in states:
+        over_the_run = base(name).endswith("_mean") or not OUTCOMES[base(name)].reporter
+        order = (("coordinator_present_mean", "coordinator_present") if over_the_run
+                 else ("coordinator_present", "coordinator_present_mean"))
+        present = next((c for c in order if c in data.columns), None)
+        if present is not None:
+            data.loc[data[present] == 0, name] = float("nan")
     return data
 
 
@@ -88,6 +96,8 @@ def run_figure(series: Any, reporters: Sequence[str] | None = None, title: str =
     it differ from mean trust; a coordinator's state only while one is in post)."""
     import numpy as np
 
+    from trustnet.core.reporters import OUTCOMES
+
     reporters = list(reporters or [c for c in series.columns if series[c].dtype.kind in "fiu"])
     if ("mean_trust" in reporters and "earned_trust" in reporters
             and series["earned_trust"].equals(series["mean_trust"])):
@@ -99,8 +109,10 @@ def run_figure(series: Any, reporters: Sequence[str] | None = None, title: str =
         values = data[name].to_numpy(dtype=float)
         ax.plot(steps, values, lw=1.4)
         _readable_span(ax, name, values)
-        if np.isnan(values).all() and len(steps):
-            ax.set_xlim(steps.min(), steps.max())
+        if np.isnan(values).all() and len(steps) and getattr(OUTCOMES.get(name),
+                                                             "coordinator", False):
+            if steps.max() > steps.min():
+                ax.set_xlim(steps.min(), steps.max())
             ax.set_yticks([])
             ax.text(0.5, 0.5, "no coordinator in post", transform=ax.transAxes, ha="center",
                     fontsize=8, color="0.4")
@@ -255,7 +267,10 @@ def series_by(series: Any, runs: Any, hue: str | None, reporters: Sequence[str],
     """Mean trajectories over replications (95% CI band), one line per value of ``hue``."""
     from trustnet.experiment.aggregation import aggregate
 
-    ok = ok_runs(runs)[["run_id"] + ([hue] if hue else [])]
+    keep = ["run_id"] + ([hue] if hue else [])
+    if "coordinator_present" not in series.columns and "coordinator_present_mean" in runs:
+        keep.append("coordinator_present_mean")  # to leave out runs that never had one
+    ok = ok_runs(runs)[list(dict.fromkeys(keep))]
     data = _defined(series.merge(ok, on="run_id"), reporters)
     fig, axes = _figure(len(reporters))
     hues = [None] if hue is None else list(dict.fromkeys(data[hue].tolist()))[:MAX_HUE]

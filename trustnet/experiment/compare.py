@@ -139,8 +139,12 @@ def _row(arm: str, context: str, name: str, group: Any, base: Any, column: str) 
         flag = NEGLIGIBLE
     else:
         flag = NOT_SHOWN
+    # a change relative to a baseline smaller than the smallest effect of interest means
+    # nothing (an inclusion gap of 0.009 would make any change hundreds of percent)
+    margin = up.margin.value
+    relative = (np.nan if np.isfinite(margin) and abs(base_mean) < margin else up.relative)
     return [arm, context, name, o.label, o.unit, base_mean, arm_mean,
-            up.estimate, up.ci_low, up.ci_high, up.relative, up.margin.value, flag, n, method]
+            up.estimate, up.ci_low, up.ci_high, relative, margin, flag, n, method]
 
 
 def _baseline(text: str, runs: Any, dims: list[str]) -> tuple[list[str], dict[str, Any]]:
@@ -230,8 +234,7 @@ def markdown(table: Any, baseline: str) -> str:
     for r in table.itertuples():
         lines.append(f"| {r.arm} | {r.context or '-'} | {label_with_unit(r.outcome)} | "
                      f"{_num(r.baseline_mean)} | {_num(r.arm_mean)} | {_num(r.difference)} "
-                     f"({_num(r.ci_low)} to {_num(r.ci_high)}) | "
-                     f"{_pct(r.relative) if abs(r.baseline_mean) >= r.sesoi else '-'} | "
+                     f"({_num(r.ci_low)} to {_num(r.ci_high)}) | {_pct(r.relative)} | "
                      f"{_num(r.sesoi)} | {r.flag} | {r.n} |")
     methods = sorted(set(table["method"]))
     lines += ["", "Comparisons: " + "; ".join(methods) + "."]
