@@ -34,9 +34,12 @@ def world(n=10, seed=1, **overrides):
 
 def add_project(w, members=TEAM, start=1, duration=6, planned=0.3):
     w.orgs.load[members] += 1
-    return w.projects.add(ambition=1.0, level=1, needs=np.zeros(5, dtype=bool),
-                          members=members, start=start, duration=duration,
-                          planned_capacity=planned, origin=0, missing=0)
+    team = np.full((1, w.projects.team_size), -1, dtype=np.int64)
+    team[0, :len(members)] = members
+    return int(w.projects.add_many(
+        ambition=np.ones(1), level=np.ones(1, dtype=np.int64), needs=np.zeros((1, 5), dtype=bool),
+        members=team, start=start, duration=duration, planned_capacity=np.array([planned]),
+        origin=np.zeros(1, dtype=np.int64), missing=np.zeros(1, dtype=np.int64))[0])
 
 
 def month_of_work(w, step=1):

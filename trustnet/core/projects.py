@@ -83,18 +83,6 @@ class Portfolio:
         self.volunteered = grow(g(self, "volunteered", None), (capacity, k), 0, np.int64)
         self.capacity = capacity
 
-    def add(self, *, ambition: float, level: int, needs: np.ndarray, members: np.ndarray,
-            start: int, duration: int, planned_capacity: float, origin: int,
-            missing: int) -> int:
-        """Start one project now; returns its row."""
-        team = np.full((1, self.team_size), -1, dtype=np.int64)
-        team[0, :len(members)] = members
-        return int(self.add_many(
-            ambition=np.array([ambition], dtype=float), level=np.array([level]),
-            needs=np.asarray(needs, dtype=bool)[None], members=team, start=start,
-            duration=duration, planned_capacity=np.array([planned_capacity], dtype=float),
-            origin=np.array([origin]), missing=np.array([missing]))[0])
-
     def add_many(self, *, ambition: np.ndarray, level: np.ndarray, needs: np.ndarray,
                  members: np.ndarray, start: int, duration: int,
                  planned_capacity: np.ndarray, origin: np.ndarray, missing: np.ndarray,
